@@ -1,0 +1,77 @@
+//! The crate's one error type.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong in parasift, with the numbers and names involved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading a file or stream failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file, or `-` for standard input.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input could not be understood.
+    #[error("{source_name}: {message}")]
+    Input {
+        /// The file, or `file:line` for a JSONL record.
+        source_name: String,
+        /// What was wrong with it.
+        message: String,
+    },
+    /// The model file does not start with parasift's magic bytes.
+    #[error("not a parasift model: bad magic bytes (found {found:?})")]
+    BadMagic {
+        /// The first bytes found.
+        found: Vec<u8>,
+    },
+    /// The model file was written by a newer or older, incompatible format version.
+    #[error("model format version {found} is not supported (this build reads version {expected})")]
+    UnsupportedVersion {
+        /// The version this build reads.
+        expected: u32,
+        /// The version in the file.
+        found: u32,
+    },
+    /// The model was trained on other feature columns than this build computes.
+    #[error("model feature schema differs: expected {expected} columns, model has {found}{detail}")]
+    FeatureMismatch {
+        /// Columns this build computes.
+        expected: usize,
+        /// Columns the model was trained on.
+        found: usize,
+        /// The first differing column, if any (", first difference at column …").
+        detail: String,
+    },
+    /// The model file is truncated or corrupt.
+    #[error("corrupt model file: {0}")]
+    CorruptModel(String),
+    /// Training could not run (too little data, one class only, a linfa error).
+    #[error("training failed: {0}")]
+    Training(String),
+}
+
+impl Error {
+    /// An input error for `source_name`.
+    pub fn input(source_name: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Input {
+            source_name: source_name.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// `Result` with parasift's [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,467 @@
+//! One pass over a document that every feature family reads from.
+
+use std::ops::Range;
+
+use whatlang::Lang;
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::document::{BlockTag, Document};
+use crate::lang::{self, LangGuess, ScriptClass, ScriptHistogram};
+
+use super::stopwords;
+
+/// Words per shingle for the repeated n-gram features.
+pub const SHINGLE_WORDS: usize = 4;
+
+/// What is measured of one paragraph before any feature is written.
+#[derive(Debug, Clone, Default)]
+pub struct ParagraphStats {
+    /// Character histogram.
+    pub hist: ScriptHistogram,
+    /// Detected language.
+    pub guess: Option<LangGuess>,
+    /// Words (maximal runs of alphanumeric characters).
+    pub words: u32,
+    /// Characters in words.
+    pub word_chars: u32,
+    /// Words on the stop-word list of the paragraph's (or the document's) language.
+    pub stopwords: u32,
+    /// Words that start with an upper-case letter.
+    pub title_words: u32,
+    /// Whitespace-separated tokens that are URLs.
+    pub urls: u32,
+    /// Tokens that are e-mail addresses.
+    pub emails: u32,
+    /// Tokens that are bare domain names (`103news.com`).
+    pub domains: u32,
+    /// Ends with sentence punctuation (possibly followed by a closing quote or bracket).
+    pub terminal: bool,
+    /// Starts with a bullet or separator character.
+    pub bullet: bool,
+    /// Contains `©`, `|`, `»`, `›` or `·` separators typical of navigation and footers.
+    pub separators: u32,
+    /// Hash of the normalized text (lower-cased alphanumerics), stable across versions.
+    pub hash: u64,
+    /// This paragraph's shingles in [`DocAnalysis::shingles`].
+    pub shingle_range: Range<usize>,
+}
+
+impl ParagraphStats {
+    /// Characters of the paragraph.
+    pub fn chars(&self) -> u32 {
+        self.hist.chars
+    }
+
+    /// Long prose: at least [`PROSE_CHARS`] characters ending a sentence.
+    pub fn is_prose(&self) -> bool {
+        self.chars() >= PROSE_CHARS && self.terminal
+    }
+}
+
+/// A document measured once: per-paragraph stats, document language, in-document repetition.
+#[derive(Debug, Clone)]
+pub struct DocAnalysis<'a> {
+    /// The document.
+    pub doc: &'a Document,
+    /// Stats per paragraph, in order.
+    pub paras: Vec<ParagraphStats>,
+    /// Word-shingle hashes of all paragraphs, back to back.
+    pub shingles: Vec<u64>,
+    /// The document's language, weighted by characters.
+    pub lang: Option<Lang>,
+    /// Share of the document's letters in paragraphs of that language.
+    pub lang_share: f32,
+    /// The document's dominant script.
+    pub script: Option<ScriptClass>,
+    /// Characters over all paragraphs.
+    pub total_chars: u32,
+    /// For each paragraph: copies of its normalized text in the document (≥ 1).
+    pub copies: Vec<u32>,
+    /// For each paragraph: copies of its normalized text before it.
+    pub earlier_copies: Vec<u32>,
+    /// For each paragraph: share of its shingles that occur in another paragraph of the document.
+    pub repeated_shingles: Vec<f32>,
+    /// Index of the first and last "long prose" paragraph, if any.
+    pub prose_span: Option<(usize, usize)>,
+    /// The HTML depth holding the most characters of long prose, if any.
+    pub prose_depth: Option<u16>,
+}
+
+fn is_sentence_end(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？' | ':' | ';')
+}
+
+fn ends_terminal(text: &str) -> bool {
+    for c in text.chars().rev() {
+        if matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '“') {
+            continue;
+        }
+        return is_sentence_end(c);
+    }
+    false
+}
+
+const TLDS: &[&str] = &[
+    "com", "net", "org", "ru", "info", "biz", "io", "co", "uk", "de", "fr", "edu", "gov", "us",
+    "ca", "au", "in", "cn", "jp", "tv", "me", "news", "eu", "ua", "by", "kz", "it", "es", "nl",
+    "pl", "br", "ch", "se", "no", "tk", "online", "site", "ly", "fm",
+];
+
+/// Classifies a whitespace-separated token: (url, email, domain).
+fn token_kind(token: &str) -> (bool, bool, bool) {
+    let t = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    if t.len() < 4 {
+        return (false, false, false);
+    }
+    let lower_starts = |p: &str| t.get(..p.len()).is_some_and(|s| s.eq_ignore_ascii_case(p));
+    if t.contains("://") || lower_starts("www.") {
+        return (true, false, false);
+    }
+    if let Some(at) = t.find('@') {
+        if at > 0 && t[at + 1..].contains('.') {
+            return (false, true, false);
+        }
+    }
+    if let Some(dot) = t.rfind('.') {
+        let (host, tld) = (&t[..dot], &t[dot + 1..]);
+        let tld = tld.split('/').next().unwrap_or("");
+        if !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '.')
+            && TLDS.iter().any(|k| k.eq_ignore_ascii_case(tld))
+        {
+            return (false, false, true);
+        }
+    }
+    (false, false, false)
+}
+
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// Minimum characters for a paragraph to count as long prose.
+pub const PROSE_CHARS: u32 = 150;
+
+impl<'a> DocAnalysis<'a> {
+    /// Measures every paragraph of `doc`.
+    pub fn new(doc: &'a Document) -> DocAnalysis<'a> {
+        let n = doc.paragraphs.len();
+        let mut paras: Vec<ParagraphStats> = Vec::with_capacity(n);
+        // Pass 1: script histogram and language per paragraph; the document's language.
+        let mut lang_chars: Vec<(Lang, u32)> = Vec::new();
+        let mut script_letters = [0u32; 6];
+        let mut total_chars = 0u32;
+        let mut letters_total = 0u32;
+        for p in &doc.paragraphs {
+            let hist = ScriptHistogram::of(&p.text);
+            let guess = lang::detect(&p.text, &hist);
+            let letters = hist.total_letters();
+            letters_total += letters;
+            for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
+                *acc += l;
+            }
+            if let Some(l) = guess.lang {
+                match lang_chars.iter_mut().find(|(x, _)| *x == l) {
+                    Some((_, c)) => *c += letters,
+                    None => lang_chars.push((l, letters)),
+                }
+            }
+            total_chars = total_chars.saturating_add(hist.chars);
+            paras.push(ParagraphStats {
+                hist,
+                guess: Some(guess),
+                ..ParagraphStats::default()
+            });
+        }
+        let (lang, lang_share) = match lang_chars.iter().max_by_key(|(l, c)| (*c, l.code())) {
+            Some(&(l, c)) if letters_total > 0 => (Some(l), c as f32 / letters_total as f32),
+            _ => (None, 0.0),
+        };
+        let script = {
+            let h = ScriptHistogram {
+                letters: script_letters,
+                ..ScriptHistogram::default()
+            };
+            h.dominant()
+        };
+
+        // Pass 2: words, stop words, tokens, hashes, shingles.
+        let mut shingles = Vec::new();
+        let mut word = String::new();
+        let mut norm = String::new();
+        let mut word_hashes: Vec<u64> = Vec::new();
+        for (p, st) in doc.paragraphs.iter().zip(paras.iter_mut()) {
+            let plang = st.guess.and_then(|g| g.lang).or(lang);
+            let stops = plang.and_then(stopwords::for_lang);
+            norm.clear();
+            word_hashes.clear();
+            let mut first_upper = false;
+            let mut in_word = false;
+            let mut chars = p.text.chars().peekable();
+            loop {
+                let c = chars.next();
+                match c {
+                    Some(c) if c.is_alphanumeric() => {
+                        if !in_word {
+                            in_word = true;
+                            word.clear();
+                            first_upper = c.is_uppercase();
+                        }
+                        for l in c.to_lowercase() {
+                            word.push(l);
+                        }
+                        st.word_chars += 1;
+                    }
+                    _ => {
+                        if in_word {
+                            in_word = false;
+                            st.words += 1;
+                            if first_upper {
+                                st.title_words += 1;
+                            }
+                            if stops.is_some_and(|s| s.contains(word.as_str())) {
+                                st.stopwords += 1;
+                            }
+                            if !norm.is_empty() {
+                                norm.push(' ');
+                            }
+                            norm.push_str(&word);
+                            word_hashes.push(xxh3_64(word.as_bytes()));
+                        }
+                        if c.is_none() {
+                            break;
+                        }
+                    }
+                }
+            }
+            for token in p.text.split_whitespace() {
+                let (u, e, d) = token_kind(token);
+                st.urls += u as u32;
+                st.emails += e as u32;
+                st.domains += d as u32;
+            }
+            st.terminal = ends_terminal(&p.text);
+            st.bullet = p.text.chars().next().is_some_and(|c| {
+                matches!(
+                    c,
+                    '•' | '·' | '-' | '*' | '–' | '—' | '»' | '>' | '|' | '►' | '▪'
+                )
+            });
+            st.separators = p
+                .text
+                .chars()
+                .filter(|c| matches!(c, '©' | '|' | '»' | '›' | '·' | '•'))
+                .count() as u32;
+            st.hash = xxh3_64(norm.as_bytes());
+            let start = shingles.len();
+            if word_hashes.len() >= SHINGLE_WORDS {
+                for w in word_hashes.windows(SHINGLE_WORDS) {
+                    shingles.push(w.iter().fold(0u64, |h, &x| mix(h, x)));
+                }
+            }
+            st.shingle_range = start..shingles.len();
+        }
+
+        // In-document repetition.
+        let mut copies = vec![1u32; n];
+        let mut earlier_copies = vec![0u32; n];
+        let mut by_hash: Vec<(u64, usize)> =
+            paras.iter().enumerate().map(|(i, s)| (s.hash, i)).collect();
+        by_hash.sort_unstable();
+        let mut i = 0;
+        while i < by_hash.len() {
+            let mut j = i;
+            while j < by_hash.len() && by_hash[j].0 == by_hash[i].0 {
+                j += 1;
+            }
+            for (k, &(_, idx)) in by_hash[i..j].iter().enumerate() {
+                copies[idx] = (j - i) as u32;
+                earlier_copies[idx] = k as u32;
+            }
+            i = j;
+        }
+        // Shingles seen in more than one paragraph of the document.
+        let mut owners: Vec<(u64, usize)> = Vec::with_capacity(shingles.len());
+        for (idx, st) in paras.iter().enumerate() {
+            for &s in &shingles[st.shingle_range.clone()] {
+                owners.push((s, idx));
+            }
+        }
+        owners.sort_unstable();
+        owners.dedup();
+        let mut shared = vec![0u32; n];
+        let mut i = 0;
+        while i < owners.len() {
+            let mut j = i;
+            while j < owners.len() && owners[j].0 == owners[i].0 {
+                j += 1;
+            }
+            if j - i > 1 {
+                for &(_, idx) in &owners[i..j] {
+                    shared[idx] += 1;
+                }
+            }
+            i = j;
+        }
+        let repeated_shingles = paras
+            .iter()
+            .zip(&shared)
+            .map(|(st, &s)| {
+                let total = st.shingle_range.len();
+                if total == 0 {
+                    0.0
+                } else {
+                    (s as f32 / total as f32).min(1.0)
+                }
+            })
+            .collect();
+        let first = paras.iter().position(ParagraphStats::is_prose);
+        let last = paras.iter().rposition(ParagraphStats::is_prose);
+        let prose_span = first.zip(last);
+        let mut depth_chars: Vec<(u16, u32)> = Vec::new();
+        for (p, st) in doc.paragraphs.iter().zip(&paras) {
+            if st.is_prose() {
+                match depth_chars.iter_mut().find(|(d, _)| *d == p.depth) {
+                    Some((_, c)) => *c += st.chars(),
+                    None => depth_chars.push((p.depth, st.chars())),
+                }
+            }
+        }
+        let prose_depth = depth_chars
+            .iter()
+            .max_by_key(|&&(d, c)| (c, std::cmp::Reverse(d)))
+            .map(|&(d, _)| d);
+
+        DocAnalysis {
+            doc,
+            paras,
+            shingles,
+            lang,
+            lang_share,
+            script,
+            total_chars,
+            copies,
+            earlier_copies,
+            repeated_shingles,
+            prose_span,
+            prose_depth,
+        }
+    }
+
+    /// Shingles of paragraph `i`.
+    pub fn shingles_of(&self, i: usize) -> &[u64] {
+        &self.shingles[self.paras[i].shingle_range.clone()]
+    }
+
+    /// `ln(1 + characters)` of paragraph `i`.
+    pub fn log_chars(&self, i: usize) -> f32 {
+        (self.paras[i].chars() as f32).ln_1p()
+    }
+
+    /// Share of paragraph `i`'s characters inside links.
+    pub fn link_share(&self, i: usize) -> f32 {
+        let chars = self.paras[i].chars();
+        if chars == 0 {
+            0.0
+        } else {
+            (self.doc.paragraphs[i].link_chars as f32 / chars as f32).min(1.0)
+        }
+    }
+
+    /// Share of paragraph `i`'s words that are stop words.
+    pub fn stop_share(&self, i: usize) -> f32 {
+        let st = &self.paras[i];
+        if st.words == 0 {
+            0.0
+        } else {
+            st.stopwords as f32 / st.words as f32
+        }
+    }
+
+    /// 1 when paragraph `i`'s language is the document's, 0 when it differs, 0.5 when either is unknown.
+    pub fn lang_agrees(&self, i: usize) -> f32 {
+        match (self.paras[i].guess.and_then(|g| g.lang), self.lang) {
+            (Some(a), Some(b)) => (a == b) as u8 as f32,
+            _ => 0.5,
+        }
+    }
+
+    /// 1 when paragraph `i`'s dominant script is the document's, 0 when it differs, 0.5 when unknown.
+    pub fn script_agrees(&self, i: usize) -> f32 {
+        match (self.paras[i].hist.dominant(), self.script) {
+            (Some(a), Some(b)) => (a == b) as u8 as f32,
+            _ => 0.5,
+        }
+    }
+
+    /// Whether paragraph `i` is a heading.
+    pub fn is_heading(&self, i: usize) -> bool {
+        self.doc.paragraphs[i].tag == BlockTag::Heading
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_kinds() {
+        let cases = [
+            ("https://example.com/a", (true, false, false)),
+            ("www.rt.com", (true, false, false)),
+            ("news@example.org", (false, true, false)),
+            ("103news.com", (false, false, true)),
+            ("Smi24.net", (false, false, true)),
+            ("(rt.com).", (false, false, true)),
+            ("U.S.", (false, false, false)),
+            ("It’s", (false, false, false)),
+            ("Akgün", (false, false, false)),
+            ("e.g.", (false, false, false)),
+            ("word", (false, false, false)),
+        ];
+        for (t, want) in cases {
+            assert_eq!(token_kind(t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn terminal_punctuation() {
+        for (t, want) in [
+            ("He said so.", true),
+            ("“a wrong move,” Peskov said.”", true),
+            ("Ends with quote?”", true),
+            ("Read more", false),
+            ("date 2025-06-18 403", false),
+            ("", false),
+        ] {
+            assert_eq!(ends_terminal(t), want, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn stats_repetition_and_language() {
+        let doc = Document::from_paragraphs(
+            "d",
+            &[
+                "The situation is continuing to escalate rapidly, he told reporters.",
+                "Следите за новостями на нашем сайте каждый день",
+                "The situation is continuing to escalate rapidly, he told reporters.",
+            ],
+        );
+        let a = DocAnalysis::new(&doc);
+        assert_eq!(a.lang, Some(Lang::Eng));
+        assert_eq!(a.copies, vec![2, 1, 2]);
+        assert_eq!(a.earlier_copies, vec![0, 0, 1]);
+        assert_eq!(a.lang_agrees(1), 0.0);
+        assert_eq!(a.script_agrees(0), 1.0);
+        assert_eq!(a.paras[0].words, 10);
+        // "the", "is", "to", "he" are English stop words.
+        assert!(a.paras[0].stopwords >= 4);
+        assert_eq!(a.repeated_shingles[0], 1.0);
+        assert_eq!(a.repeated_shingles[1], 0.0);
+        assert!(a.paras[0].terminal && !a.paras[1].terminal);
+        assert_eq!(a.prose_span, None);
+    }
+}

@@ -1,0 +1,166 @@
+//! Feature extraction: one row of named, finite `f32` columns per paragraph.
+//!
+//! The columns come from a closed set of families ([`Family`]), each in its own module and each
+//! writing into a slice of the row the caller owns. Training and classification build rows through
+//! the same [`FeatureSchema::rows`], so they cannot drift apart.
+
+pub mod analysis;
+pub mod context;
+pub mod corpus;
+pub mod language;
+pub mod links;
+pub mod markup;
+pub mod repetition;
+pub mod shape;
+pub mod stopwords;
+
+use ndarray::{Array2, ArrayViewMut1};
+
+pub use analysis::DocAnalysis;
+pub use corpus::{CorpusCounts, CorpusIndex};
+
+/// A family of feature columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Script histogram, detected language, agreement with the document's language.
+    Language,
+    /// Link-character share, URL, e-mail and domain tokens.
+    Links,
+    /// Copies inside the document and across the corpus, repeated n-grams.
+    Repetition,
+    /// Length, words, stop words, punctuation, capitals, digits.
+    Shape,
+    /// The HTML element and its ancestors (all zero for plain text).
+    Markup,
+    /// Position in the document and the neighbours' features.
+    Context,
+}
+
+impl Family {
+    /// Every family, in column order.
+    pub const ALL: [Family; 6] = [
+        Family::Language,
+        Family::Links,
+        Family::Repetition,
+        Family::Shape,
+        Family::Markup,
+        Family::Context,
+    ];
+
+    /// The family's column names, in order.
+    pub fn names(self) -> &'static [&'static str] {
+        match self {
+            Family::Language => language::NAMES,
+            Family::Links => links::NAMES,
+            Family::Repetition => repetition::NAMES,
+            Family::Shape => shape::NAMES,
+            Family::Markup => markup::NAMES,
+            Family::Context => context::NAMES,
+        }
+    }
+
+    /// Writes paragraph `i`'s columns of this family into `row` (exactly `names().len()` long).
+    pub fn fill(self, a: &DocAnalysis<'_>, i: usize, corpus: &CorpusCounts, row: &mut [f32]) {
+        match self {
+            Family::Language => language::fill(a, i, row),
+            Family::Links => links::fill(a, i, row),
+            Family::Repetition => repetition::fill(a, i, corpus, row),
+            Family::Shape => shape::fill(a, i, row),
+            Family::Markup => markup::fill(a, i, row),
+            Family::Context => context::fill(a, i, row),
+        }
+    }
+}
+
+/// The full, ordered list of feature columns.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FeatureSchema;
+
+impl FeatureSchema {
+    /// All column names, in order.
+    pub fn names() -> Vec<&'static str> {
+        Family::ALL
+            .iter()
+            .flat_map(|f| f.names().iter().copied())
+            .collect()
+    }
+
+    /// Number of columns.
+    pub fn len() -> usize {
+        Family::ALL.iter().map(|f| f.names().len()).sum()
+    }
+
+    /// Writes the feature row of paragraph `i` into `row`.
+    pub fn fill_row(a: &DocAnalysis<'_>, i: usize, corpus: &CorpusCounts, row: &mut [f32]) {
+        let mut at = 0;
+        for f in Family::ALL {
+            let n = f.names().len();
+            f.fill(a, i, corpus, &mut row[at..at + n]);
+            at += n;
+        }
+        for v in row.iter_mut() {
+            if !v.is_finite() {
+                *v = 0.0;
+            }
+        }
+    }
+
+    /// The feature matrix of an analysed document, one row per paragraph. `corpus` gives the
+    /// corpus counts (the document must have been added to it); without one, every paragraph is
+    /// taken to occur in this document only.
+    pub fn rows(a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> Array2<f32> {
+        let n = a.paras.len();
+        let mut m = Array2::<f32>::zeros((n, Self::len()));
+        for (i, mut row) in m.outer_iter_mut().enumerate() {
+            let counts = corpus.map(|c| c.counts(a, i)).unwrap_or_default();
+            Self::fill_view(a, i, &counts, &mut row);
+        }
+        m
+    }
+
+    fn fill_view(
+        a: &DocAnalysis<'_>,
+        i: usize,
+        c: &CorpusCounts,
+        row: &mut ArrayViewMut1<'_, f32>,
+    ) {
+        match row.as_slice_mut() {
+            Some(s) => Self::fill_row(a, i, c, s),
+            None => {
+                let mut tmp = vec![0.0; Self::len()];
+                Self::fill_row(a, i, c, &mut tmp);
+                row.iter_mut().zip(tmp).for_each(|(d, s)| *d = s);
+            }
+        }
+    }
+}
+
+/// `x / y`, or 0 when `y` is 0.
+pub(crate) fn ratio(x: f32, y: f32) -> f32 {
+    if y > 0.0 { x / y } else { 0.0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Document;
+
+    #[test]
+    fn names_are_unique_and_match_len() {
+        let names = FeatureSchema::names();
+        assert_eq!(names.len(), FeatureSchema::len());
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
+    }
+
+    #[test]
+    fn rows_are_finite() {
+        let doc = Document::from_paragraphs("d", &["", "x", "Hello world, this is text.", "Ж"]);
+        let a = DocAnalysis::new(&doc);
+        let m = FeatureSchema::rows(&a, None);
+        assert_eq!(m.dim(), (4, FeatureSchema::len()));
+        assert!(m.iter().all(|v| v.is_finite()));
+    }
+}

@@ -1,0 +1,48 @@
+//! parasift splits web and news documents into paragraphs, tells each paragraph's language, and
+//! labels it **content** or **boilerplate** with a trained model.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`read`]: files, directories, standard input and JSONL records (gzip and zstd
+//!    transparently), decoded by their declared or sniffed charset;
+//! 2. [`segment`]: plain text into one paragraph per line, HTML into block-level paragraphs with
+//!    link characters, tag, depth and ancestor hints;
+//! 3. [`features`]: one row of named, finite columns per paragraph, from the language, links,
+//!    repetition (inside the document and across the corpus), text-shape, markup and context
+//!    families;
+//! 4. [`model`]: a trained linfa classifier (embedded by default) turns each row into P(content)
+//!    and a label.
+//!
+//! ```
+//! use parasift::{Document, Label, Model};
+//!
+//! let model = Model::embedded()?;
+//! let doc = Document::from_paragraphs("example", &[
+//!     "Putin offers to mediate between Israel and Iran",
+//!     "Russian President Vladimir Putin on Friday offered to mediate between the two nations, \
+//!      the Kremlin said in a statement, calling for an end to the strikes and for talks.",
+//!     "103news.com — живые новости в прямом эфире!",
+//! ]);
+//! let verdict = model.classify(&doc);
+//! assert_eq!(verdict.paragraphs.len(), 3);
+//! assert_eq!(verdict.paragraphs[1].label(), Label::Content);
+//! assert_eq!(verdict.paragraphs[2].label(), Label::Boilerplate);
+//! assert_eq!(verdict.lang.map(|l| l.code()), Some("eng"));
+//! # Ok::<(), parasift::Error>(())
+//! ```
+#![deny(missing_docs)]
+
+pub mod document;
+pub mod error;
+pub mod eval;
+pub mod features;
+pub mod fixtures;
+pub mod lang;
+pub mod metrics;
+pub mod model;
+pub mod read;
+pub mod segment;
+
+pub use document::{BlockTag, Document, Format, Hints, Paragraph};
+pub use error::{Error, Result};
+pub use model::{DocPrediction, Label, Model, Prediction};

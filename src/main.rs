@@ -1,0 +1,543 @@
+//! The `parasift` command-line tool.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use parasift::eval::{EvalReport, evaluate};
+use parasift::features::{DocAnalysis, FeatureSchema};
+use parasift::fixtures::{LabeledDoc, read_fixtures};
+use parasift::lang::{self, ScriptHistogram};
+use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
+use parasift::segment::TextMode;
+use parasift::{Document, Error, Label, Model};
+
+#[derive(Parser)]
+#[command(
+    name = "parasift",
+    version,
+    about = "Split documents into paragraphs, tell their language, label them content or boilerplate."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Label every paragraph: one JSON object per input document on stdout, in input order.
+    Classify(InputArgs),
+    /// Keep the main content only: one JSON object per document with its content text.
+    Extract {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Write plain text (documents separated by a blank line) instead of JSON lines.
+        #[arg(long)]
+        plain: bool,
+    },
+    /// The language of each line (text) or paragraph (HTML, JSONL): one JSON object each.
+    Detect(InputArgs),
+    /// Each paragraph's features, score and label, to see why it was labelled so.
+    Inspect(InputArgs),
+    /// Fit a model on labeled fixtures and report its scores.
+    Train(TrainArgs),
+    /// Score a model on labeled fixtures: precision, recall, F1 per paragraph and per page.
+    Eval {
+        /// Labeled fixture files (JSON Lines, optionally .zst or .gz).
+        #[arg(required = true)]
+        fixtures: Vec<PathBuf>,
+        /// Model file (default: the embedded model).
+        #[arg(long)]
+        model: Option<PathBuf>,
+        /// Also score the fixtures with their markup forgotten (plain-text paragraphs).
+        #[arg(long)]
+        text_view: bool,
+        /// P(content) at or above which a paragraph is content (default: the model's).
+        #[arg(long)]
+        threshold: Option<f32>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Auto,
+    Text,
+    Html,
+    Jsonl,
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Files or directories (read recursively); `-` or nothing for standard input.
+    paths: Vec<PathBuf>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: FormatArg,
+    /// Model file (default: the embedded model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// P(content) at or above which a paragraph is content (default: the model's).
+    #[arg(long)]
+    threshold: Option<f32>,
+    /// Plain text: paragraphs are blank-line separated blocks instead of lines.
+    #[arg(long)]
+    blocks: bool,
+    /// JSONL key of the record id.
+    #[arg(long, default_value = "id")]
+    id_key: String,
+    /// JSONL key of the plain text.
+    #[arg(long, default_value = "text")]
+    text_key: String,
+    /// JSONL key of the HTML (used when a record has no text).
+    #[arg(long, default_value = "html")]
+    html_key: String,
+    /// JSONL key of the URL or source; its host tells repetition on one site from syndication.
+    #[arg(long, default_value = "url")]
+    url_key: String,
+}
+
+#[derive(Args)]
+struct TrainArgs {
+    /// Labeled fixture files to train on.
+    #[arg(required = true)]
+    fixtures: Vec<PathBuf>,
+    /// Labeled fixture files to report scores on (never trained on).
+    #[arg(long)]
+    dev: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, short, default_value = "model.bin")]
+    out: PathBuf,
+    /// Classifier to fit.
+    #[arg(long, value_enum, default_value = "forest")]
+    kind: KindArg,
+    /// Trees in the forest.
+    #[arg(long, default_value_t = TrainParams::default().trees)]
+    trees: usize,
+    /// Maximum tree depth.
+    #[arg(long, default_value_t = TrainParams::default().max_depth)]
+    max_depth: usize,
+    /// Share of columns each tree sees.
+    #[arg(long, default_value_t = TrainParams::default().feature_proportion)]
+    feature_proportion: f64,
+    /// Share of rows each tree is fitted on.
+    #[arg(long, default_value_t = TrainParams::default().bootstrap_proportion)]
+    bootstrap_proportion: f64,
+    /// L2 penalty of the logistic regression.
+    #[arg(long, default_value_t = TrainParams::default().alpha)]
+    alpha: f32,
+    /// Times each plain-text fixture document is repeated in the training rows.
+    #[arg(long, default_value_t = TrainParams::default().text_weight)]
+    text_weight: usize,
+    /// Do not add plain-text views of the HTML fixtures.
+    #[arg(long)]
+    no_text_view: bool,
+    /// P(content) threshold stored in the model.
+    #[arg(long, default_value_t = TrainParams::default().threshold)]
+    threshold: f32,
+    /// Random seed.
+    #[arg(long, default_value_t = TrainParams::default().seed)]
+    seed: u64,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Forest,
+    Logistic,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: match self.format {
+                FormatArg::Auto => InputFormat::Auto,
+                FormatArg::Text => InputFormat::Text,
+                FormatArg::Html => InputFormat::Html,
+                FormatArg::Jsonl => InputFormat::Jsonl,
+            },
+            text_mode: if self.blocks {
+                TextMode::Blocks
+            } else {
+                TextMode::Lines
+            },
+            keys: JsonlKeys {
+                id: self.id_key.clone(),
+                text: self.text_key.clone(),
+                html: self.html_key.clone(),
+                url: self.url_key.clone(),
+            },
+        }
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() {
+            vec![PathBuf::from("-")]
+        } else {
+            self.paths.clone()
+        }
+    }
+
+    fn load_model(&self) -> Result<Model, Error> {
+        load_model(self.model.as_ref()).map(|m| match self.threshold {
+            Some(t) => m.with_threshold(t),
+            None => m,
+        })
+    }
+}
+
+fn load_model(path: Option<&PathBuf>) -> Result<Model, Error> {
+    match path {
+        Some(p) => Model::from_file(p),
+        None => Model::embedded().cloned(),
+    }
+}
+
+/// Counts what went wrong, reports it on stderr and turns it into the exit code.
+#[derive(Default)]
+struct Failures(usize);
+
+impl Failures {
+    fn report(&mut self, e: &Error) {
+        self.0 += 1;
+        eprintln!("parasift: error: {e}");
+    }
+    fn exit_code(&self, total: usize) -> ExitCode {
+        if self.0 > 0 {
+            eprintln!("parasift: {} of {total} inputs failed", self.0);
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ParagraphOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    label: &'static str,
+    score: f32,
+    lang: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    id: &'a str,
+    source: &'a str,
+    lang: Option<&'static str>,
+    paragraphs: Vec<ParagraphOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExtractOut<'a> {
+    id: &'a str,
+    source: &'a str,
+    lang: Option<&'static str>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct DetectOut<'a> {
+    source: &'a str,
+    text: &'a str,
+    lang: Option<&'static str>,
+    iso639_1: Option<&'static str>,
+    confidence: f32,
+    script: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct InspectOut<'a> {
+    source: &'a str,
+    index: usize,
+    text: &'a str,
+    label: &'static str,
+    score: f32,
+    features: serde_json::Map<String, serde_json::Value>,
+}
+
+fn write_json<W: Write, T: Serialize>(out: &mut W, value: &T) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
+/// Reads the inputs; failed ones are reported, the rest come back in order.
+fn read_inputs(args: &InputArgs, failures: &mut Failures) -> (Vec<Document>, usize) {
+    let items = read_all(&args.paths(), &args.read_options());
+    let total = items.len();
+    let mut docs = Vec::with_capacity(total);
+    for item in items {
+        match item {
+            Ok(d) => docs.push(d),
+            Err(e) => failures.report(&e),
+        }
+    }
+    (docs, total)
+}
+
+fn run_classify(args: &InputArgs, extract: Option<bool>) -> Result<ExitCode, Error> {
+    let model = args.load_model()?;
+    let mut failures = Failures::default();
+    let (docs, total) = read_inputs(args, &mut failures);
+    let preds = model.classify_batch(&docs);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let io = |e: std::io::Error| Error::io("-", e);
+    for (doc, pred) in docs.iter().zip(&preds) {
+        let lang = pred.lang.map(|l| l.code());
+        match extract {
+            None => {
+                let paragraphs = doc
+                    .paragraphs
+                    .iter()
+                    .zip(&pred.paragraphs)
+                    .map(|(p, x)| ParagraphOut {
+                        text: &p.text,
+                        start: p.start,
+                        end: p.end,
+                        label: x.label().name(),
+                        score: x.score(),
+                        lang: x.lang().map(|l| l.code()),
+                    })
+                    .collect();
+                write_json(
+                    &mut out,
+                    &DocOut {
+                        id: &doc.id,
+                        source: &doc.source,
+                        lang,
+                        paragraphs,
+                    },
+                )
+                .map_err(io)?;
+            }
+            Some(plain) => {
+                let selected: Vec<bool> = pred
+                    .paragraphs
+                    .iter()
+                    .map(|x| x.label() == Label::Content)
+                    .collect();
+                let text = parasift::fixtures::join_selected(doc, &selected);
+                if plain {
+                    writeln!(out, "{text}\n").map_err(io)?;
+                } else {
+                    write_json(
+                        &mut out,
+                        &ExtractOut {
+                            id: &doc.id,
+                            source: &doc.source,
+                            lang,
+                            text,
+                        },
+                    )
+                    .map_err(io)?;
+                }
+            }
+        }
+    }
+    out.flush().map_err(io)?;
+    Ok(failures.exit_code(total))
+}
+
+fn run_detect(args: &InputArgs) -> Result<ExitCode, Error> {
+    let mut failures = Failures::default();
+    let (docs, total) = read_inputs(args, &mut failures);
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for doc in &docs {
+        for p in &doc.paragraphs {
+            let h = ScriptHistogram::of(&p.text);
+            let g = lang::detect(&p.text, &h);
+            let rec = DetectOut {
+                source: &doc.source,
+                text: &p.text,
+                lang: g.code(),
+                iso639_1: g.lang.and_then(lang::iso639_1),
+                confidence: g.confidence,
+                script: g.script.map(|s| s.name()),
+            };
+            write_json(&mut out, &rec).map_err(|e| Error::io("-", e))?;
+        }
+    }
+    out.flush().map_err(|e| Error::io("-", e))?;
+    Ok(failures.exit_code(total))
+}
+
+fn run_inspect(args: &InputArgs) -> Result<ExitCode, Error> {
+    let model = args.load_model()?;
+    let mut failures = Failures::default();
+    let (docs, total) = read_inputs(args, &mut failures);
+    let names = FeatureSchema::names();
+    let preds = model.classify_batch(&docs);
+    let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
+    let mut index = parasift::features::CorpusIndex::new();
+    for a in &analyses {
+        index.add(a);
+    }
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for ((doc, a), pred) in docs.iter().zip(&analyses).zip(&preds) {
+        let rows = FeatureSchema::rows(a, Some(&index));
+        for (i, (p, x)) in doc.paragraphs.iter().zip(&pred.paragraphs).enumerate() {
+            let features = names
+                .iter()
+                .zip(rows.row(i))
+                .map(|(n, v)| (n.to_string(), serde_json::json!(v)))
+                .collect();
+            let rec = InspectOut {
+                source: &doc.source,
+                index: i,
+                text: &p.text,
+                label: x.label().name(),
+                score: x.score(),
+                features,
+            };
+            write_json(&mut out, &rec).map_err(|e| Error::io("-", e))?;
+        }
+    }
+    out.flush().map_err(|e| Error::io("-", e))?;
+    Ok(failures.exit_code(total))
+}
+
+fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<LabeledDoc>, Error> {
+    let mut docs = Vec::new();
+    for p in paths {
+        docs.extend(read_fixtures(p)?);
+    }
+    Ok(docs)
+}
+
+fn print_report(name: &str, docs: &[LabeledDoc], r: &EvalReport) {
+    let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
+    println!(
+        "{name:<24} paragraphs={paras:<7} P={:.4} R={:.4} F1={:.4} acc={:.4} | pages={:<4} shingle P={:.4} R={:.4} F1={:.4}",
+        r.paragraphs.precision(),
+        r.paragraphs.recall(),
+        r.paragraphs.f1(),
+        r.paragraphs.accuracy(),
+        r.pages.pages,
+        r.pages.precision,
+        r.pages.recall,
+        r.pages.f1,
+    );
+}
+
+fn report_sets(model: &Model, sets: &[(String, Vec<LabeledDoc>)], text_view: bool) {
+    for (name, docs) in sets {
+        print_report(name, docs, &evaluate(model, docs));
+        if text_view && docs.iter().any(|d| d.doc.format == parasift::Format::Html) {
+            let views: Vec<LabeledDoc> = docs.iter().map(LabeledDoc::text_view).collect();
+            print_report(
+                &format!("{name} (as text)"),
+                &views,
+                &evaluate(model, &views),
+            );
+        }
+    }
+}
+
+fn named_sets(paths: &[PathBuf]) -> Result<Vec<(String, Vec<LabeledDoc>)>, Error> {
+    paths
+        .iter()
+        .map(|p| {
+            Ok((
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
+                read_fixtures(p)?,
+            ))
+        })
+        .collect()
+}
+
+fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
+    let docs = load_fixtures(&a.fixtures)?;
+    let params = TrainParams {
+        kind: match a.kind {
+            KindArg::Forest => ModelKind::Forest,
+            KindArg::Logistic => ModelKind::Logistic,
+        },
+        trees: a.trees,
+        max_depth: a.max_depth,
+        feature_proportion: a.feature_proportion,
+        bootstrap_proportion: a.bootstrap_proportion,
+        alpha: a.alpha,
+        text_weight: a.text_weight,
+        text_view: !a.no_text_view,
+        threshold: a.threshold,
+        seed: a.seed,
+        ..TrainParams::default()
+    };
+    let names: Vec<String> = a
+        .fixtures
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    eprintln!(
+        "parasift: training a {} on {} documents from {}",
+        match params.kind {
+            ModelKind::Forest => "forest",
+            ModelKind::Logistic => "logistic regression",
+        },
+        docs.len(),
+        names.join(", ")
+    );
+    let notes = format!("trained on {} with {:?}", names.join(", "), params);
+    let model = train(&docs, &params, notes)?;
+    let bytes = model.to_bytes()?;
+    std::fs::write(&a.out, &bytes).map_err(|e| Error::io(&a.out, e))?;
+    eprintln!(
+        "parasift: wrote {} ({} bytes)",
+        a.out.display(),
+        bytes.len()
+    );
+    let mut sets = named_sets(&a.fixtures)?;
+    sets.extend(named_sets(&a.dev)?);
+    report_sets(&model, &sets, true);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run() -> Result<ExitCode, Error> {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Classify(args) => run_classify(args, None),
+        Command::Extract { input, plain } => run_classify(input, Some(*plain)),
+        Command::Detect(args) => run_detect(args),
+        Command::Inspect(args) => run_inspect(args),
+        Command::Train(args) => run_train(args),
+        Command::Eval {
+            fixtures,
+            model,
+            text_view,
+            threshold,
+        } => {
+            let mut model = load_model(model.as_ref())?;
+            if let Some(t) = threshold {
+                model = model.with_threshold(*t);
+            }
+            report_sets(&model, &named_sets(fixtures)?, *text_view);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("parasift: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

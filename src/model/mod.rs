@@ -1,0 +1,262 @@
+//! The trained model: a versioned artifact holding a linfa classifier, and classification of
+//! documents with it.
+
+pub mod artifact;
+pub mod classifier;
+#[cfg(feature = "train")]
+pub mod train;
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use whatlang::Lang;
+
+pub use artifact::Header;
+pub use classifier::Classifier;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema};
+
+/// The class of a paragraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Label {
+    /// Main content: headlines, article text, quotes.
+    Content,
+    /// Navigation, footers, metadata, related links, promotional text, repeated copies.
+    Boilerplate,
+}
+
+impl Label {
+    /// `"content"` or `"boilerplate"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Label::Content => "content",
+            Label::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// The model's verdict on one paragraph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction {
+    label: Label,
+    score: f32,
+    lang: Option<Lang>,
+}
+
+impl Prediction {
+    /// The label.
+    pub fn label(&self) -> Label {
+        self.label
+    }
+    /// P(content), in [0, 1].
+    pub fn score(&self) -> f32 {
+        self.score
+    }
+    /// The paragraph's language, if it could be told.
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+}
+
+/// The model's verdict on a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocPrediction {
+    /// One prediction per paragraph, in order.
+    pub paragraphs: Vec<Prediction>,
+    /// The document's language, weighted by characters.
+    pub lang: Option<Lang>,
+    /// Share of the document's letters in that language.
+    pub lang_share: f32,
+}
+
+/// A loaded, checked model. `Send + Sync`: share one across threads.
+#[derive(Debug, Clone)]
+pub struct Model {
+    header: Header,
+    classifier: Classifier,
+}
+
+static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.bin");
+static EMBEDDED: LazyLock<Result<Model>> = LazyLock::new(|| Model::from_bytes(EMBEDDED_BYTES));
+
+impl Model {
+    /// The default model embedded in the crate, loaded once per process.
+    ///
+    /// # Errors
+    /// Fails only if the crate was built with a missing or broken `models/default.bin`.
+    pub fn embedded() -> Result<&'static Model> {
+        EMBEDDED
+            .as_ref()
+            .map_err(|e| Error::CorruptModel(format!("embedded default model: {e}")))
+    }
+
+    /// Builds a model from its parts, checking that the classifier fits this build's schema.
+    pub fn new(header: Header, classifier: Classifier) -> Result<Model> {
+        let expected = FeatureSchema::names();
+        if header.schema.len() != expected.len()
+            || header.schema.iter().zip(&expected).any(|(a, b)| a != b)
+        {
+            let detail = header
+                .schema
+                .iter()
+                .zip(&expected)
+                .position(|(a, b)| a != b)
+                .map(|i| {
+                    format!(
+                        ", first difference at column {i}: model has {:?}, this build computes {:?}",
+                        header.schema[i], expected[i]
+                    )
+                })
+                .unwrap_or_default();
+            return Err(Error::FeatureMismatch {
+                expected: expected.len(),
+                found: header.schema.len(),
+                detail,
+            });
+        }
+        if header.labels != ["boilerplate", "content"] {
+            return Err(Error::CorruptModel(format!(
+                "labels are {:?}, expected [\"boilerplate\", \"content\"]",
+                header.labels
+            )));
+        }
+        if !(0.0..=1.0).contains(&header.threshold) {
+            return Err(Error::CorruptModel(format!(
+                "threshold {} is outside [0, 1]",
+                header.threshold
+            )));
+        }
+        classifier
+            .validate(expected.len())
+            .map_err(Error::CorruptModel)?;
+        Ok(Model { header, classifier })
+    }
+
+    /// Loads a model file's bytes.
+    ///
+    /// # Errors
+    /// [`Error::BadMagic`], [`Error::UnsupportedVersion`], [`Error::CorruptModel`] or
+    /// [`Error::FeatureMismatch`] when the bytes cannot be trusted.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+        let (header, classifier) = artifact::decode(bytes)?;
+        Model::new(header, classifier)
+    }
+
+    /// Loads a model file.
+    ///
+    /// # Errors
+    /// As [`Model::from_bytes`], or [`Error::Io`] when the file cannot be read.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Model> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Model::from_bytes(&bytes).map_err(|e| match e {
+            Error::Io { .. } => e,
+            other => Error::input(path.display().to_string(), other.to_string()),
+        })
+    }
+
+    /// The model file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        artifact::encode(&self.header, &self.classifier)
+    }
+
+    /// The model's header: schema, labels, threshold, notes.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The fitted classifier.
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// P(content) at or above which a paragraph is labelled content.
+    pub fn threshold(&self) -> f32 {
+        self.header.threshold
+    }
+
+    /// Returns the same model with another threshold (clamped to [0, 1]).
+    pub fn with_threshold(mut self, threshold: f32) -> Model {
+        self.header.threshold = if threshold.is_finite() {
+            threshold.clamp(0.0, 1.0)
+        } else {
+            0.5
+        };
+        self
+    }
+
+    fn predict_analysis(&self, a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> DocPrediction {
+        let rows = FeatureSchema::rows(a, corpus);
+        let scores = self.classifier.predict_proba(rows.view());
+        let paragraphs = scores
+            .into_iter()
+            .zip(&a.paras)
+            .map(|(score, st)| {
+                let score = if score.is_finite() {
+                    score.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                Prediction {
+                    label: if score >= self.header.threshold {
+                        Label::Content
+                    } else {
+                        Label::Boilerplate
+                    },
+                    score,
+                    lang: st.guess.and_then(|g| g.lang),
+                }
+            })
+            .collect();
+        DocPrediction {
+            paragraphs,
+            lang: a.lang,
+            lang_share: a.lang_share,
+        }
+    }
+
+    /// Classifies the paragraphs of one document on its own (no corpus repetition).
+    pub fn classify(&self, doc: &Document) -> DocPrediction {
+        self.predict_analysis(&DocAnalysis::new(doc), None)
+    }
+
+    /// Classifies a batch of documents as one corpus, in parallel: repetition across the batch
+    /// (how many documents, from how many sites, share a paragraph) is counted first.
+    /// The result is in input order.
+    pub fn classify_batch(&self, docs: &[Document]) -> Vec<DocPrediction> {
+        let analyses: Vec<DocAnalysis<'_>> = docs.par_iter().map(DocAnalysis::new).collect();
+        let mut index = CorpusIndex::new();
+        for a in &analyses {
+            index.add(a);
+        }
+        analyses
+            .par_iter()
+            .map(|a| self.predict_analysis(a, Some(&index)))
+            .collect()
+    }
+
+    /// Classifies plain text, one paragraph per non-empty line. Never fails.
+    pub fn classify_text(&self, text: &str) -> (Document, DocPrediction) {
+        let doc = crate::read::text_document("-", "-", text, crate::segment::TextMode::Lines);
+        let pred = self.classify(&doc);
+        (doc, pred)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn model_is_send_and_sync() {
+        assert_send_sync::<Model>();
+        assert_send_sync::<&'static Model>();
+    }
+}

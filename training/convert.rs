@@ -1,0 +1,149 @@
+//! Converts labeled data into parasift's fixture format.
+//!
+//! ```text
+//! cargo run --release --example convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
+//! ```
+//!
+//! * `LABELED_HTML_DIR/<dataset>/<split>/*.html`: pages whose text leaves are wrapped in
+//!   `<span __boilernet_label="1|0">` (1 = main content). Each split becomes
+//!   `OUT_DIR/<split>.jsonl.zst`, with the paragraphs parasift's HTML segmenter finds, each
+//!   labeled by the majority of its characters, and the page's gold content.
+//! * `SEEDS_DIR/*.txt` with a sibling `*.labels` (one `content` or `boilerplate` per non-empty
+//!   line of the text) become `OUT_DIR/seeds.jsonl`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use parasift::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
+use parasift::read::{charset::decode_html, read_bytes, text_document};
+use parasift::segment::TextMode;
+
+const ATTR: &str = "__boilernet_label";
+
+fn sorted_dir(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+fn convert_split(root: &Path, split: &str) -> Result<Vec<LabeledDoc>, String> {
+    let mut docs = Vec::new();
+    for dataset in sorted_dir(root).map_err(|e| format!("{}: {e}", root.display()))? {
+        let dir = dataset.join(split);
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = dataset
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for page in sorted_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let bytes = read_bytes(&page).map_err(|e| e.to_string())?;
+            let (html, _) = decode_html(&bytes);
+            let file = page
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let doc = from_labeled_html(&format!("{name}/{split}/{file}"), &html, ATTR);
+            if doc.labels.iter().any(|&l| l) {
+                docs.push(doc);
+            } else {
+                eprintln!("skipping {}: no paragraph labeled content", page.display());
+            }
+        }
+    }
+    Ok(docs)
+}
+
+fn convert_seeds(dir: &Path) -> Result<Vec<LabeledDoc>, String> {
+    let mut docs = Vec::new();
+    for path in sorted_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        if path.extension().is_none_or(|e| e != "txt") {
+            continue;
+        }
+        let labels_path = path.with_extension("labels");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let labels_text = std::fs::read_to_string(&labels_path)
+            .map_err(|e| format!("{}: {e}", labels_path.display()))?;
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let doc = text_document(
+            &format!("seeds/{file}"),
+            &format!("seeds/{file}"),
+            &text,
+            TextMode::Lines,
+        );
+        let mut labels = Vec::new();
+        for (i, l) in labels_text.lines().enumerate() {
+            labels.push(match l.trim() {
+                "content" => true,
+                "boilerplate" => false,
+                other => {
+                    return Err(format!(
+                        "{}:{}: unknown label {other:?}",
+                        labels_path.display(),
+                        i + 1
+                    ));
+                }
+            });
+        }
+        if labels.len() != doc.paragraphs.len() {
+            return Err(format!(
+                "{}: {} labels for {} non-empty lines",
+                labels_path.display(),
+                labels.len(),
+                doc.paragraphs.len()
+            ));
+        }
+        docs.push(LabeledDoc {
+            doc,
+            labels,
+            gold: None,
+        });
+    }
+    Ok(docs)
+}
+
+fn run(args: &[String]) -> Result<(), String> {
+    let [html_root, seeds, out] = args else {
+        return Err("usage: convert LABELED_HTML_DIR SEEDS_DIR OUT_DIR".into());
+    };
+    let out = Path::new(out);
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for split in ["train", "dev"] {
+        let docs = convert_split(Path::new(html_root), split)?;
+        let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
+        let content: usize = docs
+            .iter()
+            .map(|d| d.labels.iter().filter(|&&l| l).count())
+            .sum();
+        let path = out.join(format!("{split}.jsonl.zst"));
+        write_fixtures(&path, &docs).map_err(|e| e.to_string())?;
+        eprintln!(
+            "{split}: {} pages, {paras} paragraphs ({content} content) -> {}",
+            docs.len(),
+            path.display()
+        );
+    }
+    let docs = convert_seeds(Path::new(seeds))?;
+    let path = out.join("seeds.jsonl");
+    write_fixtures(&path, &docs).map_err(|e| e.to_string())?;
+    eprintln!("seeds: {} documents -> {}", docs.len(), path.display());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("convert: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
