@@ -46,3 +46,8 @@ pub mod segment;
 pub use document::{BlockTag, Document, Format, Hints, Paragraph};
 pub use error::{Error, Result};
 pub use model::{DocPrediction, Label, Model, Prediction};
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

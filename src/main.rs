@@ -135,6 +135,13 @@ struct TrainArgs {
     /// Do not add plain-text views of the HTML fixtures.
     #[arg(long)]
     no_text_view: bool,
+    /// Repeat the documents of smaller sources (id prefix before the first `/`) so each source
+    /// weighs about as much as the largest.
+    #[arg(long)]
+    balance: bool,
+    /// Minimum sample weight for a tree node to be split.
+    #[arg(long, default_value_t = TrainParams::default().min_weight_split)]
+    min_weight_split: f32,
     /// P(content) threshold stored in the model.
     #[arg(long, default_value_t = TrainParams::default().threshold)]
     threshold: f32,
@@ -469,6 +476,8 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
         alpha: a.alpha,
         text_weight: a.text_weight,
         text_view: !a.no_text_view,
+        balance_sources: a.balance,
+        min_weight_split: a.min_weight_split,
         threshold: a.threshold,
         seed: a.seed,
         ..TrainParams::default()

@@ -117,10 +117,11 @@ fn token_kind(token: &str) -> (bool, bool, bool) {
     if t.contains("://") || lower_starts("www.") {
         return (true, false, false);
     }
-    if let Some(at) = t.find('@') {
-        if at > 0 && t[at + 1..].contains('.') {
-            return (false, true, false);
-        }
+    if let Some(at) = t.find('@')
+        && at > 0
+        && t[at + 1..].contains('.')
+    {
+        return (false, true, false);
     }
     if let Some(dot) = t.rfind('.') {
         let (host, tld) = (&t[..dot], &t[dot + 1..]);

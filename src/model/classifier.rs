@@ -1,10 +1,11 @@
 //! The fitted linfa classifiers a model file can hold, and how they score feature rows.
 
-use linfa::prelude::Predict;
 use linfa_logistic::FittedLogisticRegression;
 use linfa_trees::DecisionTree;
-use ndarray::{Array1, Array2, ArrayView2, Axis};
+use ndarray::{ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
+
+use super::flat::FlatTree;
 
 /// Class label of content in the fitted models (boilerplate is 0).
 pub const CONTENT: usize = 1;
@@ -22,12 +23,17 @@ pub enum Classifier {
         model: FittedLogisticRegression<f32, usize>,
     },
     /// Bagged linfa decision trees on random column subsets (a random forest): P(content) is the
-    /// share of trees voting content.
+    /// mean over trees of the content share of the training rows in the leaf a row falls into.
     Forest {
-        /// The trees.
+        /// The trees, as linfa fitted them.
         trees: Vec<DecisionTree<f32, usize>>,
         /// The columns each tree was fitted on, in the order it expects them.
         columns: Vec<Vec<usize>>,
+        /// For each tree, the content share of each leaf (leaves in depth-first order).
+        leaf_values: Vec<Vec<f32>>,
+        /// The trees compiled for prediction (built by [`Classifier::prepare`], not stored).
+        #[serde(skip)]
+        compiled: Vec<FlatTree>,
     },
 }
 
@@ -40,20 +46,9 @@ impl Classifier {
         }
     }
 
-    /// The largest column index the classifier reads, plus one (0 when it reads none).
-    pub fn columns_needed(&self) -> usize {
-        match self {
-            Classifier::Logistic { mean, .. } => mean.len(),
-            Classifier::Forest { columns, .. } => columns
-                .iter()
-                .flat_map(|c| c.iter().map(|&i| i + 1))
-                .max()
-                .unwrap_or(0),
-        }
-    }
-
-    /// Checks the internal shapes, so that predicting cannot panic.
-    pub fn validate(&self, n_columns: usize) -> Result<(), String> {
+    /// Checks the internal shapes against `n_columns` feature columns and compiles the trees,
+    /// so that predicting cannot panic. Must be called before [`Classifier::predict_proba`].
+    pub fn prepare(&mut self, n_columns: usize) -> Result<(), String> {
         match self {
             Classifier::Logistic { mean, std, model } => {
                 if mean.len() != n_columns
@@ -67,31 +62,52 @@ impl Classifier {
                         std.len()
                     ));
                 }
+                if std.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+                    return Err("logistic model has a non-positive deviation".into());
+                }
             }
-            Classifier::Forest { trees, columns } => {
-                if trees.is_empty() || trees.len() != columns.len() {
+            Classifier::Forest {
+                trees,
+                columns,
+                leaf_values,
+                compiled,
+            } => {
+                if trees.is_empty()
+                    || trees.len() != columns.len()
+                    || trees.len() != leaf_values.len()
+                {
                     return Err(format!(
-                        "forest has {} trees and {} column sets",
+                        "forest has {} trees, {} column sets and {} leaf tables",
                         trees.len(),
-                        columns.len()
+                        columns.len(),
+                        leaf_values.len()
                     ));
                 }
-                if self.columns_needed() > n_columns {
-                    return Err(format!(
-                        "forest reads column {} of {n_columns}",
-                        self.columns_needed() - 1
-                    ));
-                }
-                for (t, c) in trees.iter().zip(columns) {
-                    let max = t.features().into_iter().max().map_or(0, |m| m + 1);
-                    if max > c.len() {
+                let mut out = Vec::with_capacity(trees.len());
+                for (t, ((tree, cols), values)) in trees
+                    .iter()
+                    .zip(columns.iter())
+                    .zip(leaf_values.iter())
+                    .enumerate()
+                {
+                    let flat =
+                        FlatTree::compile(tree, cols).map_err(|e| format!("tree {t}: {e}"))?;
+                    if flat.columns_needed() > n_columns {
                         return Err(format!(
-                            "a tree splits on column {} of its {} columns",
-                            max - 1,
-                            c.len()
+                            "tree {t} reads column {} of {n_columns}",
+                            flat.columns_needed() - 1
                         ));
                     }
+                    if flat.leaves() != values.len() {
+                        return Err(format!(
+                            "tree {t} has {} leaves and {} leaf values",
+                            flat.leaves(),
+                            values.len()
+                        ));
+                    }
+                    out.push(flat);
                 }
+                *compiled = out;
             }
         }
         Ok(())
@@ -112,15 +128,31 @@ impl Classifier {
                 let flip = model.labels().pos.class != CONTENT;
                 p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
             }
-            Classifier::Forest { trees, columns } => {
-                let mut votes = Array1::<f32>::zeros(x.nrows());
-                for (tree, cols) in trees.iter().zip(columns) {
-                    let sub: Array2<f32> = x.select(Axis(1), cols);
-                    let pred: Array1<usize> = tree.predict(&sub);
-                    votes.zip_mut_with(&pred, |v, &p| *v += (p == CONTENT) as u8 as f32);
-                }
-                let n = trees.len() as f32;
-                votes.iter().map(|v| v / n).collect()
+            Classifier::Forest {
+                leaf_values,
+                compiled,
+                ..
+            } => {
+                let n = compiled.len().max(1) as f32;
+                x.rows()
+                    .into_iter()
+                    .map(|row| {
+                        let owned;
+                        let r = match row.as_slice() {
+                            Some(r) => r,
+                            None => {
+                                owned = row.to_vec();
+                                &owned
+                            }
+                        };
+                        compiled
+                            .iter()
+                            .zip(leaf_values)
+                            .map(|(t, v)| v[t.leaf(r)])
+                            .sum::<f32>()
+                            / n
+                    })
+                    .collect()
             }
         }
     }

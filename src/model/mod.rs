@@ -3,6 +3,7 @@
 
 pub mod artifact;
 pub mod classifier;
+pub(crate) mod flat;
 #[cfg(feature = "train")]
 pub mod train;
 
@@ -96,7 +97,7 @@ impl Model {
     }
 
     /// Builds a model from its parts, checking that the classifier fits this build's schema.
-    pub fn new(header: Header, classifier: Classifier) -> Result<Model> {
+    pub fn new(header: Header, mut classifier: Classifier) -> Result<Model> {
         let expected = FeatureSchema::names();
         if header.schema.len() != expected.len()
             || header.schema.iter().zip(&expected).any(|(a, b)| a != b)
@@ -132,7 +133,7 @@ impl Model {
             )));
         }
         classifier
-            .validate(expected.len())
+            .prepare(expected.len())
             .map_err(Error::CorruptModel)?;
         Ok(Model { header, classifier })
     }

@@ -1,17 +1,17 @@
 //! Fitting models on labeled documents (cargo feature `train`).
 
 use linfa::prelude::*;
-use linfa_ensemble::EnsembleLearnerParams;
 use linfa_logistic::LogisticRegression;
 use linfa_trees::DecisionTree;
 use ndarray::{Array1, Array2, Axis, concatenate};
-use rand::SeedableRng;
 use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
 use super::Model;
 use super::artifact::Header;
 use super::classifier::{CONTENT, Classifier};
+use super::flat::FlatTree;
 use crate::error::{Error, Result};
 use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema};
 use crate::fixtures::LabeledDoc;
@@ -21,7 +21,7 @@ use crate::fixtures::LabeledDoc;
 pub enum ModelKind {
     /// linfa-logistic on standardized columns.
     Logistic,
-    /// Bagged linfa-trees decision trees on random column subsets (linfa-ensemble).
+    /// Bagged linfa-trees decision trees on random column subsets (a random forest).
     Forest,
 }
 
@@ -47,6 +47,11 @@ pub struct TrainParams {
     pub text_view: bool,
     /// Times each plain-text document is repeated in the training rows.
     pub text_weight: usize,
+    /// Repeat the documents of smaller sources (the part of the id before the first `/`) so each
+    /// source weighs about as much as the largest, at most 4 times.
+    pub balance_sources: bool,
+    /// Minimum sample weight for a node to be split.
+    pub min_weight_split: f32,
     /// P(content) at or above which a paragraph is content.
     pub threshold: f32,
     /// Seed of every random choice: the same data and parameters give the same bytes.
@@ -57,14 +62,16 @@ impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
             kind: ModelKind::Forest,
-            trees: 60,
+            trees: 30,
             max_depth: 14,
             min_weight_leaf: 2.0,
-            bootstrap_proportion: 0.5,
+            bootstrap_proportion: 0.4,
             feature_proportion: 0.5,
             alpha: 1.0,
             text_view: true,
             text_weight: 20,
+            balance_sources: false,
+            min_weight_split: 10.0,
             threshold: 0.5,
             seed: 17,
         }
@@ -97,8 +104,9 @@ pub fn matrix(docs: &[LabeledDoc]) -> (Array2<f32>, Array1<usize>) {
     (x, y)
 }
 
-/// The training set for `params`: HTML documents, their plain-text views, plain-text documents
-/// repeated `text_weight` times.
+/// The training set for `params`: HTML documents (documents of smaller sources repeated when
+/// `balance_sources`), their plain-text views, and plain-text documents repeated `text_weight`
+/// times. Corpus repetition is counted over the distinct documents, before any repetition.
 pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, Array1<usize>) {
     let html: Vec<LabeledDoc> = docs
         .iter()
@@ -110,23 +118,71 @@ pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, 
         .filter(|d| d.doc.format == crate::Format::Text)
         .cloned()
         .collect();
-    let mut parts = vec![matrix(&html)];
+    let html_times = if params.balance_sources {
+        source_weights(&html)
+    } else {
+        vec![1; html.len()]
+    };
+    let mut parts = vec![repeat_docs(matrix(&html), &html, &html_times)];
     if params.text_view {
         let views: Vec<LabeledDoc> = html.iter().map(LabeledDoc::text_view).collect();
-        parts.push(matrix(&views));
+        parts.push(repeat_docs(matrix(&views), &views, &html_times));
     }
-    if !text.is_empty() {
-        let (x, y) = matrix(&text);
-        for _ in 0..params.text_weight.max(1) {
-            parts.push((x.clone(), y.clone()));
-        }
-    }
+    let text_times = vec![params.text_weight.max(1); text.len()];
+    parts.push(repeat_docs(matrix(&text), &text, &text_times));
     let xs: Vec<_> = parts.iter().map(|p| p.0.view()).collect();
     let ys: Vec<_> = parts.iter().map(|p| p.1.view()).collect();
     (
         concatenate(Axis(0), &xs).unwrap_or_else(|_| Array2::zeros((0, FeatureSchema::len()))),
         concatenate(Axis(0), &ys).unwrap_or_else(|_| Array1::zeros(0)),
     )
+}
+
+/// Repeats each document's rows `times[i]` times.
+fn repeat_docs(
+    (x, y): (Array2<f32>, Array1<usize>),
+    docs: &[LabeledDoc],
+    times: &[usize],
+) -> (Array2<f32>, Array1<usize>) {
+    if times.iter().all(|&t| t == 1) {
+        return (x, y);
+    }
+    let mut rows = Vec::new();
+    let mut at = 0;
+    for (d, &t) in docs.iter().zip(times) {
+        let n = d.labels.len();
+        for _ in 0..t {
+            rows.extend(at..at + n);
+        }
+        at += n;
+    }
+    (x.select(Axis(0), &rows), y.select(Axis(0), &rows))
+}
+
+fn source_of(d: &LabeledDoc) -> &str {
+    d.doc.id.split('/').next().unwrap_or("")
+}
+
+/// For each document, how many times to repeat it so each source (id prefix before the first
+/// `/`) weighs about as much as the largest one, by paragraphs, at most 4 times.
+fn source_weights(docs: &[LabeledDoc]) -> Vec<usize> {
+    let mut sizes: Vec<(&str, usize)> = Vec::new();
+    for d in docs {
+        match sizes.iter_mut().find(|(s, _)| *s == source_of(d)) {
+            Some((_, n)) => *n += d.labels.len(),
+            None => sizes.push((source_of(d), d.labels.len())),
+        }
+    }
+    let largest = sizes.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64;
+    docs.iter()
+        .map(|d| {
+            let n = sizes
+                .iter()
+                .find(|(s, _)| *s == source_of(d))
+                .map_or(1, |&(_, n)| n);
+            (largest / n.max(1) as f64).round().clamp(1.0, 4.0) as usize
+        })
+        .collect()
 }
 
 /// Fits a classifier on rows `x` and labels `y`.
@@ -167,34 +223,78 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
             Ok(Classifier::Logistic { mean, std, model })
         }
         ModelKind::Forest => {
-            let data = Dataset::new(x.clone(), y.clone());
             let tree_params = DecisionTree::params()
                 .max_depth(Some(params.max_depth))
+                .min_weight_split(params.min_weight_split)
                 .min_weight_leaf(params.min_weight_leaf);
-            // One linfa-ensemble learner per tree, each with its own seed, fitted in parallel.
-            let fitted: Vec<_> = (0..params.trees)
+            let n_rows = ((x.nrows() as f64) * params.bootstrap_proportion)
+                .ceil()
+                .max(1.0) as usize;
+            let n_cols = ((x.ncols() as f64) * params.feature_proportion)
+                .ceil()
+                .max(1.0) as usize;
+            // Each tree: its own seeded bootstrap of rows and subset of columns, fitted in
+            // parallel. A leaf's value is the content share of the tree's rows that reach it
+            // (linfa's own leaf label is a tie-broken majority, which is neither a probability nor
+            // reproducible from run to run when a leaf is tied).
+            type Fitted = (DecisionTree<f32, usize>, Vec<usize>, Vec<f32>);
+            let fitted: Vec<Fitted> = (0..params.trees)
                 .into_par_iter()
                 .map(|t| {
-                    let rng = StdRng::seed_from_u64(
+                    let mut rng = StdRng::seed_from_u64(
                         params.seed.wrapping_mul(1_000_003).wrapping_add(t as u64),
                     );
-                    EnsembleLearnerParams::new_fixed_rng(tree_params.clone(), rng)
-                        .ensemble_size(1)
-                        .bootstrap_proportion(params.bootstrap_proportion)
-                        .feature_proportion(params.feature_proportion)
+                    let rows: Vec<usize> =
+                        (0..n_rows).map(|_| rng.gen_range(0..x.nrows())).collect();
+                    let mut cols =
+                        rand::seq::index::sample(&mut rng, x.ncols(), n_cols.min(x.ncols()))
+                            .into_vec();
+                    cols.sort_unstable();
+                    let full = x.select(Axis(0), &rows);
+                    let labels = y.select(Axis(0), &rows);
+                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone());
+                    let tree = tree_params
                         .fit(&data)
-                        .map_err(|e| Error::Training(format!("tree {t}: {e}")))
+                        .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
+                    let flat = FlatTree::compile(&tree, &cols).map_err(Error::Training)?;
+                    let mut counts = vec![(0u32, 0u32); flat.leaves()];
+                    // `select` returns a standard-layout array: every row is one slice.
+                    for (row, &label) in full.outer_iter().zip(&labels) {
+                        let owned;
+                        let row = match row.as_slice() {
+                            Some(r) => r,
+                            None => {
+                                owned = row.to_vec();
+                                &owned
+                            }
+                        };
+                        let leaf = flat.leaf(row);
+                        counts[leaf].0 += (label == CONTENT) as u32;
+                        counts[leaf].1 += 1;
+                    }
+                    let base = labels.iter().filter(|&&l| l == CONTENT).count() as f32
+                        / labels.len().max(1) as f32;
+                    let values = counts
+                        .iter()
+                        .map(|&(c, n)| if n == 0 { base } else { c as f32 / n as f32 })
+                        .collect();
+                    Ok((tree, cols, values))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let mut trees = Vec::with_capacity(params.trees);
-            let mut columns = Vec::with_capacity(params.trees);
-            for mut e in fitted {
-                if let (Some(m), Some(c)) = (e.models.pop(), e.model_features.pop()) {
-                    trees.push(m);
-                    columns.push(c);
-                }
+            let mut trees = Vec::with_capacity(fitted.len());
+            let mut columns = Vec::with_capacity(fitted.len());
+            let mut leaf_values = Vec::with_capacity(fitted.len());
+            for (t, c, v) in fitted {
+                trees.push(t);
+                columns.push(c);
+                leaf_values.push(v);
             }
-            Ok(Classifier::Forest { trees, columns })
+            Ok(Classifier::Forest {
+                trees,
+                columns,
+                leaf_values,
+                compiled: Vec::new(),
+            })
         }
     }
 }

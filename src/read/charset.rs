@@ -24,6 +24,14 @@ pub fn decode_html(bytes: &[u8]) -> (String, &'static Encoding) {
         return decoded;
     }
     if let Some(encoding) = prescan(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
+        // A page that is valid UTF-8 with non-ASCII bytes is UTF-8 whatever it declares: a
+        // wrong declaration is far more common than legacy text that happens to be valid UTF-8.
+        if encoding != UTF_8
+            && !bytes.is_ascii()
+            && let Ok(text) = std::str::from_utf8(bytes)
+        {
+            return (text.to_owned(), UTF_8);
+        }
         return (decode(encoding, bytes), encoding);
     }
     decode_undeclared(bytes)
@@ -408,5 +416,13 @@ mod tests {
         }
         let want: Vec<(&[u8], &[u8])> = vec![(b"a", b"1"), (b"b", b"2"), (b"c", b""), (b"d", b"")];
         assert_eq!(attrs, want);
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_wrong_declaration() {
+        let page = "<meta charset=\"windows-1252\"><p>Café — «ok»</p>".as_bytes();
+        let (text, enc) = decode_html(page);
+        assert_eq!(enc, encoding_rs::UTF_8);
+        assert!(text.contains("Café — «ok»"));
     }
 }

@@ -85,7 +85,8 @@ mod tests {
 
     #[test]
     fn lines_table() {
-        let cases: &[(&str, &[(&str, usize, usize)])] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, usize, usize)]);
+        let cases: &[Case<'_>] = &[
             ("", &[]),
             ("\n\n  \n", &[]),
             ("one", &[("one", 0, 3)]),

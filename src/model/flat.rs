@@ -1,0 +1,159 @@
+//! A fitted linfa decision tree compiled into a flat array, for fast and panic-free prediction,
+//! with leaves numbered in depth-first order (left before right).
+
+use linfa_trees::{DecisionTree, TreeNode};
+
+/// One node: a split, or a leaf.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Node {
+    /// Rows with `row[column] < threshold` go to `left`, the others to `right`.
+    Split {
+        column: usize,
+        threshold: f32,
+        left: u32,
+        right: u32,
+    },
+    /// The `n`-th leaf in depth-first order.
+    Leaf(u32),
+}
+
+/// A decision tree as a flat node array over the full feature row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FlatTree {
+    nodes: Vec<Node>,
+    leaves: u32,
+}
+
+impl FlatTree {
+    /// Compiles `tree`, whose column `i` is column `columns[i]` of the full row. A split on a
+    /// column outside `columns` is an error, as is a split missing a child (which becomes a leaf).
+    pub fn compile(tree: &DecisionTree<f32, usize>, columns: &[usize]) -> Result<FlatTree, String> {
+        let mut flat = FlatTree::default();
+        // Iterative depth-first walk: (node, slot to patch in the parent).
+        // (node, the parent's index and whether this is its left child)
+        type Pending<'a> = (Option<&'a TreeNode<f32, usize>>, Option<(usize, bool)>);
+        let mut stack: Vec<Pending<'_>> = vec![(Some(tree.root_node()), None)];
+        while let Some((node, parent)) = stack.pop() {
+            let at = flat.nodes.len() as u32;
+            if let Some((p, is_left)) = parent
+                && let Node::Split { left, right, .. } = &mut flat.nodes[p]
+            {
+                if is_left {
+                    *left = at;
+                } else {
+                    *right = at;
+                }
+            }
+            match node {
+                Some(n) if !n.is_leaf() => {
+                    let (feature, threshold, _) = n.split();
+                    let column = *columns.get(feature).ok_or_else(|| {
+                        format!("a tree splits on its column {feature} of {}", columns.len())
+                    })?;
+                    flat.nodes.push(Node::Split {
+                        column,
+                        threshold,
+                        left: 0,
+                        right: 0,
+                    });
+                    let children = n.children();
+                    let me = at as usize;
+                    // Right first on the stack, so the left subtree is numbered first.
+                    stack.push((children[1].as_deref(), Some((me, false))));
+                    stack.push((children[0].as_deref(), Some((me, true))));
+                }
+                _ => {
+                    flat.nodes.push(Node::Leaf(flat.leaves));
+                    flat.leaves += 1;
+                }
+            }
+        }
+        Ok(flat)
+    }
+
+    /// Number of leaves.
+    pub fn leaves(&self) -> usize {
+        self.leaves as usize
+    }
+
+    /// The leaf `row` falls into. `row` must have every column the tree splits on.
+    pub fn leaf(&self, row: &[f32]) -> usize {
+        let mut i = 0usize;
+        loop {
+            match self.nodes[i] {
+                Node::Leaf(n) => return n as usize,
+                Node::Split {
+                    column,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    // As linfa-trees: strictly less goes left (a NaN goes right).
+                    i = if row[column] < threshold { left } else { right } as usize;
+                }
+            }
+        }
+    }
+
+    /// The largest column a split reads, plus one.
+    pub fn columns_needed(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Split { column, .. } => Some(column + 1),
+                Node::Leaf(_) => None,
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linfa::prelude::*;
+    use ndarray::{Array1, Array2, array};
+
+    #[test]
+    fn compiled_tree_routes_like_linfa() {
+        // Label is 1 when x0 >= 0.5 and x1 >= 0.5.
+        let x: Array2<f32> = array![
+            [0.0, 0.0],
+            [0.0, 1.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.9, 0.8],
+            [0.1, 0.9],
+            [0.8, 0.2],
+            [0.7, 0.9]
+        ];
+        let y: Array1<usize> = array![0, 0, 0, 1, 1, 0, 0, 1];
+        let tree = DecisionTree::params()
+            .fit(&Dataset::new(x.clone(), y.clone()))
+            .unwrap();
+        let flat = FlatTree::compile(&tree, &[3, 7]).unwrap();
+        assert_eq!(flat.columns_needed(), 8);
+        assert_eq!(flat.leaves(), tree.num_leaves());
+        let full = |r: ndarray::ArrayView1<'_, f32>| {
+            let mut f = [0f32; 8];
+            f[3] = r[0];
+            f[7] = r[1];
+            f
+        };
+        // Leaf class fractions from the training rows; the data is separable, so every leaf is
+        // pure and its fraction gives linfa's own prediction.
+        let mut counts = vec![(0u32, 0u32); flat.leaves()];
+        for (r, &l) in x.rows().into_iter().zip(&y) {
+            let leaf = flat.leaf(&full(r));
+            counts[leaf].0 += (l == 1) as u32;
+            counts[leaf].1 += 1;
+        }
+        let predicted = tree.predict(&x);
+        for (r, &p) in x.rows().into_iter().zip(&predicted) {
+            let (c, n) = counts[flat.leaf(&full(r))];
+            assert!(c == 0 || c == n, "pure leaf");
+            assert_eq!((c == n) as usize, p);
+        }
+        assert!(FlatTree::compile(&tree, &[3]).is_err() || tree.features().iter().all(|&f| f == 0));
+    }
+}

@@ -1,0 +1,109 @@
+//! Training from the repository's fixtures: both classifiers fit, the result is deterministic,
+//! and it round-trips through the model file.
+
+use std::path::Path;
+
+use parasift::eval::evaluate;
+use parasift::fixtures::{LabeledDoc, read_fixtures};
+use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::{Error, Model};
+
+fn fixtures(name: &str) -> Vec<LabeledDoc> {
+    read_fixtures(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("training/fixtures")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn small_set() -> Vec<LabeledDoc> {
+    let mut docs: Vec<LabeledDoc> = fixtures("train.jsonl.zst")
+        .into_iter()
+        .step_by(20)
+        .collect();
+    docs.extend(fixtures("seeds.jsonl"));
+    docs
+}
+
+fn small_params(kind: ModelKind) -> TrainParams {
+    TrainParams {
+        kind,
+        trees: 6,
+        max_depth: 8,
+        text_weight: 3,
+        ..TrainParams::default()
+    }
+}
+
+#[test]
+fn fixtures_are_complete() {
+    let train = fixtures("train.jsonl.zst");
+    let dev = fixtures("dev.jsonl.zst");
+    let seeds = fixtures("seeds.jsonl");
+    assert!(
+        train.len() > 500 && dev.len() > 90,
+        "{} train, {} dev pages",
+        train.len(),
+        dev.len()
+    );
+    assert_eq!(seeds.len(), 5);
+    for d in train.iter().chain(&dev) {
+        assert_eq!(d.labels.len(), d.doc.paragraphs.len());
+        assert!(
+            d.gold.as_ref().is_some_and(|g| !g.is_empty()),
+            "{} has gold content",
+            d.doc.id
+        );
+    }
+}
+
+#[test]
+fn forest_trains_deterministically_and_round_trips() {
+    let docs = small_set();
+    let params = small_params(ModelKind::Forest);
+    let a = train(&docs, &params, "test".into()).unwrap();
+    let b = train(&docs, &params, "test".into()).unwrap();
+    let bytes = a.to_bytes().unwrap();
+    assert_eq!(
+        bytes,
+        b.to_bytes().unwrap(),
+        "same data and seed give the same bytes"
+    );
+    let back = Model::from_bytes(&bytes).unwrap();
+    assert_eq!(back.classifier().kind(), "forest");
+    let seeds = fixtures("seeds.jsonl");
+    let r = evaluate(&back, &seeds);
+    assert!(
+        r.paragraphs.f1() > 0.8,
+        "seed paragraph F1 {}",
+        r.paragraphs.f1()
+    );
+    let dev: Vec<LabeledDoc> = fixtures("dev.jsonl.zst").into_iter().step_by(5).collect();
+    let r = evaluate(&back, &dev);
+    assert!(r.pages.f1 > 0.7, "dev page F1 {}", r.pages.f1);
+}
+
+#[test]
+fn logistic_trains() {
+    let docs = small_set();
+    let m = train(&docs, &small_params(ModelKind::Logistic), "test".into()).unwrap();
+    assert_eq!(m.classifier().kind(), "logistic");
+    let r = evaluate(&m, &docs);
+    assert!(
+        r.paragraphs.f1() > 0.6,
+        "training-set paragraph F1 {}",
+        r.paragraphs.f1()
+    );
+}
+
+#[test]
+fn one_class_is_a_training_error() {
+    let mut docs = fixtures("seeds.jsonl");
+    for d in &mut docs {
+        d.labels.iter_mut().for_each(|l| *l = true);
+    }
+    let err = train(&docs, &small_params(ModelKind::Forest), String::new()).unwrap_err();
+    assert!(matches!(err, Error::Training(_)), "{err}");
+    assert!(err.to_string().contains("both classes"));
+}

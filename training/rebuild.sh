@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Rebuilds models/default.bin from the committed fixtures, byte for byte (fixed seeds), and
+# prints its scores on the train, seed and dev fixtures.
+#
+#   training/rebuild.sh                 # retrain from training/fixtures
+#   training/rebuild.sh --convert DIR   # first regenerate the fixtures from labeled HTML in DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "${1:-}" = "--convert" ]; then
+    cargo run --release --example convert -- "${2:?labeled HTML directory}" training/seeds training/fixtures
+fi
+cargo run --release -- train \
+    training/fixtures/train.jsonl.zst training/fixtures/seeds.jsonl \
+    --dev training/fixtures/dev.jsonl.zst \
+    --out models/default.bin
+sha256sum models/default.bin
