@@ -34,7 +34,7 @@ pub struct TrainParams {
     pub trees: usize,
     /// Maximum tree depth.
     pub max_depth: usize,
-    /// Minimum sample weight in a leaf.
+    /// Minimum sample weight in a leaf (a boilerplate row weighs 64, a content row 67).
     pub min_weight_leaf: f32,
     /// Share of rows each tree is fitted on (drawn with replacement).
     pub bootstrap_proportion: f64,
@@ -50,7 +50,7 @@ pub struct TrainParams {
     /// Repeat the documents of smaller sources (the part of the id before the first `/`) so each
     /// source weighs about as much as the largest, at most 4 times.
     pub balance_sources: bool,
-    /// Minimum sample weight for a node to be split.
+    /// Minimum number of rows for a node to be split.
     pub min_weight_split: f32,
     /// P(content) at or above which a paragraph is content.
     pub threshold: f32,
@@ -64,7 +64,7 @@ impl Default for TrainParams {
             kind: ModelKind::Forest,
             trees: 30,
             max_depth: 14,
-            min_weight_leaf: 2.0,
+            min_weight_leaf: 128.0,
             bootstrap_proportion: 0.4,
             feature_proportion: 0.5,
             alpha: 1.0,
@@ -72,7 +72,7 @@ impl Default for TrainParams {
             text_weight: 20,
             balance_sources: false,
             min_weight_split: 10.0,
-            threshold: 0.5,
+            threshold: 0.4,
             seed: 17,
         }
     }
@@ -235,8 +235,7 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
                 .max(1.0) as usize;
             // Each tree: its own seeded bootstrap of rows and subset of columns, fitted in
             // parallel. A leaf's value is the content share of the tree's rows that reach it
-            // (linfa's own leaf label is a tie-broken majority, which is neither a probability nor
-            // reproducible from run to run when a leaf is tied).
+            // (linfa's own leaf label is a majority vote, not a probability).
             type Fitted = (DecisionTree<f32, usize>, Vec<usize>, Vec<f32>);
             let fitted: Vec<Fitted> = (0..params.trees)
                 .into_par_iter()
@@ -252,7 +251,12 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
                     cols.sort_unstable();
                     let full = x.select(Axis(0), &rows);
                     let labels = y.select(Axis(0), &rows);
-                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone());
+                    // Integer weights (exact in f32 for any row count here) that differ by class:
+                    // linfa breaks a tied majority by hash-map order and then prunes sibling leaves
+                    // of equal majority, so a tie would make the tree depend on the process. With
+                    // 64 and 67 a tie needs a node of exactly 64k content and 67k boilerplate rows.
+                    let weights = labels.mapv(|l| if l == CONTENT { 67.0 } else { 64.0 });
+                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone()).with_weights(weights);
                     let tree = tree_params
                         .fit(&data)
                         .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
