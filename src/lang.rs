@@ -42,6 +42,44 @@ impl ScriptClass {
         }
     }
 
+    /// The script class a language is written in (`None` for languages whatlang reports in
+    /// several scripts).
+    pub fn of_lang(lang: Lang) -> Option<ScriptClass> {
+        use whatlang::Script as S;
+        let script = match lang {
+            Lang::Rus | Lang::Ukr | Lang::Bel | Lang::Bul | Lang::Mkd | Lang::Srp => S::Cyrillic,
+            Lang::Ell => S::Greek,
+            Lang::Ara | Lang::Pes | Lang::Urd | Lang::Heb | Lang::Yid => S::Arabic,
+            Lang::Cmn | Lang::Jpn | Lang::Kor => S::Mandarin,
+            Lang::Hin
+            | Lang::Mar
+            | Lang::Nep
+            | Lang::Ben
+            | Lang::Tam
+            | Lang::Tel
+            | Lang::Kan
+            | Lang::Mal
+            | Lang::Guj
+            | Lang::Pan
+            | Lang::Ori
+            | Lang::Sin
+            | Lang::Tha
+            | Lang::Khm
+            | Lang::Mya
+            | Lang::Amh
+            | Lang::Kat
+            | Lang::Hye => return Some(ScriptClass::Other),
+            _ => S::Latin,
+        };
+        Some(match script {
+            S::Cyrillic => ScriptClass::Cyrillic,
+            S::Greek => ScriptClass::Greek,
+            S::Arabic => ScriptClass::ArabicHebrew,
+            S::Mandarin => ScriptClass::Cjk,
+            _ => ScriptClass::Latin,
+        })
+    }
+
     /// The class of an alphabetic character.
     pub fn of(c: char) -> ScriptClass {
         match c as u32 {
@@ -140,6 +178,8 @@ pub struct LangGuess {
     pub lang: Option<Lang>,
     /// whatlang's confidence in `lang`, 0 when unknown.
     pub confidence: f32,
+    /// Whether whatlang deems the guess reliable (a clear margin over the runner-up).
+    pub reliable: bool,
     /// The dominant script of the letters.
     pub script: Option<ScriptClass>,
 }
@@ -163,6 +203,7 @@ pub fn detect(text: &str, hist: &ScriptHistogram) -> LangGuess {
         return LangGuess {
             lang: None,
             confidence: 0.0,
+            reliable: false,
             script,
         };
     }
@@ -174,11 +215,13 @@ pub fn detect(text: &str, hist: &ScriptHistogram) -> LangGuess {
         Some(info) => LangGuess {
             lang: Some(info.lang()),
             confidence: info.confidence() as f32,
+            reliable: info.is_reliable(),
             script,
         },
         None => LangGuess {
             lang: None,
             confidence: 0.0,
+            reliable: false,
             script,
         },
     }

@@ -18,15 +18,18 @@
 //!
 //! let model = Model::embedded()?;
 //! let doc = Document::from_paragraphs("example", &[
-//!     "Putin offers to mediate between Israel and Iran",
-//!     "Russian President Vladimir Putin on Friday offered to mediate between the two nations, \
-//!      the Kremlin said in a statement, calling for an end to the strikes and for talks.",
+//!     "Kremlin warns Washington against attacking Iran",
+//!     "Washington would make a serious mistake by deciding to attack Iran, Kremlin spokesman \
+//!      Dmitry Peskov told RT on Wednesday, warning that it would destabilize the whole region.",
+//!     "He added that Russia remains ready and willing to assist in resolving the conflict \
+//!      through political and diplomatic means, and that Moscow is in contact with all sides.",
+//!     "Как добавить свои новости в наши трансляции? Очень просто.",
 //!     "103news.com — живые новости в прямом эфире!",
 //! ]);
 //! let verdict = model.classify(&doc);
-//! assert_eq!(verdict.paragraphs.len(), 3);
+//! assert_eq!(verdict.paragraphs.len(), 5);
 //! assert_eq!(verdict.paragraphs[1].label(), Label::Content);
-//! assert_eq!(verdict.paragraphs[2].label(), Label::Boilerplate);
+//! assert_eq!(verdict.paragraphs[4].label(), Label::Boilerplate);
 //! assert_eq!(verdict.lang.map(|l| l.code()), Some("eng"));
 //! # Ok::<(), parasift::Error>(())
 //! ```

@@ -10,7 +10,7 @@ use serde::Serialize;
 use parasift::eval::{EvalReport, evaluate};
 use parasift::features::{DocAnalysis, FeatureSchema};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
-use parasift::lang::{self, ScriptHistogram};
+use parasift::lang;
 use parasift::model::train::{ModelKind, TrainParams, train};
 use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
 use parasift::segment::TextMode;
@@ -356,9 +356,10 @@ fn run_detect(args: &InputArgs) -> Result<ExitCode, Error> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for doc in &docs {
-        for p in &doc.paragraphs {
-            let h = ScriptHistogram::of(&p.text);
-            let g = lang::detect(&p.text, &h);
+        // The document's language is the prior for lines too short to tell on their own.
+        let analysis = DocAnalysis::new(doc);
+        for (p, st) in doc.paragraphs.iter().zip(&analysis.paras) {
+            let g = st.guess.unwrap_or_else(|| lang::detect(&p.text, &st.hist));
             let rec = DetectOut {
                 source: &doc.source,
                 text: &p.text,

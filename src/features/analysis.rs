@@ -164,9 +164,16 @@ impl<'a> DocAnalysis<'a> {
                 *acc += l;
             }
             if let Some(l) = guess.lang {
+                // Unreliable guesses count a little, so that they only decide when nothing
+                // reliable was found.
+                let weight = if guess.reliable {
+                    letters * 64
+                } else {
+                    letters
+                };
                 match lang_chars.iter_mut().find(|(x, _)| *x == l) {
-                    Some((_, c)) => *c += letters,
-                    None => lang_chars.push((l, letters)),
+                    Some((_, c)) => *c += weight,
+                    None => lang_chars.push((l, weight)),
                 }
             }
             total_chars = total_chars.saturating_add(hist.chars);
@@ -176,9 +183,34 @@ impl<'a> DocAnalysis<'a> {
                 ..ParagraphStats::default()
             });
         }
-        let (lang, lang_share) = match lang_chars.iter().max_by_key(|(l, c)| (*c, l.code())) {
-            Some(&(l, c)) if letters_total > 0 => (Some(l), c as f32 / letters_total as f32),
-            _ => (None, 0.0),
+        let lang = lang_chars
+            .iter()
+            .max_by_key(|(l, c)| (*c, l.code()))
+            .map(|&(l, _)| l);
+        // The document's language is the prior for paragraphs too short to tell: an unreliable
+        // guess in the script of the document's language becomes that language.
+        if let Some(doc_lang) = lang {
+            let doc_script = ScriptClass::of_lang(doc_lang);
+            for st in &mut paras {
+                if let Some(g) = st.guess.as_mut()
+                    && g.lang.is_some()
+                    && !g.reliable
+                    && g.script.is_some()
+                    && g.script == doc_script
+                {
+                    g.lang = Some(doc_lang);
+                }
+            }
+        }
+        let lang_letters: u32 = paras
+            .iter()
+            .filter(|st| st.guess.is_some_and(|g| g.lang == lang && lang.is_some()))
+            .map(|st| st.hist.total_letters())
+            .sum();
+        let lang_share = if letters_total > 0 {
+            lang_letters as f32 / letters_total as f32
+        } else {
+            0.0
         };
         let script = {
             let h = ScriptHistogram {

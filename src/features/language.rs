@@ -25,6 +25,7 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     let guess = st.guess.unwrap_or(crate::lang::LangGuess {
         lang: None,
         confidence: 0.0,
+        reliable: false,
         script: None,
     });
     let h = &st.hist;

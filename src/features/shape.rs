@@ -54,20 +54,23 @@ mod tests {
 
     #[test]
     fn hand_computed_shape() {
-        let doc = Document::from_paragraphs("d", &["The cat sat. It ran!", " date 2025-06-18 403"]);
+        let doc = Document::from_paragraphs(
+            "d",
+            &["The cat sat on the mat. It ran!", " date 2025-06-18 403"],
+        );
         let a = DocAnalysis::new(&doc);
         let mut row = [0f32; 14];
         fill(&a, 0, &mut row);
-        // 20 chars, 5 words of 14 letters, 2 punctuation marks, 2 capitals of 14 letters.
-        assert_eq!(row[0], 20f32.ln_1p());
-        assert_eq!(row[1], 5f32.ln_1p());
-        assert_eq!(row[2], 14.0 / 5.0);
-        assert!(row[3] >= 0.4, "the, it are stop words: {}", row[3]);
+        // 31 chars, 8 words of 22 letters, 2 punctuation marks, 2 capitals.
+        assert_eq!(row[0], 31f32.ln_1p());
+        assert_eq!(row[1], 8f32.ln_1p());
+        assert_eq!(row[2], 22.0 / 8.0);
+        assert!(row[3] >= 0.5, "the, on, the, it are stop words: {}", row[3]);
         assert_eq!(&row[4..6], &[1.0, 1.0]);
-        assert_eq!(row[6], 2.0 / 20.0);
-        assert_eq!(row[7], 2.0 / 14.0);
+        assert_eq!(row[6], 2.0 / 31.0);
+        assert_eq!(row[7], 2.0 / 22.0);
         assert_eq!(row[8], 0.0);
-        assert_eq!(row[9], 2.0 / 5.0);
+        assert_eq!(row[9], 2.0 / 8.0);
         assert_eq!(&row[10..13], &[1.0, 0.0, 0.0]);
         assert_eq!(row[13], 2f32.ln_1p());
         fill(&a, 1, &mut row);

@@ -137,18 +137,10 @@ impl Classifier {
                 x.rows()
                     .into_iter()
                     .map(|row| {
-                        let owned;
-                        let r = match row.as_slice() {
-                            Some(r) => r,
-                            None => {
-                                owned = row.to_vec();
-                                &owned
-                            }
-                        };
                         compiled
                             .iter()
                             .zip(leaf_values)
-                            .map(|(t, v)| v[t.leaf(r)])
+                            .map(|(t, v)| v[t.leaf(row)])
                             .sum::<f32>()
                             / n
                     })

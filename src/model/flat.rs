@@ -2,6 +2,7 @@
 //! with leaves numbered in depth-first order (left before right).
 
 use linfa_trees::{DecisionTree, TreeNode};
+use ndarray::ArrayView1;
 
 /// One node: a split, or a leaf.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,7 +78,7 @@ impl FlatTree {
     }
 
     /// The leaf `row` falls into. `row` must have every column the tree splits on.
-    pub fn leaf(&self, row: &[f32]) -> usize {
+    pub fn leaf(&self, row: ArrayView1<'_, f32>) -> usize {
         let mut i = 0usize;
         loop {
             match self.nodes[i] {
@@ -144,13 +145,13 @@ mod tests {
         // pure and its fraction gives linfa's own prediction.
         let mut counts = vec![(0u32, 0u32); flat.leaves()];
         for (r, &l) in x.rows().into_iter().zip(&y) {
-            let leaf = flat.leaf(&full(r));
+            let leaf = flat.leaf(ndarray::ArrayView1::from(&full(r)));
             counts[leaf].0 += (l == 1) as u32;
             counts[leaf].1 += 1;
         }
         let predicted = tree.predict(&x);
         for (r, &p) in x.rows().into_iter().zip(&predicted) {
-            let (c, n) = counts[flat.leaf(&full(r))];
+            let (c, n) = counts[flat.leaf(ndarray::ArrayView1::from(&full(r)))];
             assert!(c == 0 || c == n, "pure leaf");
             assert_eq!((c == n) as usize, p);
         }

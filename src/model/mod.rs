@@ -69,10 +69,42 @@ impl Prediction {
 pub struct DocPrediction {
     /// One prediction per paragraph, in order.
     pub paragraphs: Vec<Prediction>,
-    /// The document's language, weighted by characters.
+    /// The document's language: that of its content paragraphs, weighted by letters (of all its
+    /// paragraphs when no content paragraph has a known language).
     pub lang: Option<Lang>,
-    /// Share of the document's letters in that language.
+    /// Share of those letters in that language.
     pub lang_share: f32,
+}
+
+/// The language of a document's content paragraphs, weighted by their letters, and its share
+/// of those letters; `None` when no content paragraph has a known language. A footer in another
+/// language than the article can be longer than the article: it must not decide the document's
+/// language.
+fn content_language(a: &DocAnalysis<'_>, preds: &[Prediction]) -> Option<(Option<Lang>, f32)> {
+    let mut by_lang: Vec<(Lang, u32)> = Vec::new();
+    let mut total = 0u32;
+    for (st, p) in a.paras.iter().zip(preds) {
+        if p.label != Label::Content {
+            continue;
+        }
+        let letters = st.hist.total_letters();
+        total += letters;
+        if let Some(l) = p.lang {
+            match by_lang.iter_mut().find(|(x, _)| *x == l) {
+                Some((_, c)) => *c += letters,
+                None => by_lang.push((l, letters)),
+            }
+        }
+    }
+    let &(lang, letters) = by_lang.iter().max_by_key(|(l, c)| (*c, l.code()))?;
+    Some((
+        Some(lang),
+        if total > 0 {
+            letters as f32 / total as f32
+        } else {
+            0.0
+        },
+    ))
 }
 
 /// A loaded, checked model. `Send + Sync`: share one across threads.
@@ -194,7 +226,7 @@ impl Model {
     fn predict_analysis(&self, a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> DocPrediction {
         let rows = FeatureSchema::rows(a, corpus);
         let scores = self.classifier.predict_proba(rows.view());
-        let paragraphs = scores
+        let paragraphs: Vec<Prediction> = scores
             .into_iter()
             .zip(&a.paras)
             .map(|(score, st)| {
@@ -214,10 +246,11 @@ impl Model {
                 }
             })
             .collect();
+        let (lang, lang_share) = content_language(a, &paragraphs).unwrap_or((a.lang, a.lang_share));
         DocPrediction {
             paragraphs,
-            lang: a.lang,
-            lang_share: a.lang_share,
+            lang,
+            lang_share,
         }
     }
 

@@ -256,22 +256,14 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
                     // of equal majority, so a tie would make the tree depend on the process. With
                     // 64 and 67 a tie needs a node of exactly 64k content and 67k boilerplate rows.
                     let weights = labels.mapv(|l| if l == CONTENT { 67.0 } else { 64.0 });
-                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone()).with_weights(weights);
+                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone())
+                        .with_weights(weights);
                     let tree = tree_params
                         .fit(&data)
                         .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
                     let flat = FlatTree::compile(&tree, &cols).map_err(Error::Training)?;
                     let mut counts = vec![(0u32, 0u32); flat.leaves()];
-                    // `select` returns a standard-layout array: every row is one slice.
                     for (row, &label) in full.outer_iter().zip(&labels) {
-                        let owned;
-                        let row = match row.as_slice() {
-                            Some(r) => r,
-                            None => {
-                                owned = row.to_vec();
-                                &owned
-                            }
-                        };
                         let leaf = flat.leaf(row);
                         counts[leaf].0 += (label == CONTENT) as u32;
                         counts[leaf].1 += 1;
