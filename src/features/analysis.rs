@@ -85,6 +85,12 @@ pub struct DocAnalysis<'a> {
     pub prose_span: Option<(usize, usize)>,
     /// The HTML depth holding the most characters of long prose, if any.
     pub prose_depth: Option<u16>,
+    /// Indices of the long-prose paragraphs, in order.
+    pub prose: Vec<usize>,
+    /// For each paragraph, the characters of the paragraphs before it.
+    pub chars_before: Vec<u32>,
+    /// The smallest and largest depth of the paragraphs (`(0, 0)` for none).
+    pub depth_range: (u16, u16),
 }
 
 fn is_sentence_end(c: char) -> bool {
@@ -350,9 +356,23 @@ impl<'a> DocAnalysis<'a> {
                 }
             })
             .collect();
-        let first = paras.iter().position(ParagraphStats::is_prose);
-        let last = paras.iter().rposition(ParagraphStats::is_prose);
-        let prose_span = first.zip(last);
+        let prose: Vec<usize> = (0..n).filter(|&i| paras[i].is_prose()).collect();
+        let prose_span = prose.first().copied().zip(prose.last().copied());
+        let mut chars_before = Vec::with_capacity(n);
+        let mut acc = 0u32;
+        for st in &paras {
+            chars_before.push(acc);
+            acc = acc.saturating_add(st.chars());
+        }
+        let depth_range = doc
+            .paragraphs
+            .iter()
+            .map(|p| p.depth)
+            .fold(None, |r: Option<(u16, u16)>, d| match r {
+                None => Some((d, d)),
+                Some((lo, hi)) => Some((lo.min(d), hi.max(d))),
+            })
+            .unwrap_or((0, 0));
         let mut depth_chars: Vec<(u16, u32)> = Vec::new();
         for (p, st) in doc.paragraphs.iter().zip(&paras) {
             if st.is_prose() {
@@ -380,6 +400,20 @@ impl<'a> DocAnalysis<'a> {
             repeated_shingles,
             prose_span,
             prose_depth,
+            prose,
+            chars_before,
+            depth_range,
+        }
+    }
+
+    /// Distance in paragraphs from paragraph `i` to the nearest long-prose paragraph, if any.
+    pub fn distance_to_prose(&self, i: usize) -> Option<usize> {
+        let k = self.prose.partition_point(|&j| j < i);
+        let after = self.prose.get(k).map(|&j| j - i);
+        let before = k.checked_sub(1).map(|k| i - self.prose[k]);
+        match (before, after) {
+            (Some(b), Some(a)) => Some(a.min(b)),
+            (b, a) => b.or(a),
         }
     }
 
@@ -496,5 +530,20 @@ mod tests {
         assert_eq!(a.repeated_shingles[1], 0.0);
         assert!(a.paras[0].terminal && !a.paras[1].terminal);
         assert_eq!(a.prose_span, None);
+    }
+
+    #[test]
+    fn prose_positions_and_prefix_sums() {
+        let long = "This paragraph is long enough to count as prose: it goes on for well over one \
+                    hundred and fifty characters, with words and a full stop at its very end.";
+        let doc = Document::from_paragraphs("d", &["a", long, "bc", "d", long, "e"]);
+        let a = DocAnalysis::new(&doc);
+        assert_eq!(a.prose, vec![1, 4]);
+        assert_eq!(a.prose_span, Some((1, 4)));
+        let d: Vec<_> = (0..6).map(|i| a.distance_to_prose(i)).collect();
+        assert_eq!(d, [Some(1), Some(0), Some(1), Some(1), Some(0), Some(1)]);
+        let l = long.chars().count() as u32;
+        assert_eq!(a.chars_before, vec![0, 1, 1 + l, 3 + l, 4 + l, 4 + 2 * l]);
+        assert_eq!(a.depth_range, (0, 0));
     }
 }

@@ -51,19 +51,12 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     } else {
         0.0
     };
-    let before: u32 = a.paras[..i].iter().map(|p| p.chars()).sum();
-    row[1] = ratio(before as f32, a.total_chars as f32);
+    row[1] = ratio(a.chars_before[i] as f32, a.total_chars as f32);
     row[2] = (n as f32).ln_1p();
     match a.prose_span {
         Some((first, last)) => {
             row[3] = (first <= i && i <= last) as u8 as f32;
-            let nearest = a.paras[first..=last]
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.is_prose())
-                .map(|(k, _)| (first + k).abs_diff(i))
-                .min()
-                .unwrap_or(10);
+            let nearest = a.distance_to_prose(i).unwrap_or(10);
             row[4] = nearest.min(10) as f32 / 10.0;
         }
         None => {

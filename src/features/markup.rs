@@ -42,13 +42,7 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     row[1 + t] = 1.0;
     let at = 1 + BlockTag::ALL.len();
     row[at] = (p.depth as f32 / 32.0).min(4.0);
-    let (lo, hi) = a
-        .doc
-        .paragraphs
-        .iter()
-        .fold((u16::MAX, 0u16), |(lo, hi), q| {
-            (lo.min(q.depth), hi.max(q.depth))
-        });
+    let (lo, hi) = a.depth_range;
     row[at + 1] = if hi > lo {
         (p.depth - lo) as f32 / (hi - lo) as f32
     } else {
