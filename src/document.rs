@@ -79,7 +79,7 @@ impl BlockTag {
 pub struct Hints(pub u16);
 
 impl Hints {
-    /// Inside `<nav>` or `<menu>`.
+    /// Inside `<nav>` or `<menu>` (or `role="navigation"`).
     pub const NAV: u16 = 1 << 0;
     /// Inside `<footer>`.
     pub const FOOTER: u16 = 1 << 1;
@@ -104,8 +104,15 @@ impl Hints {
     /// Contains emphasized or strong text (`<b>`, `<strong>`, `<em>`, `<i>`) only.
     pub const ALL_BOLD: u16 = 1 << 11;
 
+    /// The nearest ancestor whose `class` or `id` names anything names boilerplate.
+    pub const NEAREST_BOILERPLATE: u16 = 1 << 12;
+    /// The nearest ancestor whose `class` or `id` names anything names content.
+    pub const NEAREST_CONTENT: u16 = 1 << 13;
+    /// The nearest ancestor whose `class` or `id` names anything names comments.
+    pub const NEAREST_COMMENT: u16 = 1 << 14;
+
     /// Number of defined hint bits (and of their feature columns).
-    pub const COUNT: usize = 12;
+    pub const COUNT: usize = 15;
 
     /// Whether `bit` is set.
     pub fn has(self, bit: u16) -> bool {

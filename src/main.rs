@@ -112,7 +112,7 @@ struct TrainArgs {
     #[arg(long, short, default_value = "model.bin")]
     out: PathBuf,
     /// Classifier to fit.
-    #[arg(long, value_enum, default_value = "forest")]
+    #[arg(long, value_enum, default_value = "blend")]
     kind: KindArg,
     /// Trees in the forest.
     #[arg(long, default_value_t = TrainParams::default().trees)]
@@ -129,6 +129,9 @@ struct TrainArgs {
     /// L2 penalty of the logistic regression.
     #[arg(long, default_value_t = TrainParams::default().alpha)]
     alpha: f32,
+    /// Weight of the forest in a blend (the logistic regression has the rest).
+    #[arg(long, default_value_t = TrainParams::default().blend_forest_weight)]
+    blend_forest_weight: f32,
     /// Times each plain-text fixture document is repeated in the training rows.
     #[arg(long, default_value_t = TrainParams::default().text_weight)]
     text_weight: usize,
@@ -152,6 +155,7 @@ struct TrainArgs {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum KindArg {
+    Blend,
     Forest,
     Logistic,
 }
@@ -467,6 +471,7 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
     let docs = load_fixtures(&a.fixtures)?;
     let params = TrainParams {
         kind: match a.kind {
+            KindArg::Blend => ModelKind::Blend,
             KindArg::Forest => ModelKind::Forest,
             KindArg::Logistic => ModelKind::Logistic,
         },
@@ -475,6 +480,7 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
         feature_proportion: a.feature_proportion,
         bootstrap_proportion: a.bootstrap_proportion,
         alpha: a.alpha,
+        blend_forest_weight: a.blend_forest_weight,
         text_weight: a.text_weight,
         text_view: !a.no_text_view,
         balance_sources: a.balance,
@@ -494,6 +500,7 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
     eprintln!(
         "parasift: training a {} on {} documents from {}",
         match params.kind {
+            ModelKind::Blend => "forest + logistic regression blend",
             ModelKind::Forest => "forest",
             ModelKind::Logistic => "logistic regression",
         },

@@ -98,6 +98,32 @@ fn logistic_trains() {
 }
 
 #[test]
+fn blend_averages_its_parts() {
+    let docs = small_set();
+    let m = train(&docs, &small_params(ModelKind::Blend), "test".into()).unwrap();
+    assert_eq!(m.classifier().kind(), "blend");
+    let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
+    let parasift::model::Classifier::Blend { parts } = back.classifier() else {
+        panic!("a blend")
+    };
+    assert_eq!(parts.len(), 2);
+    assert_eq!(
+        (parts[0].1.kind(), parts[1].1.kind()),
+        ("forest", "logistic")
+    );
+    // P(content) of the blend is the weighted mean of its parts', row by row.
+    let doc = &docs[0].doc;
+    let a = parasift::features::DocAnalysis::new(doc);
+    let rows = parasift::features::FeatureSchema::rows(&a, None);
+    let blend = back.classifier().predict_proba(rows.view());
+    let f = parts[0].1.predict_proba(rows.view());
+    let l = parts[1].1.predict_proba(rows.view());
+    for ((b, f), l) in blend.iter().zip(&f).zip(&l) {
+        assert!((b - (parts[0].0 * f + parts[1].0 * l)).abs() < 1e-6);
+    }
+}
+
+#[test]
 fn one_class_is_a_training_error() {
     let mut docs = fixtures("seeds.jsonl");
     for d in &mut docs {

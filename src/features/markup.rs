@@ -31,6 +31,9 @@ pub const NAMES: &[&str] = &[
     "in_table",
     "class_comment",
     "all_bold",
+    "nearest_class_boilerplate",
+    "nearest_class_content",
+    "nearest_class_comment",
 ];
 
 /// Writes paragraph `i`'s markup columns.
@@ -68,7 +71,7 @@ mod tests {
         doc.paragraphs[1].tag = BlockTag::P;
         doc.paragraphs[1].depth = 8;
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 25];
+        let mut row = [9f32; 28];
         fill(&a, 0, &mut row);
         let on: Vec<&str> = NAMES
             .iter()
@@ -86,7 +89,7 @@ mod tests {
     fn plain_text_is_tag_none_only() {
         let doc = Document::from_paragraphs("d", &["Line."]);
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 25];
+        let mut row = [9f32; 28];
         fill(&a, 0, &mut row);
         assert_eq!(row.iter().sum::<f32>(), 1.0);
         assert_eq!(row[1], 1.0);

@@ -35,6 +35,11 @@ pub enum Classifier {
         #[serde(skip)]
         compiled: Vec<FlatTree>,
     },
+    /// A weighted mean of the P(content) of several classifiers.
+    Blend {
+        /// (weight, classifier) pairs; the weights are positive and sum to 1.
+        parts: Vec<(f32, Classifier)>,
+    },
 }
 
 impl Classifier {
@@ -43,6 +48,7 @@ impl Classifier {
         match self {
             Classifier::Logistic { .. } => "logistic",
             Classifier::Forest { .. } => "forest",
+            Classifier::Blend { .. } => "blend",
         }
     }
 
@@ -109,6 +115,24 @@ impl Classifier {
                 }
                 *compiled = out;
             }
+            Classifier::Blend { parts } => {
+                if parts.is_empty() {
+                    return Err("blend has no parts".into());
+                }
+                let sum: f32 = parts.iter().map(|(w, _)| *w).sum();
+                if parts.iter().any(|(w, _)| !(w.is_finite() && *w > 0.0))
+                    || (sum - 1.0).abs() > 1e-4
+                {
+                    return Err(format!(
+                        "blend weights {:?} are not positive numbers summing to 1",
+                        parts.iter().map(|(w, _)| *w).collect::<Vec<_>>()
+                    ));
+                }
+                for (i, (_, c)) in parts.iter_mut().enumerate() {
+                    c.prepare(n_columns)
+                        .map_err(|e| format!("blend part {i}: {e}"))?;
+                }
+            }
         }
         Ok(())
     }
@@ -145,6 +169,15 @@ impl Classifier {
                             / n
                     })
                     .collect()
+            }
+            Classifier::Blend { parts } => {
+                let mut out = vec![0f32; x.nrows()];
+                for (w, c) in parts {
+                    for (o, p) in out.iter_mut().zip(c.predict_proba(x)) {
+                        *o += w * p;
+                    }
+                }
+                out
             }
         }
     }

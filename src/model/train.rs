@@ -23,6 +23,9 @@ pub enum ModelKind {
     Logistic,
     /// Bagged linfa-trees decision trees on random column subsets (a random forest).
     Forest,
+    /// The forest and the logistic regression, fitted on the same rows, their P(content)
+    /// averaged with weights `blend_forest_weight` and `1 - blend_forest_weight`.
+    Blend,
 }
 
 /// Training parameters. The defaults are the ones the shipped model was built with.
@@ -42,6 +45,8 @@ pub struct TrainParams {
     pub feature_proportion: f64,
     /// L2 penalty of the logistic regression.
     pub alpha: f32,
+    /// Weight of the forest in a blend (the logistic regression has the rest).
+    pub blend_forest_weight: f32,
     /// Also train on each HTML document with its markup forgotten, so the model works on plain
     /// text as well.
     pub text_view: bool,
@@ -61,18 +66,19 @@ pub struct TrainParams {
 impl Default for TrainParams {
     fn default() -> Self {
         TrainParams {
-            kind: ModelKind::Forest,
+            kind: ModelKind::Blend,
             trees: 30,
             max_depth: 14,
             min_weight_leaf: 128.0,
             bootstrap_proportion: 0.4,
             feature_proportion: 0.5,
             alpha: 1.0,
+            blend_forest_weight: 0.75,
             text_view: true,
             text_weight: 20,
             balance_sources: false,
             min_weight_split: 10.0,
-            threshold: 0.4,
+            threshold: 0.5,
             seed: 17,
         }
     }
@@ -199,6 +205,33 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
         )));
     }
     match params.kind {
+        ModelKind::Blend => {
+            let w = params.blend_forest_weight;
+            if !(w > 0.0 && w < 1.0) {
+                return Err(Error::Training(format!(
+                    "blend forest weight {w} is not between 0 and 1"
+                )));
+            }
+            let forest = fit(
+                x,
+                y,
+                &TrainParams {
+                    kind: ModelKind::Forest,
+                    ..params.clone()
+                },
+            )?;
+            let logistic = fit(
+                x,
+                y,
+                &TrainParams {
+                    kind: ModelKind::Logistic,
+                    ..params.clone()
+                },
+            )?;
+            Ok(Classifier::Blend {
+                parts: vec![(w, forest), (1.0 - w, logistic)],
+            })
+        }
         ModelKind::Logistic => {
             let n = x.nrows() as f32;
             let mean: Vec<f32> = x.axis_iter(Axis(1)).map(|c| c.sum() / n).collect();

@@ -320,6 +320,7 @@ const ROOT: Entry = Entry {
 enum Attr {
     Class,
     Id,
+    Role,
     Label,
     Other,
 }
@@ -328,6 +329,7 @@ enum Attr {
 const SEEN_CLASS: u8 = 1;
 const SEEN_ID: u8 = 2;
 const SEEN_LABEL: u8 = 4;
+const SEEN_ROLE: u8 = 8;
 
 /// The segmentation state machine, fed with tokenizer events.
 struct Segmenter<'a> {
@@ -536,6 +538,11 @@ impl<'a> Segmenter<'a> {
                 self.pending_seen |= SEEN_ID;
                 self.cur_attr = Attr::Id;
             }
+        } else if name == b"role" {
+            if self.pending_seen & SEEN_ROLE == 0 {
+                self.pending_seen |= SEEN_ROLE;
+                self.cur_attr = Attr::Role;
+            }
         } else if self.label_attr == Some(name) && self.pending_seen & SEEN_LABEL == 0 {
             self.pending_seen |= SEEN_LABEL;
             self.cur_attr = Attr::Label;
@@ -551,6 +558,9 @@ impl<'a> Segmenter<'a> {
         match self.cur_attr {
             Attr::Class | Attr::Id if !self.pending_inert => {
                 self.pending_hints |= class_hints(value);
+            }
+            Attr::Role if !self.pending_inert => {
+                self.pending_hints |= role_hints(value);
             }
             Attr::Label => {
                 self.pending_label = Some(match value.trim_ascii() {
@@ -586,7 +596,8 @@ impl<'a> Segmenter<'a> {
             label: self.pending_label.unwrap_or(top.label),
             flags: (top.flags | info.flags) & INHERITED
                 | if info.block.is_some() { OWN_BLOCK } else { 0 },
-            hints: top.hints | info.hints | self.pending_hints,
+            hints: (top.hints | info.hints | self.pending_hints) & !NEAREST
+                | nearest_hints(self.pending_hints, top.hints),
             name_start: self.names.len(),
             name_len: 0,
             ..top
@@ -937,6 +948,42 @@ const KEYWORDS: &[Keyword] = &[
     kw(b"main", CT, false),
 ];
 
+/// The `NEAREST_*` bits of an element: from its own `class` / `id` keywords when it has any,
+/// else inherited from its parent.
+fn nearest_hints(own: u16, parent: u16) -> u16 {
+    let mut near = 0;
+    if own & BP != 0 {
+        near |= Hints::NEAREST_BOILERPLATE;
+    }
+    if own & CT != 0 {
+        near |= Hints::NEAREST_CONTENT;
+    }
+    if own & CM != 0 {
+        near |= Hints::NEAREST_COMMENT;
+    }
+    if near == 0 { parent & NEAREST } else { near }
+}
+
+/// The `NEAREST_*` hint bits.
+const NEAREST: u16 = Hints::NEAREST_BOILERPLATE | Hints::NEAREST_CONTENT | Hints::NEAREST_COMMENT;
+
+/// Hint bits of an ARIA landmark `role` value.
+fn role_hints(value: &[u8]) -> u16 {
+    let mut bits = 0;
+    for role in value.split(|b| b.is_ascii_whitespace()) {
+        bits |= match role.to_ascii_lowercase().as_slice() {
+            b"navigation" | b"menu" | b"menubar" => Hints::NAV,
+            b"banner" => Hints::HEADER,
+            b"contentinfo" => Hints::FOOTER,
+            b"complementary" => Hints::ASIDE,
+            b"main" | b"article" => Hints::ARTICLE,
+            b"search" | b"form" => Hints::FORM,
+            _ => 0,
+        };
+    }
+    bits
+}
+
 /// Hint bits named by a `class` or `id` value (see the module docs for the matching rules).
 fn class_hints(value: &[u8]) -> u16 {
     let mut bits = 0;
@@ -1180,6 +1227,9 @@ mod tests {
 
     #[test]
     fn hint_bits() {
+        const NB: u16 = Hints::NEAREST_BOILERPLATE;
+        const NC: u16 = Hints::NEAREST_CONTENT;
+        const NM: u16 = Hints::NEAREST_COMMENT;
         let cases: &[(&str, u16)] = &[
             (
                 "<nav><ul><li><a>Home</a></li></ul></nav>",
@@ -1194,20 +1244,62 @@ mod tests {
             ("<menu><li>m</li></menu>", Hints::NAV),
             (
                 "<div class=\"sidebar-widget\">w</div>",
-                Hints::CLASS_BOILERPLATE,
+                Hints::CLASS_BOILERPLATE | NB,
             ),
-            ("<div id=\"main-content\">c</div>", Hints::CLASS_CONTENT),
-            ("<div class=\"article-body\">c</div>", Hints::CLASS_CONTENT),
-            ("<div class=\"topNav\">c</div>", Hints::CLASS_BOILERPLATE),
-            ("<div class=\"side-bar\">c</div>", Hints::CLASS_BOILERPLATE),
-            ("<div class=\"ad-slot\">c</div>", Hints::CLASS_BOILERPLATE),
+            (
+                "<div id=\"main-content\">c</div>",
+                Hints::CLASS_CONTENT | NC,
+            ),
+            (
+                "<div class=\"article-body\">c</div>",
+                Hints::CLASS_CONTENT | NC,
+            ),
+            (
+                "<div class=\"topNav\">c</div>",
+                Hints::CLASS_BOILERPLATE | NB,
+            ),
+            (
+                "<div class=\"side-bar\">c</div>",
+                Hints::CLASS_BOILERPLATE | NB,
+            ),
+            (
+                "<div class=\"ad-slot\">c</div>",
+                Hints::CLASS_BOILERPLATE | NB,
+            ),
             ("<div class=\"header download\">c</div>", 0),
-            ("<div class=\"comments-area\">c</div>", Hints::CLASS_COMMENT),
-            ("<div id=\"disqus_thread\">c</div>", Hints::CLASS_COMMENT),
+            (
+                "<div class=\"comments-area\">c</div>",
+                Hints::CLASS_COMMENT | NM,
+            ),
+            (
+                "<div id=\"disqus_thread\">c</div>",
+                Hints::CLASS_COMMENT | NM,
+            ),
             ("<div class=\"history context domain\">c</div>", 0),
             (
                 "<div class=\"Content\"><span class=\"share\">s</span></div>",
-                Hints::CLASS_CONTENT | Hints::CLASS_BOILERPLATE,
+                Hints::CLASS_CONTENT | Hints::CLASS_BOILERPLATE | NB,
+            ),
+            // The nearest classified ancestor decides the NEAREST_* bits.
+            (
+                "<div class=\"content\"><div class=\"comments\"><p>x</p></div></div>",
+                Hints::CLASS_CONTENT | Hints::CLASS_COMMENT | NM,
+            ),
+            (
+                "<div class=\"comments\"><div class=\"post-body\"><div>x</div></div></div>",
+                Hints::CLASS_COMMENT | Hints::CLASS_CONTENT | NC,
+            ),
+            (
+                "<div class=\"story\"><div id=\"x1\"><p>x</p></div></div>",
+                Hints::CLASS_CONTENT | NC,
+            ),
+            // ARIA landmark roles.
+            ("<div role=\"navigation\"><a>Home</a></div>", Hints::NAV),
+            ("<div role=\"contentinfo\">(c)</div>", Hints::FOOTER),
+            ("<div role=\"Main\">body</div>", Hints::ARTICLE),
+            (
+                "<div role=\"complementary banner\">x</div>",
+                Hints::ASIDE | Hints::HEADER,
             ),
             ("<p><b>all</b> <strong>bold</strong></p>", Hints::ALL_BOLD),
             ("<p><b>not all</b> bold</p>", 0),
