@@ -201,7 +201,11 @@ impl InputArgs {
 
 fn load_model(path: Option<&PathBuf>) -> Result<Model, Error> {
     match path {
-        Some(p) => Model::from_file(p),
+        // Name the file in the message; the error itself says what is wrong with it.
+        Some(p) => Model::from_file(p).map_err(|e| match e {
+            Error::Io { .. } => e,
+            other => Error::input(p.display().to_string(), other.to_string()),
+        }),
         None => Model::embedded().cloned(),
     }
 }

@@ -24,6 +24,16 @@ fn round_trip_gives_identical_bytes() {
     let path = dir.path().join("m.bin");
     std::fs::write(&path, &b).unwrap();
     assert_eq!(Model::from_file(&path).unwrap().to_bytes().unwrap(), b);
+    // From a file too, the error keeps its kind.
+    std::fs::write(&path, &b[..b.len() - 1]).unwrap();
+    assert!(matches!(
+        Model::from_file(&path),
+        Err(Error::CorruptModel(_))
+    ));
+    assert!(matches!(
+        Model::from_file(dir.path().join("missing.bin")),
+        Err(Error::Io { .. })
+    ));
 }
 
 #[test]

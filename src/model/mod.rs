@@ -187,10 +187,7 @@ impl Model {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Model::from_bytes(&bytes).map_err(|e| match e {
-            Error::Io { .. } => e,
-            other => Error::input(path.display().to_string(), other.to_string()),
-        })
+        Model::from_bytes(&bytes)
     }
 
     /// The model file's bytes.
