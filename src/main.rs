@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use parasift::eval::{EvalReport, evaluate};
@@ -388,12 +389,15 @@ fn run_inspect(args: &InputArgs) -> Result<ExitCode, Error> {
     let mut failures = Failures::default();
     let (docs, total) = read_inputs(args, &mut failures);
     let names = FeatureSchema::names();
-    let preds = model.classify_batch(&docs);
-    let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
+    let analyses: Vec<DocAnalysis<'_>> = docs.par_iter().map(DocAnalysis::new).collect();
     let mut index = parasift::features::CorpusIndex::new();
     for a in &analyses {
         index.add(a);
     }
+    let preds: Vec<_> = analyses
+        .iter()
+        .map(|a| model.classify_analysis(a, Some(&index)))
+        .collect();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for ((doc, a), pred) in docs.iter().zip(&analyses).zip(&preds) {

@@ -220,7 +220,13 @@ impl Model {
         self
     }
 
-    fn predict_analysis(&self, a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> DocPrediction {
+    /// Classifies an analysed document; `corpus` gives the corpus counts (the document must
+    /// have been added to it), as in [`Model::classify_batch`].
+    pub fn classify_analysis(
+        &self,
+        a: &DocAnalysis<'_>,
+        corpus: Option<&CorpusIndex>,
+    ) -> DocPrediction {
         let rows = FeatureSchema::rows(a, corpus);
         let scores = self.classifier.predict_proba(rows.view());
         let paragraphs: Vec<Prediction> = scores
@@ -253,7 +259,7 @@ impl Model {
 
     /// Classifies the paragraphs of one document on its own (no corpus repetition).
     pub fn classify(&self, doc: &Document) -> DocPrediction {
-        self.predict_analysis(&DocAnalysis::new(doc), None)
+        self.classify_analysis(&DocAnalysis::new(doc), None)
     }
 
     /// Classifies a batch of documents as one corpus, in parallel: repetition across the batch
@@ -267,7 +273,7 @@ impl Model {
         }
         analyses
             .par_iter()
-            .map(|a| self.predict_analysis(a, Some(&index)))
+            .map(|a| self.classify_analysis(a, Some(&index)))
             .collect()
     }
 
