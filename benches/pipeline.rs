@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use parasift::features::{CorpusIndex, DocAnalysis, FeatureSchema};
+use parasift::features::{DocAnalysis, FeatureSchema, analyse_corpus};
 use parasift::read::{ReadOptions, read_path};
 use parasift::segment::{TextMode, segment_html, segment_text};
 use parasift::{Document, Model};
@@ -40,20 +40,31 @@ fn html_pages() -> Vec<String> {
         .collect()
 }
 
+/// Builds documents from raw inputs.
+type Build = fn(&[String]) -> Vec<Document>;
+
+fn text_docs(texts: &[String]) -> Vec<Document> {
+    texts
+        .iter()
+        .map(|t| parasift::read::text_document("s", "s", t, TextMode::Lines))
+        .collect()
+}
+
+fn html_docs(pages: &[String]) -> Vec<Document> {
+    pages
+        .iter()
+        .map(|h| parasift::read::html_document("p", "p", h))
+        .collect()
+}
+
 fn stages(c: &mut Criterion) {
     let model = Model::embedded().unwrap();
     let texts = seed_texts();
     let pages = html_pages();
     let text_bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let html_bytes: u64 = pages.iter().map(|t| t.len() as u64).sum();
-    let text_docs: Vec<Document> = texts
-        .iter()
-        .map(|t| parasift::read::text_document("s", "s", t, TextMode::Lines))
-        .collect();
-    let html_docs: Vec<Document> = pages
-        .iter()
-        .map(|h| parasift::read::html_document("p", "p", h))
-        .collect();
+    let text_set = text_docs(&texts);
+    let html_set = html_docs(&pages);
 
     let mut g = c.benchmark_group("segment");
     g.throughput(Throughput::Bytes(text_bytes));
@@ -72,8 +83,8 @@ fn stages(c: &mut Criterion) {
     g.finish();
 
     for (name, docs, bytes) in [
-        ("text", &text_docs, text_bytes),
-        ("html", &html_docs, html_bytes),
+        ("text", &text_set, text_bytes),
+        ("html", &html_set, html_bytes),
     ] {
         let mut g = c.benchmark_group("features");
         g.throughput(Throughput::Bytes(bytes));
@@ -84,9 +95,7 @@ fn stages(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
-        let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
-        let mut index = CorpusIndex::new();
-        analyses.iter().for_each(|a| index.add(a));
+        let (analyses, index) = analyse_corpus(docs);
         g.bench_function(BenchmarkId::new("rows", name), |b| {
             b.iter(|| {
                 analyses
@@ -119,30 +128,16 @@ fn stages(c: &mut Criterion) {
         .unwrap();
     let mut g = c.benchmark_group("end_to_end_1_thread");
     g.sample_size(20);
-    g.throughput(Throughput::Bytes(text_bytes));
-    g.bench_function("text", |b| {
-        b.iter(|| {
-            pool.install(|| {
-                let docs: Vec<Document> = texts
-                    .iter()
-                    .map(|t| parasift::read::text_document("s", "s", t, TextMode::Lines))
-                    .collect();
-                model.classify_batch(&docs).len()
-            })
-        })
-    });
-    g.throughput(Throughput::Bytes(html_bytes));
-    g.bench_function("html", |b| {
-        b.iter(|| {
-            pool.install(|| {
-                let docs: Vec<Document> = pages
-                    .iter()
-                    .map(|h| parasift::read::html_document("p", "p", h))
-                    .collect();
-                model.classify_batch(&docs).len()
-            })
-        })
-    });
+    let inputs: [(&str, u64, &[String], Build); 2] = [
+        ("text", text_bytes, &texts, text_docs),
+        ("html", html_bytes, &pages, html_docs),
+    ];
+    for (name, bytes, raw, build) in inputs {
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function(name, |b| {
+            b.iter(|| pool.install(|| model.classify_batch(&build(raw)).len()))
+        });
+    }
     g.finish();
 
     // Reading from disk, with charset detection and decompression.

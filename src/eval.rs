@@ -15,7 +15,7 @@ pub struct EvalReport {
 
 /// Classifies `docs` as one corpus and scores the predictions against their labels.
 pub fn evaluate(model: &Model, docs: &[LabeledDoc]) -> EvalReport {
-    let plain: Vec<_> = docs.iter().map(|d| d.doc.clone()).collect();
+    let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.doc).collect();
     let preds = model.classify_batch(&plain);
     let mut paragraphs = Confusion::default();
     let mut matches = Vec::with_capacity(docs.len());

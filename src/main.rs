@@ -5,11 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use rayon::prelude::*;
 use serde::Serialize;
 
 use parasift::eval::{EvalReport, evaluate};
-use parasift::features::{DocAnalysis, FeatureSchema};
+use parasift::features::{DocAnalysis, FeatureSchema, analyse_corpus};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::lang;
 use parasift::model::train::{ModelKind, TrainParams, train};
@@ -389,11 +388,7 @@ fn run_inspect(args: &InputArgs) -> Result<ExitCode, Error> {
     let mut failures = Failures::default();
     let (docs, total) = read_inputs(args, &mut failures);
     let names = FeatureSchema::names();
-    let analyses: Vec<DocAnalysis<'_>> = docs.par_iter().map(DocAnalysis::new).collect();
-    let mut index = parasift::features::CorpusIndex::new();
-    for a in &analyses {
-        index.add(a);
-    }
+    let (analyses, index) = analyse_corpus(&docs);
     let preds: Vec<_> = analyses
         .iter()
         .map(|a| model.classify_analysis(a, Some(&index)))

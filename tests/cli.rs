@@ -108,17 +108,21 @@ fn seeds_are_labelled_by_the_rules() {
     assert_eq!(first[10]["lang"], "rus");
 }
 
-#[test]
-fn extract_keeps_content_only() {
-    let seeds = seeds();
+/// Runs `command --format text` on seed `i`, which must succeed, and returns its JSON lines.
+fn run_on_seed(command: &str, i: usize) -> Vec<Value> {
     let out = run(&[
-        "extract",
+        command,
         "--format",
         "text",
-        &seeds[1].display().to_string(),
+        &seeds()[i].display().to_string(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    json_lines(&out)
+}
+
+#[test]
+fn extract_keeps_content_only() {
+    let docs = run_on_seed("extract", 1);
     let text = docs[0]["text"].as_str().unwrap();
     assert!(text.starts_with("Israel refuses Putin as mediator"));
     assert!(!text.contains("date 2025-06-18"));
@@ -177,15 +181,7 @@ fn detect_reports_each_line() {
 
 #[test]
 fn inspect_shows_named_features() {
-    let seeds = seeds();
-    let out = run(&[
-        "inspect",
-        "--format",
-        "text",
-        &seeds[4].display().to_string(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let rows = json_lines(&out);
+    let rows = run_on_seed("inspect", 4);
     assert_eq!(rows.len(), 10);
     let f = rows[0]["features"].as_object().unwrap();
     assert_eq!(f.len(), parasift::features::FeatureSchema::len());

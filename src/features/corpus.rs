@@ -1,10 +1,30 @@
 //! Corpus-wide repetition: in how many documents, and from how many sites, a paragraph occurs.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::analysis::DocAnalysis;
+use crate::document::Document;
+
+/// The first pass over a corpus: every document analysed (in parallel, in input order) and
+/// added to one index, which the second pass reads the corpus counts from.
+pub fn analyse_corpus<D: Borrow<Document> + Sync>(
+    docs: &[D],
+) -> (Vec<DocAnalysis<'_>>, CorpusIndex) {
+    let analyses: Vec<DocAnalysis<'_>> = docs
+        .par_iter()
+        .map(|d| DocAnalysis::new(d.borrow()))
+        .collect();
+    let mut index = CorpusIndex::new();
+    for a in &analyses {
+        index.add(a);
+    }
+    (analyses, index)
+}
 
 /// Distinct sites remembered per paragraph; more than this counts as "many".
 const MAX_SITES: usize = 8;
@@ -128,7 +148,6 @@ impl CorpusIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::Document;
 
     fn doc(id: &str, site: Option<&str>, texts: &[&str]) -> Document {
         let mut d = Document::from_paragraphs(id, texts);
@@ -147,11 +166,7 @@ mod tests {
             doc("b1", Some("b.com"), &["Another story.", quote]),
             doc("c1", Some("c.com"), &["Third story.", quote]),
         ];
-        let analyses: Vec<_> = docs.iter().map(DocAnalysis::new).collect();
-        let mut idx = CorpusIndex::new();
-        for a in &analyses {
-            idx.add(a);
-        }
+        let (analyses, idx) = analyse_corpus(&docs);
         assert_eq!(idx.docs(), 4);
         let f = idx.counts(&analyses[0], 1);
         assert_eq!((f.other_docs, f.same_site_docs, f.other_sites), (1, 1, 0));

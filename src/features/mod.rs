@@ -14,10 +14,10 @@ pub mod repetition;
 pub mod shape;
 pub mod stopwords;
 
-use ndarray::{Array2, ArrayViewMut1};
+use ndarray::Array2;
 
 pub use analysis::DocAnalysis;
-pub use corpus::{CorpusCounts, CorpusIndex};
+pub use corpus::{CorpusCounts, CorpusIndex, analyse_corpus};
 
 /// A family of feature columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,29 +109,13 @@ impl FeatureSchema {
     /// corpus counts (the document must have been added to it); without one, every paragraph is
     /// taken to occur in this document only.
     pub fn rows(a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> Array2<f32> {
-        let n = a.paras.len();
-        let mut m = Array2::<f32>::zeros((n, Self::len()));
-        for (i, mut row) in m.outer_iter_mut().enumerate() {
+        let (n, len) = (a.paras.len(), Self::len());
+        let mut data = vec![0f32; n * len];
+        for (i, row) in data.chunks_exact_mut(len).enumerate() {
             let counts = corpus.map(|c| c.counts(a, i)).unwrap_or_default();
-            Self::fill_view(a, i, &counts, &mut row);
+            Self::fill_row(a, i, &counts, row);
         }
-        m
-    }
-
-    fn fill_view(
-        a: &DocAnalysis<'_>,
-        i: usize,
-        c: &CorpusCounts,
-        row: &mut ArrayViewMut1<'_, f32>,
-    ) {
-        match row.as_slice_mut() {
-            Some(s) => Self::fill_row(a, i, c, s),
-            None => {
-                let mut tmp = vec![0.0; Self::len()];
-                Self::fill_row(a, i, c, &mut tmp);
-                row.iter_mut().zip(tmp).for_each(|(d, s)| *d = s);
-            }
-        }
+        Array2::from_shape_vec((n, len), data).unwrap_or_else(|_| Array2::zeros((n, len)))
     }
 }
 

@@ -2,10 +2,19 @@
 
 use linfa_logistic::FittedLogisticRegression;
 use linfa_trees::DecisionTree;
-use ndarray::{ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::flat::FlatTree;
+
+/// `(x - mean) / std`, column by column: what the logistic regression is fitted on and fed.
+pub(crate) fn standardize(x: ArrayView2<'_, f32>, mean: &[f32], std: &[f32]) -> Array2<f32> {
+    let mut z = x.to_owned();
+    for (mut col, (m, s)) in z.axis_iter_mut(Axis(1)).zip(mean.iter().zip(std)) {
+        col.mapv_inplace(|v| (v - m) / s);
+    }
+    z
+}
 
 /// Class label of content in the fitted models (boilerplate is 0).
 pub const CONTENT: usize = 1;
@@ -144,10 +153,7 @@ impl Classifier {
         }
         match self {
             Classifier::Logistic { mean, std, model } => {
-                let mut z = x.to_owned();
-                for (mut col, (m, s)) in z.axis_iter_mut(Axis(1)).zip(mean.iter().zip(std)) {
-                    col.mapv_inplace(|v| (v - m) / s);
-                }
+                let z = standardize(x, mean, std);
                 let p = model.predict_probabilities(&z);
                 let flip = model.labels().pos.class != CONTENT;
                 p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()

@@ -7,6 +7,7 @@ pub(crate) mod flat;
 #[cfg(feature = "train")]
 pub mod train;
 
+use std::borrow::Borrow;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -19,7 +20,7 @@ pub use classifier::Classifier;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema};
+use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema, analyse_corpus};
 
 /// The class of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -265,12 +266,9 @@ impl Model {
     /// Classifies a batch of documents as one corpus, in parallel: repetition across the batch
     /// (how many documents, from how many sites, share a paragraph) is counted first.
     /// The result is in input order.
-    pub fn classify_batch(&self, docs: &[Document]) -> Vec<DocPrediction> {
-        let analyses: Vec<DocAnalysis<'_>> = docs.par_iter().map(DocAnalysis::new).collect();
-        let mut index = CorpusIndex::new();
-        for a in &analyses {
-            index.add(a);
-        }
+    /// `docs` may be documents or references to them.
+    pub fn classify_batch<D: Borrow<Document> + Sync>(&self, docs: &[D]) -> Vec<DocPrediction> {
+        let (analyses, index) = analyse_corpus(docs);
         analyses
             .par_iter()
             .map(|a| self.classify_analysis(a, Some(&index)))

@@ -10,10 +10,10 @@ use rayon::prelude::*;
 
 use super::Model;
 use super::artifact::Header;
-use super::classifier::{CONTENT, Classifier};
+use super::classifier::{CONTENT, Classifier, standardize};
 use super::flat::FlatTree;
 use crate::error::{Error, Result};
-use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema};
+use crate::features::{FeatureSchema, analyse_corpus};
 use crate::fixtures::LabeledDoc;
 
 /// Which linfa classifier to fit.
@@ -87,12 +87,8 @@ impl Default for TrainParams {
 /// Feature rows and labels (1 content, 0 boilerplate) of labeled documents, counting corpus
 /// repetition over `docs` as one corpus.
 pub fn matrix(docs: &[LabeledDoc]) -> (Array2<f32>, Array1<usize>) {
-    let analyses: Vec<DocAnalysis<'_>> =
-        docs.par_iter().map(|d| DocAnalysis::new(&d.doc)).collect();
-    let mut index = CorpusIndex::new();
-    for a in &analyses {
-        index.add(a);
-    }
+    let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.doc).collect();
+    let (analyses, index) = analyse_corpus(&plain);
     let blocks: Vec<Array2<f32>> = analyses
         .par_iter()
         .map(|a| FeatureSchema::rows(a, Some(&index)))
@@ -243,10 +239,7 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
                     if v > 1e-12 { v.sqrt() } else { 1.0 }
                 })
                 .collect();
-            let mut z = x.clone();
-            for (mut col, (m, s)) in z.axis_iter_mut(Axis(1)).zip(mean.iter().zip(&std)) {
-                col.mapv_inplace(|v| (v - m) / s);
-            }
+            let z = standardize(x.view(), &mean, &std);
             let data = Dataset::new(z, y.clone());
             let model = LogisticRegression::default()
                 .alpha(params.alpha)
