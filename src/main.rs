@@ -418,14 +418,6 @@ fn run_inspect(args: &InputArgs) -> Result<ExitCode, Error> {
     Ok(failures.exit_code(total))
 }
 
-fn load_fixtures(paths: &[PathBuf]) -> Result<Vec<LabeledDoc>, Error> {
-    let mut docs = Vec::new();
-    for p in paths {
-        docs.extend(read_fixtures(p)?);
-    }
-    Ok(docs)
-}
-
 fn print_report(name: &str, docs: &[LabeledDoc], r: &EvalReport) {
     let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
     println!(
@@ -441,7 +433,7 @@ fn print_report(name: &str, docs: &[LabeledDoc], r: &EvalReport) {
     );
 }
 
-fn report_sets(model: &Model, sets: &[(String, Vec<LabeledDoc>)], text_view: bool) {
+fn report_sets(model: &Model, sets: &[(String, &[LabeledDoc])], text_view: bool) {
     for (name, docs) in sets {
         print_report(name, docs, &evaluate(model, docs));
         if text_view && docs.iter().any(|d| d.doc.format == parasift::Format::Html) {
@@ -471,7 +463,14 @@ fn named_sets(paths: &[PathBuf]) -> Result<Vec<(String, Vec<LabeledDoc>)>, Error
 }
 
 fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
-    let docs = load_fixtures(&a.fixtures)?;
+    // Each fixture file is read once: trained on as one set, reported on file by file.
+    let mut docs = Vec::new();
+    let mut spans = Vec::new();
+    for (name, set) in named_sets(&a.fixtures)? {
+        let start = docs.len();
+        docs.extend(set);
+        spans.push((name, start..docs.len()));
+    }
     let params = TrainParams {
         kind: match a.kind {
             KindArg::Blend => ModelKind::Blend,
@@ -492,14 +491,7 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
         seed: a.seed,
         ..TrainParams::default()
     };
-    let names: Vec<String> = a
-        .fixtures
-        .iter()
-        .map(|p| {
-            p.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        })
-        .collect();
+    let names: Vec<&str> = spans.iter().map(|(n, _)| n.as_str()).collect();
     eprintln!(
         "parasift: training a {} on {} documents from {}",
         match params.kind {
@@ -519,8 +511,12 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
         a.out.display(),
         bytes.len()
     );
-    let mut sets = named_sets(&a.fixtures)?;
-    sets.extend(named_sets(&a.dev)?);
+    let dev = named_sets(&a.dev)?;
+    let sets: Vec<(String, &[LabeledDoc])> = spans
+        .iter()
+        .map(|(n, r)| (n.clone(), &docs[r.clone()]))
+        .chain(dev.iter().map(|(n, d)| (n.clone(), d.as_slice())))
+        .collect();
     report_sets(&model, &sets, true);
     Ok(ExitCode::SUCCESS)
 }
@@ -543,7 +539,12 @@ fn run() -> Result<ExitCode, Error> {
             if let Some(t) = threshold {
                 model = model.with_threshold(*t);
             }
-            report_sets(&model, &named_sets(fixtures)?, *text_view);
+            let sets = named_sets(fixtures)?;
+            let sets: Vec<(String, &[LabeledDoc])> = sets
+                .iter()
+                .map(|(n, d)| (n.clone(), d.as_slice()))
+                .collect();
+            report_sets(&model, &sets, *text_view);
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -1,5 +1,7 @@
 //! Fitting models on labeled documents (cargo feature `train`).
 
+use std::borrow::Borrow;
+
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use linfa_trees::DecisionTree;
@@ -86,8 +88,8 @@ impl Default for TrainParams {
 
 /// Feature rows and labels (1 content, 0 boilerplate) of labeled documents, counting corpus
 /// repetition over `docs` as one corpus.
-pub fn matrix(docs: &[LabeledDoc]) -> (Array2<f32>, Array1<usize>) {
-    let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.doc).collect();
+pub fn matrix<D: Borrow<LabeledDoc>>(docs: &[D]) -> (Array2<f32>, Array1<usize>) {
+    let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.borrow().doc).collect();
     let (analyses, index) = analyse_corpus(&plain);
     let blocks: Vec<Array2<f32>> = analyses
         .par_iter()
@@ -101,7 +103,12 @@ pub fn matrix(docs: &[LabeledDoc]) -> (Array2<f32>, Array1<usize>) {
     };
     let y: Array1<usize> = docs
         .iter()
-        .flat_map(|d| d.labels.iter().map(|&l| if l { CONTENT } else { 0 }))
+        .flat_map(|d| {
+            d.borrow()
+                .labels
+                .iter()
+                .map(|&l| if l { CONTENT } else { 0 })
+        })
         .collect();
     (x, y)
 }
@@ -110,15 +117,13 @@ pub fn matrix(docs: &[LabeledDoc]) -> (Array2<f32>, Array1<usize>) {
 /// `balance_sources`), their plain-text views, and plain-text documents repeated `text_weight`
 /// times. Corpus repetition is counted over the distinct documents, before any repetition.
 pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, Array1<usize>) {
-    let html: Vec<LabeledDoc> = docs
+    let html: Vec<&LabeledDoc> = docs
         .iter()
         .filter(|d| d.doc.format == crate::Format::Html)
-        .cloned()
         .collect();
-    let text: Vec<LabeledDoc> = docs
+    let text: Vec<&LabeledDoc> = docs
         .iter()
         .filter(|d| d.doc.format == crate::Format::Text)
-        .cloned()
         .collect();
     let html_times = if params.balance_sources {
         source_weights(&html)
@@ -127,7 +132,7 @@ pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, 
     };
     let mut parts = vec![repeat_docs(matrix(&html), &html, &html_times)];
     if params.text_view {
-        let views: Vec<LabeledDoc> = html.iter().map(LabeledDoc::text_view).collect();
+        let views: Vec<LabeledDoc> = html.iter().map(|d| d.text_view()).collect();
         parts.push(repeat_docs(matrix(&views), &views, &html_times));
     }
     let text_times = vec![params.text_weight.max(1); text.len()];
@@ -141,9 +146,9 @@ pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, 
 }
 
 /// Repeats each document's rows `times[i]` times.
-fn repeat_docs(
+fn repeat_docs<D: Borrow<LabeledDoc>>(
     (x, y): (Array2<f32>, Array1<usize>),
-    docs: &[LabeledDoc],
+    docs: &[D],
     times: &[usize],
 ) -> (Array2<f32>, Array1<usize>) {
     if times.iter().all(|&t| t == 1) {
@@ -152,7 +157,7 @@ fn repeat_docs(
     let mut rows = Vec::new();
     let mut at = 0;
     for (d, &t) in docs.iter().zip(times) {
-        let n = d.labels.len();
+        let n = d.borrow().labels.len();
         for _ in 0..t {
             rows.extend(at..at + n);
         }
@@ -167,7 +172,7 @@ fn source_of(d: &LabeledDoc) -> &str {
 
 /// For each document, how many times to repeat it so each source (id prefix before the first
 /// `/`) weighs about as much as the largest one, by paragraphs, at most 4 times.
-fn source_weights(docs: &[LabeledDoc]) -> Vec<usize> {
+fn source_weights(docs: &[&LabeledDoc]) -> Vec<usize> {
     let mut sizes: Vec<(&str, usize)> = Vec::new();
     for d in docs {
         match sizes.iter_mut().find(|(s, _)| *s == source_of(d)) {
