@@ -8,13 +8,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use parasift::eval::{EvalReport, evaluate};
-use parasift::features::{DocAnalysis, FeatureSchema, analyse_corpus};
+use parasift::features::{FeatureSchema, analyse_corpus};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
-use parasift::lang;
+use parasift::lang::{self, ScriptHistogram};
 use parasift::model::train::{ModelKind, TrainParams, train};
 use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
 use parasift::segment::TextMode;
 use parasift::{Document, Error, Label, Model};
+use whatlang::Lang;
 
 #[derive(Parser)]
 #[command(
@@ -40,7 +41,17 @@ enum Command {
         plain: bool,
     },
     /// The language of each line (text) or paragraph (HTML, JSONL): one JSON object each.
-    Detect(InputArgs),
+    Detect {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Only these languages may be answered: comma-separated ISO 639-3 or 639-1 codes
+        /// (`eng,rus` or `en,ru`).
+        #[arg(long, value_delimiter = ',')]
+        langs: Vec<String>,
+        /// Each line on its own: no document language as prior for short lines.
+        #[arg(long)]
+        independent: bool,
+    },
     /// Each paragraph's features, score and label, to see why it was labelled so.
     Inspect(InputArgs),
     /// Fit a model on labeled fixtures and report its scores.
@@ -237,6 +248,9 @@ struct ParagraphOut<'a> {
     label: &'static str,
     score: f32,
     lang: Option<&'static str>,
+    iso639_1: Option<&'static str>,
+    lang_confidence: f32,
+    script: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -244,6 +258,8 @@ struct DocOut<'a> {
     id: &'a str,
     source: &'a str,
     lang: Option<&'static str>,
+    iso639_1: Option<&'static str>,
+    lang_share: f32,
     paragraphs: Vec<ParagraphOut<'a>>,
 }
 
@@ -317,6 +333,9 @@ fn run_classify(args: &InputArgs, extract: Option<bool>) -> Result<ExitCode, Err
                         label: x.label().name(),
                         score: x.score(),
                         lang: x.lang().map(|l| l.code()),
+                        iso639_1: x.lang().and_then(lang::iso639_1),
+                        lang_confidence: x.language().confidence,
+                        script: x.language().script.map(|s| s.name()),
                     })
                     .collect();
                 write_json(
@@ -325,6 +344,8 @@ fn run_classify(args: &InputArgs, extract: Option<bool>) -> Result<ExitCode, Err
                         id: &doc.id,
                         source: &doc.source,
                         lang,
+                        iso639_1: pred.lang.and_then(lang::iso639_1),
+                        lang_share: pred.lang_share,
                         paragraphs,
                     },
                 )
@@ -358,16 +379,60 @@ fn run_classify(args: &InputArgs, extract: Option<bool>) -> Result<ExitCode, Err
     Ok(failures.exit_code(total))
 }
 
-fn run_detect(args: &InputArgs) -> Result<ExitCode, Error> {
+/// Parses `--langs` codes (ISO 639-3 or 639-1) into languages, naming the first unknown one.
+fn parse_langs(codes: &[String]) -> Result<Vec<Lang>, Error> {
+    codes
+        .iter()
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            Lang::from_code(&c)
+                .or_else(|| {
+                    isolang::Language::from_639_1(&c).and_then(|l| Lang::from_code(l.to_639_3()))
+                })
+                .ok_or_else(|| {
+                    Error::input(
+                        "--langs",
+                        format!(
+                            "unknown or unsupported language code {c:?} (use ISO 639-3 like \"eng\" or 639-1 like \"en\")"
+                        ),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn run_detect(args: &InputArgs, langs: &[String], independent: bool) -> Result<ExitCode, Error> {
+    let allow = parse_langs(langs)?;
+    let opts = lang::DetectOptions {
+        allow: (!allow.is_empty()).then_some(allow.as_slice()),
+        prior: None,
+    };
     let mut failures = Failures::default();
     let (docs, total) = read_inputs(args, &mut failures);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for doc in &docs {
-        // The document's language is the prior for lines too short to tell on their own.
-        let analysis = DocAnalysis::new(doc);
-        for (p, st) in doc.paragraphs.iter().zip(&analysis.paras) {
-            let g = st.guess.unwrap_or_else(|| lang::detect(&p.text, &st.hist));
+        let hists: Vec<ScriptHistogram> = doc
+            .paragraphs
+            .iter()
+            .map(|p| ScriptHistogram::of(&p.text))
+            .collect();
+        let guesses: Vec<lang::LangGuess> = if independent {
+            doc.paragraphs
+                .iter()
+                .zip(&hists)
+                .map(|(p, h)| lang::detect_with(&p.text, h, &opts))
+                .collect()
+        } else {
+            // The document's language is the prior for lines too short to tell on their own.
+            lang::detect_document(
+                doc.paragraphs.iter().map(|p| p.text.as_str()).zip(&hists),
+                &opts,
+            )
+            .paragraphs
+        };
+        for (p, g) in doc.paragraphs.iter().zip(guesses) {
             let rec = DetectOut {
                 source: &doc.source,
                 text: &p.text,
@@ -526,7 +591,11 @@ fn run() -> Result<ExitCode, Error> {
     match &cli.command {
         Command::Classify(args) => run_classify(args, None),
         Command::Extract { input, plain } => run_classify(input, Some(*plain)),
-        Command::Detect(args) => run_detect(args),
+        Command::Detect {
+            input,
+            langs,
+            independent,
+        } => run_detect(input, langs, *independent),
         Command::Inspect(args) => run_inspect(args),
         Command::Train(args) => run_train(args),
         Command::Eval {

@@ -157,67 +157,31 @@ impl<'a> DocAnalysis<'a> {
         let n = doc.paragraphs.len();
         let mut paras: Vec<ParagraphStats> = Vec::with_capacity(n);
         // Pass 1: script histogram and language per paragraph; the document's language.
-        let mut lang_chars: Vec<(Lang, u32)> = Vec::new();
+        let hists: Vec<ScriptHistogram> = doc
+            .paragraphs
+            .iter()
+            .map(|p| ScriptHistogram::of(&p.text))
+            .collect();
         let mut script_letters = [0u32; 6];
         let mut total_chars = 0u32;
-        let mut letters_total = 0u32;
-        for p in &doc.paragraphs {
-            let hist = ScriptHistogram::of(&p.text);
-            let guess = lang::detect(&p.text, &hist);
-            let letters = hist.total_letters();
-            letters_total += letters;
+        for hist in &hists {
             for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
                 *acc += l;
             }
-            if let Some(l) = guess.lang {
-                // Unreliable guesses count a little, so that they only decide when nothing
-                // reliable was found.
-                let weight = if guess.reliable {
-                    letters * 64
-                } else {
-                    letters
-                };
-                match lang_chars.iter_mut().find(|(x, _)| *x == l) {
-                    Some((_, c)) => *c += weight,
-                    None => lang_chars.push((l, weight)),
-                }
-            }
             total_chars = total_chars.saturating_add(hist.chars);
+        }
+        let found = lang::detect_document(
+            doc.paragraphs.iter().map(|p| p.text.as_str()).zip(&hists),
+            &lang::DetectOptions::default(),
+        );
+        let (lang, lang_share) = (found.lang, found.share);
+        for (hist, guess) in hists.into_iter().zip(found.paragraphs) {
             paras.push(ParagraphStats {
                 hist,
                 guess: Some(guess),
                 ..ParagraphStats::default()
             });
         }
-        let lang = lang_chars
-            .iter()
-            .max_by_key(|(l, c)| (*c, l.code()))
-            .map(|&(l, _)| l);
-        // The document's language is the prior for paragraphs too short to tell: an unreliable
-        // guess in the script of the document's language becomes that language.
-        if let Some(doc_lang) = lang {
-            let doc_script = ScriptClass::of_lang(doc_lang);
-            for st in &mut paras {
-                if let Some(g) = st.guess.as_mut()
-                    && g.lang.is_some()
-                    && !g.reliable
-                    && g.script.is_some()
-                    && g.script == doc_script
-                {
-                    g.lang = Some(doc_lang);
-                }
-            }
-        }
-        let lang_letters: u32 = paras
-            .iter()
-            .filter(|st| st.guess.is_some_and(|g| g.lang == lang && lang.is_some()))
-            .map(|st| st.hist.total_letters())
-            .sum();
-        let lang_share = if letters_total > 0 {
-            lang_letters as f32 / letters_total as f32
-        } else {
-            0.0
-        };
         let script = {
             let h = ScriptHistogram {
                 letters: script_letters,

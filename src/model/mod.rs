@@ -15,6 +15,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use whatlang::Lang;
 
+use crate::lang::LangGuess;
+
 pub use artifact::Header;
 pub use classifier::Classifier;
 
@@ -47,7 +49,7 @@ impl Label {
 pub struct Prediction {
     label: Label,
     score: f32,
-    lang: Option<Lang>,
+    guess: LangGuess,
 }
 
 impl Prediction {
@@ -61,7 +63,11 @@ impl Prediction {
     }
     /// The paragraph's language, if it could be told.
     pub fn lang(&self) -> Option<Lang> {
-        self.lang
+        self.guess.lang
+    }
+    /// The paragraph's language with its confidence and script.
+    pub fn language(&self) -> LangGuess {
+        self.guess
     }
 }
 
@@ -90,7 +96,7 @@ fn content_language(a: &DocAnalysis<'_>, preds: &[Prediction]) -> Option<(Option
         }
         let letters = st.hist.total_letters();
         total += letters;
-        if let Some(l) = p.lang {
+        if let Some(l) = p.guess.lang {
             match by_lang.iter_mut().find(|(x, _)| *x == l) {
                 Some((_, c)) => *c += letters,
                 None => by_lang.push((l, letters)),
@@ -246,7 +252,12 @@ impl Model {
                         Label::Boilerplate
                     },
                     score,
-                    lang: st.guess.and_then(|g| g.lang),
+                    guess: st.guess.unwrap_or(LangGuess {
+                        lang: None,
+                        confidence: 0.0,
+                        reliable: false,
+                        script: st.hist.dominant(),
+                    }),
                 }
             })
             .collect();

@@ -1,0 +1,682 @@
+//! Language and script of a paragraph: a script histogram first, then character n-gram tables
+//! per script group (whatlang for the scripts the tables do not cover).
+
+pub mod ngram;
+
+use std::sync::OnceLock;
+
+use whatlang::Lang;
+
+/// Writing-system buckets of the script histogram.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScriptClass {
+    /// Latin letters.
+    Latin,
+    /// Cyrillic letters.
+    Cyrillic,
+    /// Greek letters.
+    Greek,
+    /// Arabic and Hebrew letters.
+    ArabicHebrew,
+    /// Han, kana and Hangul.
+    Cjk,
+    /// Devanagari, Bengali, Tamil and the other Brahmic scripts, Thai, and other letters.
+    Other,
+}
+
+impl ScriptClass {
+    /// All classes, in histogram order.
+    pub const ALL: [ScriptClass; 6] = [
+        ScriptClass::Latin,
+        ScriptClass::Cyrillic,
+        ScriptClass::Greek,
+        ScriptClass::ArabicHebrew,
+        ScriptClass::Cjk,
+        ScriptClass::Other,
+    ];
+
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScriptClass::Latin => "latin",
+            ScriptClass::Cyrillic => "cyrillic",
+            ScriptClass::Greek => "greek",
+            ScriptClass::ArabicHebrew => "arabic_hebrew",
+            ScriptClass::Cjk => "cjk",
+            ScriptClass::Other => "other",
+        }
+    }
+
+    /// The script class a language is written in (`None` for languages whatlang reports in
+    /// several scripts).
+    pub fn of_lang(lang: Lang) -> Option<ScriptClass> {
+        use whatlang::Script as S;
+        let script = match lang {
+            Lang::Rus | Lang::Ukr | Lang::Bel | Lang::Bul | Lang::Mkd | Lang::Srp => S::Cyrillic,
+            Lang::Ell => S::Greek,
+            Lang::Ara | Lang::Pes | Lang::Urd | Lang::Heb | Lang::Yid => S::Arabic,
+            Lang::Cmn | Lang::Jpn | Lang::Kor => S::Mandarin,
+            Lang::Hin
+            | Lang::Mar
+            | Lang::Nep
+            | Lang::Ben
+            | Lang::Tam
+            | Lang::Tel
+            | Lang::Kan
+            | Lang::Mal
+            | Lang::Guj
+            | Lang::Pan
+            | Lang::Ori
+            | Lang::Sin
+            | Lang::Tha
+            | Lang::Khm
+            | Lang::Mya
+            | Lang::Amh
+            | Lang::Kat
+            | Lang::Hye => return Some(ScriptClass::Other),
+            _ => S::Latin,
+        };
+        Some(match script {
+            S::Cyrillic => ScriptClass::Cyrillic,
+            S::Greek => ScriptClass::Greek,
+            S::Arabic => ScriptClass::ArabicHebrew,
+            S::Mandarin => ScriptClass::Cjk,
+            _ => ScriptClass::Latin,
+        })
+    }
+
+    /// The class of an alphabetic character.
+    pub fn of(c: char) -> ScriptClass {
+        match c as u32 {
+            0..=0x24F | 0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF5A => {
+                ScriptClass::Latin
+            }
+            0x370..=0x3FF | 0x1F00..=0x1FFF => ScriptClass::Greek,
+            0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => {
+                ScriptClass::Cyrillic
+            }
+            0x590..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF => {
+                ScriptClass::ArabicHebrew
+            }
+            0x1100..=0x11FF
+            | 0x3040..=0x30FF
+            | 0x3130..=0x318F
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7AF
+            | 0xF900..=0xFAFF
+            | 0x20000..=0x2FFFF => ScriptClass::Cjk,
+            _ => ScriptClass::Other,
+        }
+    }
+}
+
+const ALPHA: u8 = 1;
+const UPPER: u8 = 2;
+const NUMERIC: u8 = 4;
+const SPACE: u8 = 8;
+/// Characters below this code point are classified from a table.
+const KIND_TABLE: usize = 0x3000;
+
+fn classify_char(c: char) -> u8 {
+    let mut k = 0;
+    if c.is_alphabetic() {
+        k |= ALPHA;
+        if c.is_uppercase() {
+            k |= UPPER;
+        }
+    }
+    if c.is_numeric() {
+        k |= NUMERIC;
+    }
+    if c.is_whitespace() {
+        k |= SPACE;
+    }
+    k
+}
+
+static KINDS: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
+    (0..KIND_TABLE as u32)
+        .map(|i| char::from_u32(i).map_or(0, classify_char))
+        .collect()
+});
+
+/// Alphabetic, upper-case, numeric and whitespace flags of a character; the Unicode tables
+/// behind `char::is_alphabetic` are slow outside ASCII, so the first 12,288 code points are
+/// looked up in a table built once.
+#[inline]
+pub(crate) fn char_kind(c: char) -> u8 {
+    let i = c as usize;
+    if i < KIND_TABLE {
+        KINDS[i]
+    } else {
+        classify_char(c)
+    }
+}
+
+/// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
+#[inline]
+pub fn is_letter(c: char) -> bool {
+    char_kind(c) & ALPHA != 0
+}
+
+/// Character counts of a text by kind and script.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ScriptHistogram {
+    /// Letters per [`ScriptClass`], in [`ScriptClass::ALL`] order.
+    pub letters: [u32; 6],
+    /// Decimal digits.
+    pub digits: u32,
+    /// Upper-case letters.
+    pub upper: u32,
+    /// Whitespace characters.
+    pub spaces: u32,
+    /// Everything else: punctuation, symbols.
+    pub other: u32,
+    /// All characters.
+    pub chars: u32,
+}
+
+impl ScriptHistogram {
+    /// Counts the characters of `text`.
+    pub fn of(text: &str) -> ScriptHistogram {
+        let mut h = ScriptHistogram::default();
+        for c in text.chars() {
+            h.chars += 1;
+            let kind = char_kind(c);
+            if kind & ALPHA != 0 {
+                h.letters[ScriptClass::of(c) as usize] += 1;
+                if kind & UPPER != 0 {
+                    h.upper += 1;
+                }
+            } else if kind & NUMERIC != 0 {
+                h.digits += 1;
+            } else if kind & SPACE != 0 {
+                h.spaces += 1;
+            } else {
+                h.other += 1;
+            }
+        }
+        h
+    }
+
+    /// All letters.
+    pub fn total_letters(&self) -> u32 {
+        self.letters.iter().sum()
+    }
+
+    /// The script with the most letters, if there are letters.
+    pub fn dominant(&self) -> Option<ScriptClass> {
+        let (i, &n) = self
+            .letters
+            .iter()
+            .enumerate()
+            .max_by_key(|&(i, &n)| (n, std::cmp::Reverse(i)))?;
+        (n > 0).then_some(ScriptClass::ALL[i])
+    }
+
+    /// Share of letters in `script` (0 when there are no letters).
+    pub fn share(&self, script: ScriptClass) -> f32 {
+        let total = self.total_letters();
+        if total == 0 {
+            0.0
+        } else {
+            self.letters[script as usize] as f32 / total as f32
+        }
+    }
+}
+
+/// The language of a paragraph, as far as it can be told.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LangGuess {
+    /// The language, or `None` when the text cannot tell: too few letters, a URL or an e-mail
+    /// address, or an allowlist that excludes every language of its script.
+    pub lang: Option<Lang>,
+    /// Probability of `lang` among the candidates of its script (0 when unknown).
+    pub confidence: f32,
+    /// Whether the guess is clear: confidence of at least [`RELIABLE`] on at least
+    /// [`RELIABLE_LETTERS`] letters.
+    pub reliable: bool,
+    /// The dominant script of the letters.
+    pub script: Option<ScriptClass>,
+}
+
+impl LangGuess {
+    /// ISO 639-3 code of the language, if known.
+    pub fn code(&self) -> Option<&'static str> {
+        self.lang.map(|l| l.code())
+    }
+
+    fn unknown(script: Option<ScriptClass>) -> LangGuess {
+        LangGuess {
+            lang: None,
+            confidence: 0.0,
+            reliable: false,
+            script,
+        }
+    }
+}
+
+/// Fewer letters than this and a paragraph's language is reported unknown.
+pub const MIN_LETTERS: u32 = 4;
+/// The n-gram scorer reads at most this many letters of a paragraph.
+pub const MAX_LETTERS: u32 = 240;
+/// After this many letters the scorer stops as soon as the leader is [`EARLY_MARGIN`] ahead.
+pub const EARLY_LETTERS: u32 = 32;
+/// Lead (in table units: 1/20 nat, summed over the four n-gram orders) that ends scoring
+/// early.
+pub const EARLY_MARGIN: u32 = 600;
+/// Temperature of the confidence: costs sum four orders of 1/20-nat units.
+const TEMPERATURE: f32 = 4.0 * ngram::SCALE;
+/// Confidence at or above which a guess is reliable.
+pub const RELIABLE: f32 = 0.9;
+/// Letters below which no guess is reliable.
+pub const RELIABLE_LETTERS: u32 = 12;
+/// How much the document's language is favoured (table units) in [`detect_with`].
+pub const PRIOR_UNITS: u32 = 160;
+/// whatlang looks at most at this many bytes of a paragraph (cut at a character boundary).
+pub const SAMPLE_BYTES: usize = 512;
+
+static TABLES: &[u8] = include_bytes!("../../models/lang.bin");
+static MODEL: OnceLock<ngram::NgramModel> = OnceLock::new();
+
+fn model() -> &'static ngram::NgramModel {
+    MODEL.get_or_init(|| {
+        // The embedded tables are checked by the unit tests; a build with broken tables
+        // detects by script and whatlang alone rather than failing.
+        ngram::TablesData::from_bytes(TABLES)
+            .and_then(|t| ngram::NgramModel::new(&t))
+            .unwrap_or_else(|_| ngram::NgramModel::empty())
+    })
+}
+
+/// Options of [`detect_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DetectOptions<'a> {
+    /// Only these languages may be answered (`None`: every language).
+    pub allow: Option<&'a [Lang]>,
+    /// The document's language. A paragraph whose letters fit it almost as well as the best
+    /// language of the same script gets it: the prior that short lines need.
+    pub prior: Option<Lang>,
+}
+
+/// Detects the language of `text`, using its precomputed script histogram.
+pub fn detect(text: &str, hist: &ScriptHistogram) -> LangGuess {
+    detect_with(text, hist, &DetectOptions::default())
+}
+
+/// A single token that is a URL, a domain or an e-mail address: no language to tell.
+fn is_address(text: &str) -> bool {
+    let t = text.trim();
+    !t.contains(char::is_whitespace)
+        && (t.contains("://")
+            || t.starts_with("www.")
+            || t.contains('@')
+            || t.rsplit_once('.').is_some_and(|(host, tld)| {
+                !host.is_empty()
+                    && (2..=6).contains(&tld.len())
+                    && tld.chars().all(|c| c.is_ascii_lowercase())
+            }))
+}
+
+fn sample(text: &str) -> &str {
+    let mut end = text.len().min(SAMPLE_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Detects the language of `text` with an allowlist and a document prior.
+///
+/// The script histogram decides first: Greek and the scripts of one language answer
+/// directly. Latin, Cyrillic, Arabic and Devanagari letters are scored by the n-gram tables of
+/// their group; Hebrew, Han, kana, Hangul and the rest go to whatlang.
+pub fn detect_with(text: &str, hist: &ScriptHistogram, opts: &DetectOptions<'_>) -> LangGuess {
+    score(text, hist, opts.allow).decide(opts)
+}
+
+/// The evidence for a paragraph's language before a decision: the per-language costs of its
+/// script group, so that the decision can be made again under a document prior without
+/// scoring the text twice.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    script: Option<ScriptClass>,
+    evidence: Evidence,
+}
+
+// Nearly every detection is `Scored`: boxing the costs would add an allocation per paragraph.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone)]
+enum Evidence {
+    /// Decided without the n-gram tables (script, whatlang, or unknown).
+    Fixed(LangGuess),
+    /// Costs of the languages of n-gram group `group`.
+    Scored { group: usize, scored: ngram::Scored },
+}
+
+impl Detection {
+    /// The decision under `opts` (its allowlist must be the one given to [`score`]).
+    pub fn decide(&self, opts: &DetectOptions<'_>) -> LangGuess {
+        let (group, s) = match &self.evidence {
+            Evidence::Fixed(g) => return *g,
+            Evidence::Scored { group, scored } => (*group, scored),
+        };
+        let allowed = |l: Lang| opts.allow.is_none_or(|a| a.contains(&l));
+        let langs = &model().groups[group].langs;
+        let mut costs = s.costs;
+        if let Some(prior) = opts.prior
+            && let Some(i) = langs.iter().position(|&l| l == prior)
+        {
+            costs[i] = costs[i].saturating_sub(PRIOR_UNITS);
+        }
+        let mut best = usize::MAX;
+        let mut cost = u32::MAX;
+        for (i, &c) in costs[..s.width].iter().enumerate() {
+            if c < cost && (opts.allow.is_none() || allowed(langs[i])) {
+                best = i;
+                cost = c;
+            }
+        }
+        if best == usize::MAX {
+            return LangGuess::unknown(self.script);
+        }
+        // Languages more than 24 temperatures behind add less than 1e-10: skip their exp.
+        let cutoff = cost + (24.0 * TEMPERATURE) as u32;
+        let total: f32 = (0..s.width)
+            .filter(|&i| costs[i] < cutoff && allowed(langs[i]))
+            .map(|i| (-((costs[i] - cost) as f32) / TEMPERATURE).exp())
+            .sum();
+        let confidence = 1.0 / total;
+        LangGuess {
+            lang: Some(langs[best]),
+            confidence,
+            reliable: confidence >= RELIABLE && s.letters >= RELIABLE_LETTERS,
+            script: self.script,
+        }
+    }
+}
+
+/// Gathers the evidence for `text`'s language (see [`detect_with`]); `allow` restricts the
+/// languages that the script-only and whatlang paths may answer.
+pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Detection {
+    let script = hist.dominant();
+    let fixed = |g: LangGuess| Detection {
+        script,
+        evidence: Evidence::Fixed(g),
+    };
+    if hist.total_letters() < MIN_LETTERS || is_address(text) {
+        return fixed(LangGuess::unknown(script));
+    }
+    let group = match script {
+        Some(ScriptClass::Latin) => "latin",
+        Some(ScriptClass::Cyrillic) => "cyrillic",
+        Some(ScriptClass::Greek) => {
+            return fixed(if allow.is_none_or(|a| a.contains(&Lang::Ell)) {
+                LangGuess {
+                    lang: Some(Lang::Ell),
+                    confidence: 1.0,
+                    reliable: true,
+                    script,
+                }
+            } else {
+                LangGuess::unknown(script)
+            });
+        }
+        _ => match whatlang::detect_script(sample(text)) {
+            Some(whatlang::Script::Arabic) => "arabic",
+            Some(whatlang::Script::Devanagari) => "devanagari",
+            _ => return fixed(detect_whatlang(sample(text), script, allow)),
+        },
+    };
+    let m = model();
+    let Some(g) = m.groups.iter().position(|x| x.name == group) else {
+        return fixed(detect_whatlang(sample(text), script, allow));
+    };
+    Detection {
+        script,
+        evidence: Evidence::Scored {
+            group: g,
+            scored: m.score(g, text, MAX_LETTERS, EARLY_LETTERS, EARLY_MARGIN),
+        },
+    }
+}
+
+/// The languages of a document's paragraphs and of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentLanguage {
+    /// One guess per paragraph, in order.
+    pub paragraphs: Vec<LangGuess>,
+    /// The document's language: the most letters among reliable guesses (unreliable ones
+    /// count 1/64, so that they decide only when nothing is reliable).
+    pub lang: Option<Lang>,
+    /// Share of the document's letters in paragraphs of that language.
+    pub share: f32,
+}
+
+/// Detects the language of every paragraph of a document, then of the document, then decides
+/// the unclear paragraphs again with the document's language as prior (unless `opts.prior`
+/// is already set, which then serves for every paragraph).
+pub fn detect_document<'t>(
+    paragraphs: impl IntoIterator<Item = (&'t str, &'t ScriptHistogram)>,
+    opts: &DetectOptions<'_>,
+) -> DocumentLanguage {
+    let mut guesses = Vec::new();
+    let mut unclear: Vec<(usize, Detection)> = Vec::new();
+    let mut letters = Vec::new();
+    let mut votes: Vec<(Lang, u64)> = Vec::new();
+    for (text, hist) in paragraphs {
+        let detection = score(text, hist, opts.allow);
+        let guess = detection.decide(opts);
+        let n = hist.total_letters();
+        if let Some(l) = guess.lang {
+            let weight = if guess.reliable {
+                n as u64 * 64
+            } else {
+                n as u64
+            };
+            match votes.iter_mut().find(|(x, _)| *x == l) {
+                Some((_, c)) => *c += weight,
+                None => votes.push((l, weight)),
+            }
+        }
+        if !guess.reliable && opts.prior.is_none() {
+            unclear.push((guesses.len(), detection));
+        }
+        guesses.push(guess);
+        letters.push(n);
+    }
+    let lang = votes
+        .iter()
+        .max_by_key(|(l, c)| (*c, l.code()))
+        .map(|&(l, _)| l);
+    // The document's language is the prior for paragraphs too short to tell: an unclear
+    // guess is made again with the document's language favoured, which wins only where the
+    // paragraph's letters fit it almost as well as the best language.
+    if let Some(doc_lang) = lang {
+        let with_prior = DetectOptions {
+            prior: Some(doc_lang),
+            ..*opts
+        };
+        for (i, detection) in &unclear {
+            if guesses[*i].lang.is_some() && guesses[*i].lang != Some(doc_lang) {
+                guesses[*i] = detection.decide(&with_prior);
+            }
+        }
+    }
+    let total: u64 = letters.iter().map(|&n| n as u64).sum();
+    let in_lang: u64 = guesses
+        .iter()
+        .zip(&letters)
+        .filter(|(g, _)| lang.is_some() && g.lang == lang)
+        .map(|(_, &n)| n as u64)
+        .sum();
+    DocumentLanguage {
+        paragraphs: guesses,
+        lang,
+        share: if total > 0 {
+            in_lang as f32 / total as f32
+        } else {
+            0.0
+        },
+    }
+}
+
+fn detect_whatlang(text: &str, script: Option<ScriptClass>, allow: Option<&[Lang]>) -> LangGuess {
+    let info = match allow {
+        None => whatlang::detect(text),
+        Some(a) => whatlang::Detector::with_allowlist(a.to_vec()).detect(text),
+    };
+    match info {
+        Some(info) => LangGuess {
+            lang: Some(info.lang()),
+            confidence: info.confidence() as f32,
+            reliable: info.is_reliable(),
+            script,
+        },
+        None => LangGuess::unknown(script),
+    }
+}
+
+/// ISO 639-1 code for a whatlang language, where one exists.
+pub fn iso639_1(lang: Lang) -> Option<&'static str> {
+    isolang::Language::from_639_3(lang.code()).and_then(|l| l.to_639_1())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn histogram_counts() {
+        let h = ScriptHistogram::of("Ab 1, Жж!");
+        assert_eq!(h.chars, 9);
+        assert_eq!(h.letters[ScriptClass::Latin as usize], 2);
+        assert_eq!(h.letters[ScriptClass::Cyrillic as usize], 2);
+        assert_eq!((h.digits, h.upper, h.spaces, h.other), (1, 2, 2, 2));
+        assert_eq!(h.share(ScriptClass::Latin), 0.5);
+    }
+
+    #[test]
+    fn dominant_script_and_language() {
+        let ru = "Как добавить свои новости в наши трансляции? Очень просто.";
+        let g = detect(ru, &ScriptHistogram::of(ru));
+        assert_eq!(g.script, Some(ScriptClass::Cyrillic));
+        assert_eq!(g.code(), Some("rus"));
+        let en = "The situation is continuing to escalate rapidly, Peskov told reporters.";
+        let g = detect(en, &ScriptHistogram::of(en));
+        assert_eq!(
+            (g.script, g.code()),
+            (Some(ScriptClass::Latin), Some("eng"))
+        );
+        assert!(g.confidence > 0.5);
+    }
+
+    #[test]
+    fn too_few_letters_is_unknown() {
+        for t in ["", "2025-06-18 403", "—", "ab 12"] {
+            assert_eq!(detect(t, &ScriptHistogram::of(t)).lang, None, "{t:?}");
+        }
+    }
+
+    fn lang_of(t: &str) -> Option<&'static str> {
+        detect(t, &ScriptHistogram::of(t)).code()
+    }
+
+    #[test]
+    fn short_boilerplate_lines() {
+        for (t, want) in [
+            ("Read more", "eng"),
+            ("Skip to main content", "eng"),
+            ("All rights reserved.", "eng"),
+            ("Читайте также", "rus"),
+            ("Подробнее", "rus"),
+            ("Mehr lesen", "deu"),
+            ("Lire la suite", "fra"),
+            ("Leer más", "spa"),
+            ("Καιρός σήμερα", "ell"),
+        ] {
+            assert_eq!(lang_of(t), Some(want), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn addresses_and_numbers_are_unknown() {
+        for t in [
+            "https://example.com/a/b",
+            "www.example.org",
+            "news@example.com",
+            "103news.com",
+            "2025-06-18 14:03",
+            "+7 (495) 123-45-67",
+        ] {
+            assert_eq!(lang_of(t), None, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn allowlist_and_prior() {
+        let t = "Leer más";
+        let h = ScriptHistogram::of(t);
+        let only = [Lang::Eng, Lang::Rus];
+        let g = detect_with(
+            t,
+            &h,
+            &DetectOptions {
+                allow: Some(&only),
+                prior: None,
+            },
+        );
+        assert_eq!(g.lang, Some(Lang::Eng));
+        let none = [Lang::Rus];
+        let g = detect_with(
+            t,
+            &h,
+            &DetectOptions {
+                allow: Some(&none),
+                prior: None,
+            },
+        );
+        assert_eq!(g.lang, None);
+        // A prior decides an ambiguous line, not a clear one.
+        let clear = "Das ist ein ganz normaler deutscher Satz über das Wetter.";
+        let g = detect_with(
+            clear,
+            &ScriptHistogram::of(clear),
+            &DetectOptions {
+                allow: None,
+                prior: Some(Lang::Eng),
+            },
+        );
+        assert_eq!(g.lang, Some(Lang::Deu));
+        assert!(g.reliable);
+    }
+
+    #[test]
+    fn embedded_tables_load() {
+        let m = model();
+        let names: Vec<&str> = m.groups.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(names, ["arabic", "cyrillic", "devanagari", "latin"]);
+        assert_eq!(m.groups[3].langs.len(), 32);
+    }
+
+    #[test]
+    fn char_kinds_match_std() {
+        for c in ('\0'..='\u{3100}').chain(['\u{1F600}', '𝔸', '中']) {
+            assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            let k = char_kind(c);
+            assert_eq!(
+                k & UPPER != 0,
+                c.is_alphabetic() && c.is_uppercase(),
+                "{c:?}"
+            );
+            assert_eq!(k & NUMERIC != 0, c.is_numeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn iso_codes() {
+        assert_eq!(iso639_1(Lang::Eng), Some("en"));
+        assert_eq!(iso639_1(Lang::Rus), Some("ru"));
+    }
+}

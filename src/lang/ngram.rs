@@ -1,0 +1,505 @@
+//! Character n-gram tables (orders 1 to 4) per script group, and the scorer that ranks a
+//! group's languages on a text.
+//!
+//! The tables live in `models/lang.bin`, built by `training/langmodel.rs` from the n-gram
+//! probabilities that the `lingua` language-model crates publish (Apache-2.0). Each stored
+//! n-gram has one byte per language of its group: the language's conditional log-probability
+//! of the n-gram's last character given the ones before it, in steps of 1/20 nat, with the
+//! language's own back-off (shorter prefix, then a floor) already folded in. Scoring a text is
+//! then, for every position of every word, up to four table look-ups and four additions of a
+//! row of bytes: no per-language loop over a profile, whatever the number of languages.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use serde::{Deserialize, Serialize};
+use whatlang::Lang;
+
+use crate::error::Error;
+
+/// Magic bytes of a language-table file.
+pub const MAGIC: &[u8; 8] = b"PSLANGID";
+/// Version of the language-table format.
+pub const FORMAT_VERSION: u32 = 1;
+/// Highest n-gram order stored.
+pub const MAX_ORDER: usize = 4;
+/// Quantization: table bytes are `-ln p × SCALE`, clamped to 255.
+pub const SCALE: f32 = 20.0;
+/// The most languages a group may hold.
+pub const MAX_GROUP: usize = 48;
+
+/// The serialized tables of one script group.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GroupData {
+    /// Group name (`latin`, `cyrillic`, `arabic`, …).
+    pub name: String,
+    /// ISO 639-3 codes of the group's languages, in row order.
+    pub langs: Vec<String>,
+    /// The n-grams, most probable first; each is 1 to [`MAX_ORDER`] lower-case letters.
+    pub ngrams: Vec<String>,
+    /// `ngrams.len() × langs.len()` quantized costs, n-gram major.
+    pub rows: Vec<u8>,
+    /// Cost of a character no table knows (the floor).
+    pub floor: u8,
+}
+
+/// The serialized tables of all groups.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct TablesData {
+    /// Where the probabilities come from, for the model card.
+    pub source: String,
+    /// The groups.
+    pub groups: Vec<GroupData>,
+}
+
+impl TablesData {
+    /// Serializes: magic, version, xxh3 checksum of the payload, zstd-compressed bincode.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
+        let raw = bincode::serde::encode_to_vec(self, bincode::config::standard())
+            .map_err(|e| Error::Training(format!("cannot encode language tables: {e}")))?;
+        let payload = zstd::bulk::compress(&raw, 19)
+            .map_err(|e| Error::Training(format!("cannot compress language tables: {e}")))?;
+        let mut out = Vec::with_capacity(payload.len() + 24);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+        out.extend_from_slice(&(raw.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        Ok(out)
+    }
+
+    /// Parses and checks bytes written by [`TablesData::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<TablesData, Error> {
+        let corrupt = |why: &str| Error::CorruptModel(format!("language tables: {why}"));
+        if bytes.len() < 28 || &bytes[..8] != MAGIC {
+            return Err(corrupt("bad magic bytes"));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+        if version != FORMAT_VERSION {
+            return Err(corrupt(&format!(
+                "format version {version}, this build reads {FORMAT_VERSION}"
+            )));
+        }
+        let sum = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+        let raw_len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
+        let payload = &bytes[28..];
+        if xxhash_rust::xxh3::xxh3_64(payload) != sum {
+            return Err(corrupt("checksum mismatch"));
+        }
+        let raw = zstd::bulk::decompress(payload, raw_len.min(1 << 30) as usize)
+            .map_err(|e| corrupt(&format!("cannot decompress: {e}")))?;
+        let (data, _): (TablesData, usize) =
+            bincode::serde::decode_from_slice(&raw, bincode::config::standard())
+                .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
+        for g in &data.groups {
+            if g.langs.is_empty()
+                || g.langs.len() > MAX_GROUP
+                || g.rows.len() != g.ngrams.len() * g.langs.len()
+            {
+                return Err(corrupt(&format!("group {} has inconsistent sizes", g.name)));
+            }
+        }
+        Ok(data)
+    }
+}
+
+/// A multiplicative hasher for the packed n-gram keys (not written anywhere, so any fast
+/// mixing will do).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64 ^ self.0.rotate_left(8));
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        let h = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+}
+
+type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+
+/// Characters below this code point get their id from a flat array.
+const DIRECT: usize = 0x3000;
+/// Bigrams of the first `DIRECT_BI` letters of a group (the most frequent ones) are found in
+/// a flat array rather than the hash table.
+const DIRECT_BI: usize = 128;
+/// No row.
+const NONE: u32 = u32::MAX;
+/// Marks a letter the tables do not know (stored as id 0).
+const UNKNOWN: u16 = 0x8000;
+
+/// Dense ids for the letters a group's tables know, most frequent first; 0 is "unknown
+/// letter".
+struct CharIds {
+    direct: Vec<u16>,
+    other: HashMap<char, u16>,
+    next: u32,
+}
+
+impl CharIds {
+    fn new() -> CharIds {
+        CharIds {
+            direct: vec![0; DIRECT],
+            other: HashMap::new(),
+            next: 1,
+        }
+    }
+
+    #[inline]
+    fn get(&self, c: char) -> u16 {
+        let i = c as usize;
+        if i < DIRECT {
+            self.direct[i]
+        } else {
+            self.other.get(&c).copied().unwrap_or(0)
+        }
+    }
+
+    fn intern(&mut self, c: char) -> Result<u16, Error> {
+        let known = self.get(c);
+        if known != 0 {
+            return Ok(known);
+        }
+        let id = u16::try_from(self.next)
+            .ok()
+            .filter(|&id| id < 0x8000)
+            .ok_or_else(|| Error::CorruptModel("language tables: too many letters".into()))?;
+        self.next += 1;
+        if (c as usize) < DIRECT {
+            self.direct[c as usize] = id;
+        } else {
+            self.other.insert(c, id);
+        }
+        Ok(id)
+    }
+}
+
+/// One group's languages and tables.
+pub(crate) struct Group {
+    pub name: String,
+    pub langs: Vec<Lang>,
+    ids: CharIds,
+    /// Row of each letter's unigram, by id.
+    uni: Vec<u32>,
+    /// Row of each bigram of two letters with ids below [`DIRECT_BI`].
+    bi: Vec<u32>,
+    /// Rows of the other n-grams.
+    table: KeyMap,
+    rows: Vec<u8>,
+    floor_row: Vec<u8>,
+}
+
+impl Group {
+    #[inline]
+    fn row(&self, r: u32) -> &[u8] {
+        let w = self.langs.len();
+        let r = r as usize * w;
+        &self.rows[r..r + w]
+    }
+
+    /// Row of the n-gram `ids` (`NONE` if the tables lack it).
+    #[inline]
+    fn lookup(&self, ids: &[u16]) -> u32 {
+        match *ids {
+            [a] => self.uni.get(a as usize).copied().unwrap_or(NONE),
+            [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
+                self.bi[a as usize * DIRECT_BI + b as usize]
+            }
+            _ => self.table.get(&pack(ids)).copied().unwrap_or(NONE),
+        }
+    }
+}
+
+/// All groups, ready to score.
+pub(crate) struct NgramModel {
+    pub groups: Vec<Group>,
+}
+
+#[inline]
+fn pack(ids: &[u16]) -> u64 {
+    // The high bit marks each position, so that an unknown letter (id 0) cannot make a
+    // longer n-gram collide with a shorter one.
+    ids.iter().fold(0u64, |k, &i| (k << 16) | 0x8000 | i as u64)
+}
+
+/// The lower-case form of a letter, as the tables store it.
+#[inline]
+pub(crate) fn fold(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Costs of one group's languages on a text: the sum, over every n-gram of every word, of
+/// each language's quantized negative log-probability.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// Cost per language of the group (the first `width` entries).
+    pub costs: [u32; MAX_GROUP],
+    /// Languages in the group.
+    pub width: usize,
+    /// Letters scored.
+    pub letters: u32,
+}
+
+impl Scored {
+    /// (best index, best cost, second-best cost) over the languages `allowed` accepts.
+    pub fn best_two(&self, allowed: impl Fn(usize) -> bool) -> Option<(usize, u32, u32)> {
+        let mut best: Option<(usize, u32)> = None;
+        let mut second = u32::MAX;
+        for i in 0..self.width {
+            if !allowed(i) {
+                continue;
+            }
+            let c = self.costs[i];
+            match best {
+                Some((_, b)) if c >= b => second = second.min(c),
+                Some((_, b)) => {
+                    second = b;
+                    best = Some((i, c));
+                }
+                None => best = Some((i, c)),
+            }
+        }
+        best.map(|(i, c)| (i, c, second))
+    }
+}
+
+impl NgramModel {
+    /// Builds the look-up structures from parsed tables. Languages whatlang does not know are
+    /// left out of their group (their rows are dropped). Letters get ids in the order the
+    /// tables list them (most frequent n-grams first), so that frequent letters have small
+    /// ids and frequent rows sit together.
+    pub fn new(data: &TablesData) -> Result<NgramModel, Error> {
+        let mut groups = Vec::with_capacity(data.groups.len());
+        for g in &data.groups {
+            let width = g.langs.len();
+            let keep: Vec<(usize, Lang)> = g
+                .langs
+                .iter()
+                .enumerate()
+                .filter_map(|(i, code)| Lang::from_code(code).map(|l| (i, l)))
+                .collect();
+            let mut ids = CharIds::new();
+            let mut uni = Vec::new();
+            let mut bi = vec![NONE; DIRECT_BI * DIRECT_BI];
+            let mut table = KeyMap::default();
+            let mut rows = Vec::with_capacity(g.ngrams.len() * keep.len());
+            let mut buf = [0u16; MAX_ORDER];
+            for (k, ngram) in g.ngrams.iter().enumerate() {
+                let mut n = 0;
+                for c in ngram.chars() {
+                    if n == MAX_ORDER {
+                        return Err(Error::CorruptModel(format!(
+                            "language tables: n-gram {ngram:?} is too long"
+                        )));
+                    }
+                    buf[n] = ids.intern(c)?;
+                    n += 1;
+                }
+                let row = k as u32;
+                match buf[..n] {
+                    [] => {
+                        return Err(Error::CorruptModel("language tables: empty n-gram".into()));
+                    }
+                    [a] => {
+                        if uni.len() <= a as usize {
+                            uni.resize(a as usize + 1, NONE);
+                        }
+                        uni[a as usize] = row;
+                    }
+                    [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
+                        bi[a as usize * DIRECT_BI + b as usize] = row;
+                    }
+                    _ => {
+                        table.insert(pack(&buf[..n]), row);
+                    }
+                }
+                rows.extend(keep.iter().map(|&(i, _)| g.rows[k * width + i]));
+            }
+            // Upper-case forms share their letter's id, so that scoring folds case for free.
+            let lower: Vec<(char, u16)> = (0..DIRECT as u32)
+                .filter_map(char::from_u32)
+                .map(|c| (c, ids.get(c)))
+                .filter(|&(_, id)| id != 0)
+                .chain(ids.other.iter().map(|(&c, &id)| (c, id)))
+                .collect();
+            for (c, id) in lower {
+                let mut upper = c.to_uppercase();
+                if let (Some(u), None) = (upper.next(), upper.next())
+                    && u != c
+                    && ids.get(u) == 0
+                    && fold(u) == c
+                {
+                    if (u as usize) < DIRECT {
+                        ids.direct[u as usize] = id;
+                    } else {
+                        ids.other.insert(u, id);
+                    }
+                }
+            }
+            groups.push(Group {
+                name: g.name.clone(),
+                langs: keep.iter().map(|&(_, l)| l).collect(),
+                ids,
+                uni,
+                bi,
+                table,
+                rows,
+                floor_row: vec![g.floor; keep.len()],
+            });
+        }
+        Ok(NgramModel { groups })
+    }
+
+    /// No groups: every script goes to whatlang.
+    pub fn empty() -> NgramModel {
+        NgramModel { groups: Vec::new() }
+    }
+
+    /// Scores `text` against group `g`: at most `max_letters` letters, stopping early after
+    /// `early_letters` letters once the leader is `early_margin` units ahead.
+    pub fn score(
+        &self,
+        g: usize,
+        text: &str,
+        max_letters: u32,
+        early_letters: u32,
+        early_margin: u32,
+    ) -> Scored {
+        let group = &self.groups[g];
+        let width = group.langs.len();
+        let mut costs = [0u32; MAX_GROUP];
+        let mut word = [0u16; 64];
+        let mut len = 0usize;
+        let mut letters = 0u32;
+        let flush = |word: &[u16], costs: &mut [u32; MAX_GROUP]| {
+            // A word has at most 64 letters, 4 orders each, of at most 255: its sum fits u16,
+            // and adding bytes to u16 lanes is half the work of u32 lanes.
+            let mut acc = [0u16; MAX_GROUP];
+            for i in 0..word.len() {
+                let mut prev: &[u8] = &group.floor_row;
+                let mut found = true;
+                for n in 1..=MAX_ORDER.min(word.len() - i) {
+                    // Tables are prefix-closed: when an n-gram is missing, so are its
+                    // extensions, and they all back off to the last row found.
+                    if found {
+                        let r = group.lookup(&word[i..i + n]);
+                        if r == NONE {
+                            found = false;
+                        } else {
+                            prev = group.row(r);
+                        }
+                    }
+                    for (c, &v) in acc[..width].iter_mut().zip(prev) {
+                        *c += v as u16;
+                    }
+                }
+            }
+            for (c, &a) in costs[..width].iter_mut().zip(&acc[..width]) {
+                *c += a as u32;
+            }
+        };
+        for c in text.chars() {
+            // Letters of the tables (either case) have an id; other letters get 0.
+            let mut id = group.ids.get(c);
+            if id == 0 && super::is_letter(c) {
+                id = group.ids.get(fold(c));
+                if id == 0 {
+                    id = UNKNOWN;
+                }
+            }
+            if id != 0 {
+                letters += 1;
+                if len < word.len() {
+                    word[len] = id & !UNKNOWN;
+                    len += 1;
+                }
+            } else if len > 0 {
+                flush(&word[..len], &mut costs);
+                len = 0;
+                if letters >= max_letters {
+                    break;
+                }
+                if letters >= early_letters && width > 1 {
+                    let s = Scored {
+                        costs,
+                        width,
+                        letters,
+                    };
+                    if let Some((_, b, second)) = s.best_two(|_| true)
+                        && second - b >= early_margin
+                    {
+                        return s;
+                    }
+                }
+            }
+        }
+        if len > 0 {
+            flush(&word[..len], &mut costs);
+        }
+        Scored {
+            costs,
+            width,
+            letters,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> TablesData {
+        // Two languages: "x" likes "ab", "y" likes "ba".
+        TablesData {
+            source: "test".into(),
+            groups: vec![GroupData {
+                name: "latin".into(),
+                langs: vec!["eng".into(), "deu".into()],
+                ngrams: vec!["a".into(), "ab".into(), "b".into(), "ba".into()],
+                rows: vec![20, 20, 10, 60, 20, 20, 60, 10],
+                floor: 240,
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_checks() {
+        let t = tiny();
+        let bytes = t.to_bytes().unwrap();
+        assert_eq!(TablesData::from_bytes(&bytes).unwrap(), t);
+        let mut bad = bytes.clone();
+        let last = bad.len() - 1;
+        bad[last] ^= 1;
+        assert!(matches!(
+            TablesData::from_bytes(&bad),
+            Err(Error::CorruptModel(_))
+        ));
+        assert!(TablesData::from_bytes(&bytes[..10]).is_err());
+    }
+
+    #[test]
+    fn scores_follow_the_tables() {
+        let m = NgramModel::new(&tiny()).unwrap();
+        let s = m.score(0, "ab ab", 100, 100, 0);
+        // Per word: a (20) + ab (10|60) + b (20): eng 50, deu 100.
+        assert_eq!(&s.costs[..2], &[100, 200]);
+        let s = m.score(0, "ba, BA!", 100, 100, 0);
+        assert!(s.costs[1] < s.costs[0]);
+        // Unknown letters cost the floor in every language.
+        let s = m.score(0, "zz", 100, 100, 0);
+        // "z", "zz" (backing off to the floor) and "z" again.
+        assert_eq!(&s.costs[..2], &[720, 720]);
+        assert_eq!(s.letters, 2);
+    }
+}

@@ -1,0 +1,102 @@
+//! Language detection through the CLI: `detect` output, its options, and the language fields
+//! of `classify`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parasift"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn parasift");
+    // A run that fails on its arguments exits without reading: a broken pipe is fine here.
+    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
+    child.wait_with_output().unwrap()
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+const PAGE: &str = "\
+Officials in the capital said on Tuesday that the talks would resume next week after a pause.
+The delegation is expected to arrive on Monday, according to a statement released by the ministry.
+
+Читайте также
+103news.com — живые новости в прямом эфире!
+2025-06-18 14:03
+Read more
+";
+
+#[test]
+fn detect_writes_one_object_per_line_in_order() {
+    let out = run_stdin(&["detect", "--format", "text", "-"], PAGE);
+    assert!(out.status.success());
+    let rows = json_lines(&out);
+    let texts: Vec<&str> = rows.iter().map(|r| r["text"].as_str().unwrap()).collect();
+    let want: Vec<&str> = PAGE.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(texts, want);
+    let langs: Vec<Option<&str>> = rows.iter().map(|r| r["lang"].as_str()).collect();
+    assert_eq!(
+        langs,
+        [
+            Some("eng"),
+            Some("eng"),
+            Some("rus"),
+            Some("rus"),
+            None,
+            Some("eng")
+        ]
+    );
+    assert_eq!(rows[2]["iso639_1"], "ru");
+    assert_eq!(rows[2]["script"], "cyrillic");
+    assert!(rows[0]["confidence"].as_f64().unwrap() > 0.9);
+    assert_eq!(rows[4]["confidence"], 0.0);
+    assert!(rows[4]["iso639_1"].is_null());
+}
+
+#[test]
+fn detect_allowlist_and_independent_lines() {
+    let text = "Leer más\nThe delegation is expected to arrive on Monday, officials said.\n";
+    let out = run_stdin(&["detect", "--format", "text", "--independent", "-"], text);
+    let rows = json_lines(&out);
+    assert_eq!(rows[0]["lang"], "spa");
+    let out = run_stdin(
+        &["detect", "--format", "text", "--langs", "en,ru", "-"],
+        text,
+    );
+    let rows = json_lines(&out);
+    assert_eq!(rows[0]["lang"], "eng");
+    let out = run_stdin(&["detect", "--langs", "eng,zz", "-"], text);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"zz\""), "{err}");
+}
+
+#[test]
+fn classify_reports_paragraph_and_document_language() {
+    let out = run_stdin(&["classify", "--format", "text", "-"], PAGE);
+    assert!(out.status.success());
+    let docs = json_lines(&out);
+    assert_eq!(docs.len(), 1);
+    let d = &docs[0];
+    assert_eq!(d["lang"], "eng");
+    assert_eq!(d["iso639_1"], "en");
+    let share = d["lang_share"].as_f64().unwrap();
+    assert!(share > 0.5 && share <= 1.0, "{share}");
+    let paras = d["paragraphs"].as_array().unwrap();
+    assert_eq!(paras[2]["lang"], "rus");
+    assert_eq!(paras[2]["iso639_1"], "ru");
+    assert_eq!(paras[2]["script"], "cyrillic");
+    assert!(paras[2]["lang_confidence"].as_f64().unwrap() > 0.9);
+    assert_ne!(paras[2]["lang"], d["lang"]);
+}
