@@ -229,6 +229,16 @@ impl CorpusIndex {
         }
     }
 
+    /// An empty index that is a sketch of `budget` bytes from the start, whatever the corpus
+    /// size.
+    pub fn sketched(budget: usize) -> CorpusIndex {
+        CorpusIndex {
+            docs: 0,
+            budget,
+            repr: Repr::Sketch(Box::new(Sketch::with_budget(budget))),
+        }
+    }
+
     /// Documents added so far.
     pub fn docs(&self) -> u32 {
         self.docs
@@ -445,7 +455,7 @@ impl CorpusIndex {
         let bad = |m: String| Error::bad_index(name, m);
         let mut magic = [0u8; 8];
         let got = read_up_to(r, &mut magic).map_err(|e| Error::io(name, e))?;
-        if &magic[..got] != &INDEX_MAGIC[..got] || got < 8 {
+        if magic[..got] != INDEX_MAGIC[..got] || got < 8 {
             return Err(bad(format!(
                 "not a parasift corpus index (bad magic bytes {:?})",
                 &magic[..got]
