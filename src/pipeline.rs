@@ -382,8 +382,9 @@ fn content_text(doc: &Document, pred: &DocPrediction) -> String {
     crate::fixtures::join_selected(doc, &selected)
 }
 
-/// Renders one classified document as `kind` says.
-fn render(
+/// Renders one classified document as `kind` says, appending to `out`. `text_key` is the JSONL
+/// key the content text goes under in cleaned HTML records.
+pub fn render(
     kind: OutputKind,
     parsed: &Parsed,
     pred: &DocPrediction,
