@@ -5,6 +5,8 @@ use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use parasift::features::{DocAnalysis, FeatureSchema, analyse_corpus};
+use parasift::pipeline::{OutputKind, render};
+use parasift::read::stream::Parsed;
 use parasift::read::{ReadOptions, read_path};
 use parasift::segment::{TextMode, segment_html, segment_text};
 use parasift::{Document, Model};
@@ -121,6 +123,34 @@ fn stages(c: &mut Criterion) {
         });
         g.finish();
     }
+
+    // Rendering the per-document JSON (the `write` stage), as classify does before writing.
+    let mut g = c.benchmark_group("write");
+    for (name, docs, bytes) in [
+        ("text", &text_set, text_bytes),
+        ("html", &html_set, html_bytes),
+    ] {
+        let preds = model.classify_batch(docs);
+        let parsed: Vec<Parsed> = docs
+            .iter()
+            .map(|d| Parsed {
+                doc: d.clone(),
+                line: None,
+            })
+            .collect();
+        g.throughput(Throughput::Bytes(bytes));
+        g.bench_function(name, |b| {
+            let mut out = Vec::with_capacity(1 << 20);
+            b.iter(|| {
+                out.clear();
+                for (p, x) in parsed.iter().zip(&preds) {
+                    render(OutputKind::Paragraphs, p, x, "text", &mut out);
+                }
+                out.len()
+            })
+        });
+    }
+    g.finish();
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(1)

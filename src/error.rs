@@ -50,6 +50,14 @@ pub enum Error {
     /// The model file is truncated or corrupt.
     #[error("corrupt model file: {0}")]
     CorruptModel(String),
+    /// A corpus index file that cannot be trusted (magic, version, checksum or layout).
+    #[error("{path}: not a usable corpus index: {message}")]
+    BadIndex {
+        /// The file.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Training could not run (too little data, one class only, a linfa error).
     #[error("training failed: {0}")]
     Training(String),
@@ -60,6 +68,14 @@ impl Error {
     pub fn input(source_name: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Input {
             source_name: source_name.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A bad corpus index file.
+    pub fn bad_index(path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::BadIndex {
+            path: path.into(),
             message: message.into(),
         }
     }

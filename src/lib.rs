@@ -43,6 +43,7 @@ pub mod fixtures;
 pub mod lang;
 pub mod metrics;
 pub mod model;
+pub mod pipeline;
 pub mod read;
 pub mod segment;
 

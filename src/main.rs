@@ -12,9 +12,10 @@ use parasift::features::{FeatureSchema, analyse_corpus};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::lang::{self, ScriptHistogram};
 use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::pipeline::{self, IndexSource, OutputKind, RunOptions};
 use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
 use parasift::segment::TextMode;
-use parasift::{Document, Error, Label, Model};
+use parasift::{Document, Error, Model};
 use whatlang::Lang;
 
 #[derive(Parser)]
@@ -31,7 +32,12 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Label every paragraph: one JSON object per input document on stdout, in input order.
-    Classify(InputArgs),
+    Classify {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
     /// Keep the main content only: one JSON object per document with its content text.
     Extract {
         #[command(flatten)]
@@ -39,6 +45,27 @@ enum Command {
         /// Write plain text (documents separated by a blank line) instead of JSON lines.
         #[arg(long)]
         plain: bool,
+        #[command(flatten)]
+        corpus: CorpusArgs,
+    },
+    /// Count repetition over a corpus (the first pass of classify) and save it for
+    /// `classify --index`.
+    Index {
+        #[command(flatten)]
+        input: InputArgs,
+        /// Where to write the index.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Memory budget of the index: exact counts up to a quarter of it, a fixed-size sketch
+        /// of all of it beyond (e.g. 256M, 4G).
+        #[arg(long, default_value = "256M", value_parser = parse_size)]
+        index_memory: usize,
+        /// Worker threads (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Do not show a progress line.
+        #[arg(long)]
+        quiet: bool,
     },
     /// The language of each line (text) or paragraph (HTML, JSONL): one JSON object each.
     Detect {
@@ -109,6 +136,86 @@ struct InputArgs {
     /// JSONL key of the URL or source; its host tells repetition on one site from syndication.
     #[arg(long, default_value = "url")]
     url_key: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputArg {
+    /// The command's JSON: paragraphs with labels (classify), content text (extract).
+    Json,
+    /// The input records with their text replaced by the content paragraphs, every other field
+    /// untouched; `{"id", "text"}` for text and HTML inputs.
+    Clean,
+    /// Character spans with scores, one row per input record:
+    /// `{"id", "attributes": {"parasift__content": [[start, end, score], …]}}`.
+    Attributes,
+}
+
+/// Options of corpus runs (classify, extract).
+#[derive(Args)]
+struct CorpusArgs {
+    /// What to write per document.
+    #[arg(long, value_enum, default_value = "json")]
+    output: OutputArg,
+    /// Write one output file per input file under DIR, with the same relative name; a rerun
+    /// skips the files already complete there.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
+    /// Corpus counts from a saved index (`parasift index`) instead of a first pass.
+    #[arg(long, value_name = "FILE")]
+    index: Option<PathBuf>,
+    /// Memory budget of the first pass's index: exact counts up to a quarter of it, a
+    /// fixed-size sketch of all of it beyond (e.g. 256M, 4G).
+    #[arg(long, default_value = "256M", value_parser = parse_size)]
+    index_memory: usize,
+    /// Worker threads (default: one per core).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Read only the input files `i` (in listing order) with `i % world-size == rank`.
+    #[arg(long, default_value_t = 0)]
+    rank: usize,
+    /// Number of processes sharing the input files.
+    #[arg(long, default_value_t = 1)]
+    world_size: usize,
+    /// Append each rejected record or file to FILE (JSON lines: source, line, reason).
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Documents per batch (default: 1024 per thread).
+    #[arg(long, hide = true)]
+    batch_docs: Option<usize>,
+    /// Do not show a progress line.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Parses a size such as `256M`, `4G`, `512K`, `1048576` (binary units; `MiB`, `GB` … accepted).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let digits = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(digits);
+    let num: f64 = num
+        .parse()
+        .map_err(|_| format!("{s:?} is not a size (e.g. 256M, 4G)"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" | "tib" => 1024.0 * 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("{s:?}: unknown unit (use K, M, G or T)")),
+    };
+    Ok((num * mult) as usize)
+}
+
+fn set_threads(threads: Option<usize>) -> Result<(), Error> {
+    if let Some(n) = threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+            .map_err(|e| Error::input("--threads", e.to_string()))?;
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -241,37 +348,6 @@ impl Failures {
 }
 
 #[derive(Serialize)]
-struct ParagraphOut<'a> {
-    text: &'a str,
-    start: usize,
-    end: usize,
-    label: &'static str,
-    score: f32,
-    lang: Option<&'static str>,
-    iso639_1: Option<&'static str>,
-    lang_confidence: f32,
-    script: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct DocOut<'a> {
-    id: &'a str,
-    source: &'a str,
-    lang: Option<&'static str>,
-    iso639_1: Option<&'static str>,
-    lang_share: f32,
-    paragraphs: Vec<ParagraphOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct ExtractOut<'a> {
-    id: &'a str,
-    source: &'a str,
-    lang: Option<&'static str>,
-    text: String,
-}
-
-#[derive(Serialize)]
 struct DetectOut<'a> {
     source: &'a str,
     text: &'a str,
@@ -310,73 +386,99 @@ fn read_inputs(args: &InputArgs, failures: &mut Failures) -> (Vec<Document>, usi
     (docs, total)
 }
 
-fn run_classify(args: &InputArgs, extract: Option<bool>) -> Result<ExitCode, Error> {
+fn run_classify(
+    args: &InputArgs,
+    corpus: &CorpusArgs,
+    extract: Option<bool>,
+) -> Result<ExitCode, Error> {
     let model = args.load_model()?;
-    let mut failures = Failures::default();
-    let (docs, total) = read_inputs(args, &mut failures);
-    let preds = model.classify_batch(&docs);
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let io = |e: std::io::Error| Error::io("-", e);
-    for (doc, pred) in docs.iter().zip(&preds) {
-        let lang = pred.lang.map(|l| l.code());
-        match extract {
-            None => {
-                let paragraphs = doc
-                    .paragraphs
-                    .iter()
-                    .zip(&pred.paragraphs)
-                    .map(|(p, x)| ParagraphOut {
-                        text: &p.text,
-                        start: p.start,
-                        end: p.end,
-                        label: x.label().name(),
-                        score: x.score(),
-                        lang: x.lang().map(|l| l.code()),
-                        iso639_1: x.lang().and_then(lang::iso639_1),
-                        lang_confidence: x.language().confidence,
-                        script: x.language().script.map(|s| s.name()),
-                    })
-                    .collect();
-                write_json(
-                    &mut out,
-                    &DocOut {
-                        id: &doc.id,
-                        source: &doc.source,
-                        lang,
-                        iso639_1: pred.lang.and_then(lang::iso639_1),
-                        lang_share: pred.lang_share,
-                        paragraphs,
-                    },
-                )
-                .map_err(io)?;
-            }
-            Some(plain) => {
-                let selected: Vec<bool> = pred
-                    .paragraphs
-                    .iter()
-                    .map(|x| x.label() == Label::Content)
-                    .collect();
-                let text = parasift::fixtures::join_selected(doc, &selected);
-                if plain {
-                    writeln!(out, "{text}\n").map_err(io)?;
-                } else {
-                    write_json(
-                        &mut out,
-                        &ExtractOut {
-                            id: &doc.id,
-                            source: &doc.source,
-                            lang,
-                            text,
-                        },
-                    )
-                    .map_err(io)?;
-                }
-            }
-        }
+    if corpus.world_size == 0 || corpus.rank >= corpus.world_size {
+        return Err(Error::input(
+            "--rank",
+            format!(
+                "rank {} is not below world size {}",
+                corpus.rank, corpus.world_size
+            ),
+        ));
     }
-    out.flush().map_err(io)?;
-    Ok(failures.exit_code(total))
+    set_threads(corpus.threads)?;
+    let output = match (corpus.output, extract) {
+        (_, Some(true)) => OutputKind::Plain,
+        (OutputArg::Json, Some(false)) => OutputKind::Extract,
+        (OutputArg::Json, None) => OutputKind::Paragraphs,
+        (OutputArg::Clean, _) => OutputKind::Clean,
+        (OutputArg::Attributes, _) => OutputKind::Attributes,
+    };
+    let mut opts = RunOptions {
+        read: args.read_options(),
+        output,
+        output_dir: corpus.output_dir.clone(),
+        index: match &corpus.index {
+            Some(p) => IndexSource::File(p.clone()),
+            None => IndexSource::Build(corpus.index_memory),
+        },
+        rank: corpus.rank,
+        world_size: corpus.world_size,
+        rejects: corpus.rejects.clone(),
+        progress: !corpus.quiet,
+        ..RunOptions::default()
+    };
+    if let Some(n) = corpus.batch_docs {
+        opts.batch_docs = n.max(1);
+    }
+    let sum = pipeline::run(&model, &args.paths(), &opts)?;
+    eprintln!("parasift: {sum}");
+    if sum.rejected > 0 {
+        eprintln!(
+            "parasift: {} of {} inputs failed",
+            sum.rejected, sum.docs_in
+        );
+        Ok(ExitCode::from(1))
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn run_index(
+    args: &InputArgs,
+    out: &PathBuf,
+    memory: usize,
+    threads: Option<usize>,
+    quiet: bool,
+) -> Result<ExitCode, Error> {
+    set_threads(threads)?;
+    let opts = RunOptions {
+        read: args.read_options(),
+        progress: !quiet,
+        ..RunOptions::default()
+    };
+    let (files, listing_errors) = pipeline::select_inputs(&args.paths(), 0, 1);
+    for e in &listing_errors {
+        eprintln!("parasift: error: {e}");
+    }
+    let all: Vec<usize> = (0..files.len()).collect();
+    let (index, sum) = pipeline::build_index(&files, &all, &opts, memory)?;
+    index.save(out)?;
+    eprintln!(
+        "parasift: counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; wrote {} ({}, {:.1} MB)",
+        sum.docs_out,
+        sum.rejected,
+        sum.files,
+        sum.bytes as f64 / 1e6,
+        sum.seconds,
+        out.display(),
+        if index.is_exact() {
+            "exact counts"
+        } else {
+            "sketch"
+        },
+        std::fs::metadata(out).map_or(0, |m| m.len()) as f64 / 1e6,
+    );
+    Ok(if listing_errors.is_empty() && sum.rejected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Parses `--langs` codes (ISO 639-3 or 639-1) into languages, naming the first unknown one.
@@ -589,8 +691,19 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
 fn run() -> Result<ExitCode, Error> {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Classify(args) => run_classify(args, None),
-        Command::Extract { input, plain } => run_classify(input, Some(*plain)),
+        Command::Classify { input, corpus } => run_classify(input, corpus, None),
+        Command::Extract {
+            input,
+            plain,
+            corpus,
+        } => run_classify(input, corpus, Some(*plain)),
+        Command::Index {
+            input,
+            out,
+            index_memory,
+            threads,
+            quiet,
+        } => run_index(input, out, *index_memory, *threads, *quiet),
         Command::Detect {
             input,
             langs,

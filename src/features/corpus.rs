@@ -1,14 +1,25 @@
 //! Corpus-wide repetition: in how many documents, and from how many sites, a paragraph occurs.
+//!
+//! The [`CorpusIndex`] is exact (hash tables) while it is small: the training fixtures, the
+//! seeds and any corpus whose tables fit in a quarter of the memory budget get exactly the
+//! counts the default model was trained on. When the tables would outgrow that, the index turns
+//! into a fixed-size sketch of the whole budget (see [`sketch`](super::sketch) for its layout
+//! and error bounds), and from then on never grows. Either form can be saved to a versioned,
+//! checksummed file and loaded again ([`CorpusIndex::save`], [`CorpusIndex::load`]).
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
 
 use rayon::prelude::*;
 
-use xxhash_rust::xxh3::xxh3_64;
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::analysis::DocAnalysis;
+use super::analysis::{DocAnalysis, SHINGLE_WORDS};
+use super::sketch::Sketch;
 use crate::document::Document;
+use crate::error::{Error, Result};
 
 /// The first pass over a corpus: every document analysed (in parallel, in input order) and
 /// added to one index, which the second pass reads the corpus counts from.
@@ -29,6 +40,87 @@ pub fn analyse_corpus<D: Borrow<Document> + Sync>(
 /// Distinct sites remembered per paragraph; more than this counts as "many".
 const MAX_SITES: usize = 8;
 
+/// Default memory budget of an index: 256 MiB.
+pub const DEFAULT_INDEX_MEMORY: usize = 256 << 20;
+
+/// What a document adds to a [`CorpusIndex`]: its normalized-paragraph hashes and word-shingle
+/// hashes, each sorted and counted once.
+///
+/// The same hashes as [`DocAnalysis`] (`ParagraphStats::hash`, `DocAnalysis::shingles`), computed
+/// without the rest of the analysis, so that a first pass over a corpus is cheap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocKeys {
+    /// Distinct paragraph hashes, sorted.
+    pub paragraphs: Vec<u64>,
+    /// Distinct shingle hashes, sorted.
+    pub shingles: Vec<u64>,
+}
+
+fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl DocKeys {
+    /// The keys of a document.
+    pub fn of(doc: &Document) -> DocKeys {
+        let mut keys = DocKeys::default();
+        let (mut word, mut norm) = (String::new(), String::new());
+        let mut word_hashes: Vec<u64> = Vec::new();
+        for p in &doc.paragraphs {
+            norm.clear();
+            word_hashes.clear();
+            let mut in_word = false;
+            for c in p.text.chars().map(Some).chain(std::iter::once(None)) {
+                match c {
+                    Some(c) if c.is_alphanumeric() => {
+                        if !in_word {
+                            in_word = true;
+                            word.clear();
+                        }
+                        word.extend(c.to_lowercase());
+                    }
+                    _ if in_word => {
+                        in_word = false;
+                        if !norm.is_empty() {
+                            norm.push(' ');
+                        }
+                        norm.push_str(&word);
+                        word_hashes.push(xxh3_64(word.as_bytes()));
+                    }
+                    _ => {}
+                }
+            }
+            keys.paragraphs.push(xxh3_64(norm.as_bytes()));
+            if word_hashes.len() >= SHINGLE_WORDS {
+                keys.shingles.extend(
+                    word_hashes
+                        .windows(SHINGLE_WORDS)
+                        .map(|w| w.iter().fold(0u64, |h, &x| mix(h, x))),
+                );
+            }
+        }
+        keys.dedup();
+        keys
+    }
+
+    /// The keys of an analysed document.
+    pub fn from_analysis(a: &DocAnalysis<'_>) -> DocKeys {
+        let mut keys = DocKeys {
+            paragraphs: a.paras.iter().map(|p| p.hash).collect(),
+            shingles: a.shingles.clone(),
+        };
+        keys.dedup();
+        keys
+    }
+
+    fn dedup(&mut self) {
+        for v in [&mut self.paragraphs, &mut self.shingles] {
+            v.sort_unstable();
+            v.dedup();
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Entry {
     docs: u32,
@@ -38,13 +130,64 @@ struct Entry {
     overflow: u32,
 }
 
-/// Counts of normalized-paragraph hashes and word shingles over a corpus: the first of the two
-/// passes.
 #[derive(Debug, Clone, Default)]
-pub struct CorpusIndex {
-    docs: u32,
+struct Exact {
     paragraphs: HashMap<u64, Entry>,
     shingles: HashMap<u64, u32>,
+    /// Bytes held by the site lists.
+    site_bytes: usize,
+}
+
+impl Exact {
+    fn bytes(&self) -> usize {
+        self.paragraphs.capacity() * (std::mem::size_of::<(u64, Entry)>() + 1)
+            + self.site_bytes
+            + self.shingles.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+    }
+
+    /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
+    /// does not depend on the tables' iteration order).
+    fn to_sketch(&self, budget: usize) -> Sketch {
+        let mut sketch = Sketch::with_budget(budget);
+        let mut keys: Vec<u64> = self.paragraphs.keys().copied().collect();
+        keys.sort_unstable();
+        for h in keys {
+            let e = &self.paragraphs[&h];
+            for &(s, c) in &e.sites {
+                sketch.add_paragraph(h, Some(s), c);
+            }
+            if e.overflow > 0 {
+                sketch.add_paragraph(h, None, e.overflow);
+            }
+        }
+        let mut keys: Vec<(u64, u32)> = self.shingles.iter().map(|(&k, &c)| (k, c)).collect();
+        keys.sort_unstable();
+        for (h, c) in keys {
+            sketch.add_shingle(h, c);
+        }
+        sketch
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Repr {
+    Exact(Exact),
+    Sketch(Box<Sketch>),
+}
+
+/// Counts of normalized-paragraph hashes and word shingles over a corpus: the first of the two
+/// passes. Exact while small, a fixed-size sketch beyond a quarter of its memory budget.
+#[derive(Debug, Clone)]
+pub struct CorpusIndex {
+    docs: u32,
+    budget: usize,
+    repr: Repr,
+}
+
+impl Default for CorpusIndex {
+    fn default() -> Self {
+        CorpusIndex::with_memory(DEFAULT_INDEX_MEMORY)
+    }
 }
 
 /// What the corpus says of one paragraph, excluding the document it is in.
@@ -65,10 +208,35 @@ fn site_hash(site: Option<&str>) -> Option<u64> {
         .map(|s| xxh3_64(s.as_bytes()))
 }
 
+/// First bytes of every index file.
+pub const INDEX_MAGIC: &[u8; 8] = b"PSIFTIDX";
+/// Version of the index file layout this build reads and writes.
+pub const INDEX_FORMAT_VERSION: u32 = 1;
+
 impl CorpusIndex {
-    /// An empty index.
+    /// An empty index with the default memory budget ([`DEFAULT_INDEX_MEMORY`]).
     pub fn new() -> CorpusIndex {
         CorpusIndex::default()
+    }
+
+    /// An empty index that holds about `budget` bytes at most: exact up to a quarter of it, a
+    /// sketch of the whole budget beyond.
+    pub fn with_memory(budget: usize) -> CorpusIndex {
+        CorpusIndex {
+            docs: 0,
+            budget,
+            repr: Repr::Exact(Exact::default()),
+        }
+    }
+
+    /// An empty index that is a sketch of `budget` bytes from the start, whatever the corpus
+    /// size.
+    pub fn sketched(budget: usize) -> CorpusIndex {
+        CorpusIndex {
+            docs: 0,
+            budget,
+            repr: Repr::Sketch(Box::new(Sketch::with_budget(budget))),
+        }
     }
 
     /// Documents added so far.
@@ -76,40 +244,92 @@ impl CorpusIndex {
         self.docs
     }
 
+    /// Whether the counts are exact (the index has not turned into a sketch).
+    pub fn is_exact(&self) -> bool {
+        matches!(self.repr, Repr::Exact(_))
+    }
+
+    /// The memory budget.
+    pub fn budget(&self) -> usize {
+        self.budget
+    }
+
+    /// Bytes held by the counts, about.
+    pub fn bytes(&self) -> usize {
+        match &self.repr {
+            Repr::Exact(e) => e.bytes(),
+            Repr::Sketch(s) => s.bytes(),
+        }
+    }
+
     /// Adds one document's paragraphs and shingles (each counted once per document).
     pub fn add(&mut self, a: &DocAnalysis<'_>) {
-        self.docs += 1;
-        let site = site_hash(a.doc.site.as_deref());
-        let mut hashes: Vec<u64> = a.paras.iter().map(|p| p.hash).collect();
-        hashes.sort_unstable();
-        hashes.dedup();
-        for h in hashes {
-            let e = self.paragraphs.entry(h).or_default();
-            e.docs += 1;
-            match site {
-                Some(s) => {
-                    if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
-                        *c += 1;
-                    } else if e.sites.len() < MAX_SITES {
-                        e.sites.push((s, 1));
-                    } else {
-                        e.overflow += 1;
+        self.add_keys(&DocKeys::from_analysis(a), a.doc.site.as_deref());
+    }
+
+    /// Adds one document by its keys and site.
+    pub fn add_keys(&mut self, keys: &DocKeys, site: Option<&str>) {
+        self.docs = self.docs.saturating_add(1);
+        let site = site_hash(site);
+        match &mut self.repr {
+            Repr::Sketch(sk) => {
+                for &h in &keys.paragraphs {
+                    sk.add_paragraph(h, site, 1);
+                }
+                for &s in &keys.shingles {
+                    sk.add_shingle(s, 1);
+                }
+            }
+            Repr::Exact(ex) => {
+                for &h in &keys.paragraphs {
+                    let e = ex.paragraphs.entry(h).or_default();
+                    e.docs += 1;
+                    match site {
+                        Some(s) => {
+                            if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
+                                *c += 1;
+                            } else if e.sites.len() < MAX_SITES {
+                                if e.sites.capacity() == e.sites.len() {
+                                    ex.site_bytes += 16 * e.sites.len().max(4);
+                                }
+                                e.sites.push((s, 1));
+                            } else {
+                                e.overflow += 1;
+                            }
+                        }
+                        None => e.overflow += 1,
                     }
                 }
-                None => e.overflow += 1,
+                for &s in &keys.shingles {
+                    *ex.shingles.entry(s).or_default() += 1;
+                }
+                if ex.bytes() > self.budget / 4 {
+                    self.repr = Repr::Sketch(Box::new(ex.to_sketch(self.budget)));
+                }
             }
-        }
-        let mut sh = a.shingles.clone();
-        sh.sort_unstable();
-        sh.dedup();
-        for s in sh {
-            *self.shingles.entry(s).or_default() += 1;
         }
     }
 
     /// Counts for paragraph `i` of an analysed document that was added to this index.
     pub fn counts(&self, a: &DocAnalysis<'_>, i: usize) -> CorpusCounts {
-        let Some(e) = self.paragraphs.get(&a.paras[i].hash) else {
+        match &self.repr {
+            Repr::Exact(ex) => Self::exact_counts(ex, a, i),
+            Repr::Sketch(sk) => Self::sketch_counts(sk, a, i),
+        }
+    }
+
+    fn shingle_share(a: &DocAnalysis<'_>, i: usize, repeated: impl Fn(u64) -> bool) -> f32 {
+        let shingles = a.shingles_of(i);
+        if shingles.is_empty() {
+            0.0
+        } else {
+            let seen = shingles.iter().filter(|&&s| repeated(s)).count();
+            seen as f32 / shingles.len() as f32
+        }
+    }
+
+    fn exact_counts(ex: &Exact, a: &DocAnalysis<'_>, i: usize) -> CorpusCounts {
+        let Some(e) = ex.paragraphs.get(&a.paras[i].hash) else {
             return CorpusCounts::default();
         };
         let site = site_hash(a.doc.site.as_deref());
@@ -126,22 +346,321 @@ impl CorpusIndex {
             }
             None => (0, e.sites.len() as u32),
         };
-        let shingles = a.shingles_of(i);
-        let shingle_share = if shingles.is_empty() {
-            0.0
-        } else {
-            let seen = shingles
-                .iter()
-                .filter(|s| self.shingles.get(s).is_some_and(|&c| c > 1))
-                .count();
-            seen as f32 / shingles.len() as f32
-        };
+        let shingle_share =
+            Self::shingle_share(a, i, |s| ex.shingles.get(&s).is_some_and(|&c| c > 1));
         CorpusCounts {
             other_docs,
             same_site_docs,
             other_sites,
             shingle_share,
         }
+    }
+
+    fn sketch_counts(sk: &Sketch, a: &DocAnalysis<'_>, i: usize) -> CorpusCounts {
+        let site = site_hash(a.doc.site.as_deref());
+        let e = sk.paragraph(a.paras[i].hash, site);
+        if e.docs == 0 {
+            return CorpusCounts::default();
+        }
+        // The same ranges as the exact counts: at most MAX_SITES sites, one more for "many".
+        let (same_site_docs, other_sites) = match site {
+            Some(_) => (
+                e.same_site.saturating_sub(1),
+                (e.sites.saturating_sub(1) + e.no_site as u32).min(MAX_SITES as u32 + 1),
+            ),
+            None => (0, e.sites.min(MAX_SITES as u32)),
+        };
+        CorpusCounts {
+            other_docs: e.docs - 1,
+            same_site_docs,
+            other_sites,
+            shingle_share: Self::shingle_share(a, i, |s| sk.shingle_repeated(s)),
+        }
+    }
+
+    /// Writes the index file: magic, format version, the body, and the xxh3 checksum of the
+    /// body.
+    ///
+    /// # Errors
+    /// [`Error::Io`] (named `-`) when writing fails.
+    pub fn write_to(&self, w: &mut impl Write) -> Result<()> {
+        let io = |e| Error::io("-", e);
+        w.write_all(INDEX_MAGIC).map_err(io)?;
+        w.write_all(&INDEX_FORMAT_VERSION.to_le_bytes())
+            .map_err(io)?;
+        let mut body = HashingWriter {
+            inner: &mut *w,
+            hasher: Xxh3::new(),
+        };
+        self.write_body(&mut body).map_err(io)?;
+        let sum = body.hasher.digest();
+        w.write_all(&sum.to_le_bytes()).map_err(io)?;
+        Ok(())
+    }
+
+    fn write_body(&self, w: &mut impl Write) -> std::io::Result<()> {
+        let version = env!("CARGO_PKG_VERSION").as_bytes();
+        w.write_all(&(version.len() as u32).to_le_bytes())?;
+        w.write_all(version)?;
+        w.write_all(&self.docs.to_le_bytes())?;
+        w.write_all(&(self.budget as u64).to_le_bytes())?;
+        match &self.repr {
+            Repr::Exact(ex) => {
+                w.write_all(&[0])?;
+                let mut keys: Vec<u64> = ex.paragraphs.keys().copied().collect();
+                keys.sort_unstable();
+                w.write_all(&(keys.len() as u64).to_le_bytes())?;
+                let mut buf = Vec::with_capacity(64 << 10);
+                for h in keys {
+                    let e = &ex.paragraphs[&h];
+                    buf.extend_from_slice(&h.to_le_bytes());
+                    buf.extend_from_slice(&e.docs.to_le_bytes());
+                    buf.extend_from_slice(&e.overflow.to_le_bytes());
+                    buf.push(e.sites.len() as u8);
+                    for &(s, c) in &e.sites {
+                        buf.extend_from_slice(&s.to_le_bytes());
+                        buf.extend_from_slice(&c.to_le_bytes());
+                    }
+                    if buf.len() > 60 << 10 {
+                        w.write_all(&buf)?;
+                        buf.clear();
+                    }
+                }
+                let mut sh: Vec<(u64, u32)> = ex.shingles.iter().map(|(&k, &c)| (k, c)).collect();
+                sh.sort_unstable();
+                buf.extend_from_slice(&(sh.len() as u64).to_le_bytes());
+                for (h, c) in sh {
+                    buf.extend_from_slice(&h.to_le_bytes());
+                    buf.extend_from_slice(&c.to_le_bytes());
+                    if buf.len() > 60 << 10 {
+                        w.write_all(&buf)?;
+                        buf.clear();
+                    }
+                }
+                w.write_all(&buf)
+            }
+            Repr::Sketch(sk) => {
+                w.write_all(&[1])?;
+                sk.write_to(w)
+            }
+        }
+    }
+
+    /// Reads an index file of `len` bytes. `name` names it in errors.
+    ///
+    /// # Errors
+    /// [`Error::BadIndex`] when the bytes are not an index this build wrote (magic, version,
+    /// checksum, layout), naming what is wrong.
+    pub fn read_from(r: &mut impl Read, len: u64, name: &str) -> Result<CorpusIndex> {
+        let bad = |m: String| Error::bad_index(name, m);
+        let mut magic = [0u8; 8];
+        let got = read_up_to(r, &mut magic).map_err(|e| Error::io(name, e))?;
+        if magic[..got] != INDEX_MAGIC[..got] || got < 8 {
+            return Err(bad(format!(
+                "not a parasift corpus index (bad magic bytes {:?})",
+                &magic[..got]
+            )));
+        }
+        let mut version = [0u8; 4];
+        r.read_exact(&mut version)
+            .map_err(|_| bad("truncated before the format version".into()))?;
+        let version = u32::from_le_bytes(version);
+        if version != INDEX_FORMAT_VERSION {
+            return Err(bad(format!(
+                "index format version {version} is not supported (this build reads version {INDEX_FORMAT_VERSION})"
+            )));
+        }
+        if len < 20 {
+            return Err(bad(format!("file is {len} bytes, too short")));
+        }
+        let body_len = len - 20;
+        let mut body = HashingReader {
+            inner: r.take(body_len),
+            hasher: Xxh3::new(),
+        };
+        let parsed = Self::read_body(&mut body, body_len);
+        let leftover =
+            std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
+        let actual = body.hasher.digest();
+        let mut sum = [0u8; 8];
+        let sum_ok = r.read_exact(&mut sum).is_ok() && u64::from_le_bytes(sum) == actual;
+        if !sum_ok {
+            return Err(bad(format!(
+                "checksum mismatch over {body_len} bytes (truncated or modified file)"
+            )));
+        }
+        let index = parsed.map_err(bad)?;
+        if leftover > 0 {
+            return Err(bad(format!("{leftover} trailing bytes after the counts")));
+        }
+        Ok(index)
+    }
+
+    fn read_body(r: &mut impl Read, limit: u64) -> std::result::Result<CorpusIndex, String> {
+        let trunc = |e: std::io::Error| format!("truncated: {e}");
+        let mut b4 = [0u8; 4];
+        let mut b8 = [0u8; 8];
+        r.read_exact(&mut b4).map_err(trunc)?;
+        let vlen = u32::from_le_bytes(b4) as u64;
+        if vlen > 256 {
+            return Err(format!("bad crate version length {vlen}"));
+        }
+        let mut v = vec![0u8; vlen as usize];
+        r.read_exact(&mut v).map_err(trunc)?;
+        r.read_exact(&mut b4).map_err(trunc)?;
+        let docs = u32::from_le_bytes(b4);
+        r.read_exact(&mut b8).map_err(trunc)?;
+        let budget = u64::from_le_bytes(b8) as usize;
+        let mut kind = [0u8];
+        r.read_exact(&mut kind).map_err(trunc)?;
+        let repr = match kind[0] {
+            0 => {
+                let mut ex = Exact::default();
+                r.read_exact(&mut b8).map_err(trunc)?;
+                let n = u64::from_le_bytes(b8);
+                if n.saturating_mul(17) > limit {
+                    return Err(format!("{n} paragraphs claimed, more than the file holds"));
+                }
+                ex.paragraphs.reserve(n as usize);
+                for _ in 0..n {
+                    let mut head = [0u8; 17];
+                    r.read_exact(&mut head).map_err(trunc)?;
+                    let h = u64::from_le_bytes(head[..8].try_into().unwrap_or_default());
+                    let docs = u32::from_le_bytes(head[8..12].try_into().unwrap_or_default());
+                    let overflow = u32::from_le_bytes(head[12..16].try_into().unwrap_or_default());
+                    let ns = head[16] as usize;
+                    if ns > MAX_SITES {
+                        return Err(format!("{ns} sites for one paragraph, at most {MAX_SITES}"));
+                    }
+                    let mut sites = Vec::with_capacity(ns);
+                    for _ in 0..ns {
+                        let mut s = [0u8; 12];
+                        r.read_exact(&mut s).map_err(trunc)?;
+                        sites.push((
+                            u64::from_le_bytes(s[..8].try_into().unwrap_or_default()),
+                            u32::from_le_bytes(s[8..].try_into().unwrap_or_default()),
+                        ));
+                    }
+                    if ns > 0 {
+                        ex.site_bytes += 16 * ns.max(4);
+                    }
+                    ex.paragraphs.insert(
+                        h,
+                        Entry {
+                            docs,
+                            sites,
+                            overflow,
+                        },
+                    );
+                }
+                r.read_exact(&mut b8).map_err(trunc)?;
+                let n = u64::from_le_bytes(b8);
+                if n.saturating_mul(12) > limit {
+                    return Err(format!("{n} shingles claimed, more than the file holds"));
+                }
+                ex.shingles.reserve(n as usize);
+                for _ in 0..n {
+                    let mut s = [0u8; 12];
+                    r.read_exact(&mut s).map_err(trunc)?;
+                    ex.shingles.insert(
+                        u64::from_le_bytes(s[..8].try_into().unwrap_or_default()),
+                        u32::from_le_bytes(s[8..].try_into().unwrap_or_default()),
+                    );
+                }
+                Repr::Exact(ex)
+            }
+            1 => Repr::Sketch(Box::new(Sketch::read_from(r, limit)?)),
+            k => return Err(format!("unknown index kind {k}")),
+        };
+        Ok(CorpusIndex { docs, budget, repr })
+    }
+
+    /// Saves the index to `path`: written to a temporary file beside it, then renamed, so a
+    /// crash never leaves a truncated index under that name.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let tmp = temp_path(path);
+        let write = || -> Result<()> {
+            let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            self.write_to(&mut w).map_err(|e| match e {
+                Error::Io { source, .. } => Error::io(&tmp, source),
+                other => other,
+            })?;
+            let f = w
+                .into_inner()
+                .map_err(|e| Error::io(&tmp, e.into_error()))?;
+            f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+        };
+        let r = write();
+        if r.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        r
+    }
+
+    /// Loads an index file written by [`CorpusIndex::save`].
+    ///
+    /// # Errors
+    /// [`Error::Io`] when it cannot be read, [`Error::BadIndex`] when it cannot be trusted.
+    pub fn load(path: &Path) -> Result<CorpusIndex> {
+        let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+        let mut r = std::io::BufReader::with_capacity(1 << 20, f);
+        CorpusIndex::read_from(&mut r, len, &path.display().to_string())
+    }
+}
+
+/// A temporary name beside `path`: `.NAME.tmp-PID`.
+pub(crate) fn temp_path(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match r.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+struct HashingWriter<W> {
+    inner: W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+struct HashingReader<R> {
+    inner: R,
+    hasher: Xxh3,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
     }
 }
 

@@ -12,12 +12,13 @@ pub mod links;
 pub mod markup;
 pub mod repetition;
 pub mod shape;
+pub mod sketch;
 pub mod stopwords;
 
 use ndarray::Array2;
 
 pub use analysis::DocAnalysis;
-pub use corpus::{CorpusCounts, CorpusIndex, analyse_corpus};
+pub use corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys, analyse_corpus};
 
 /// A family of feature columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

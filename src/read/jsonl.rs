@@ -1,6 +1,10 @@
 //! JSONL records: one JSON object per line, with an id and the text or HTML of a document.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{ReadOptions, html_document, text_document, url_host};
 use crate::document::Document;
@@ -37,43 +41,69 @@ pub fn parse_record(
     line: &str,
     opts: &ReadOptions,
 ) -> Result<Document> {
+    parse_record_spans(name, line_no, line, opts).map(|(d, _)| d)
+}
+
+/// Parses one record line into a document, and tells where in `line` (a byte range) the value
+/// of the text key is, when the document came from it: a cleaned record is the line with that
+/// value replaced, every other byte as it was.
+pub fn parse_record_spans(
+    name: &str,
+    line_no: usize,
+    line: &str,
+    opts: &ReadOptions,
+) -> Result<(Document, Option<Range<usize>>)> {
     let source = format!("{name}:{line_no}");
-    let value: Value = serde_json::from_str(line)
-        .map_err(|e| Error::input(&source, format!("malformed JSON: {e}")))?;
-    let Value::Object(obj) = value else {
-        return Err(Error::input(&source, "record is not a JSON object"));
+    let obj: HashMap<String, &RawValue> = match serde_json::from_str(line) {
+        Ok(o) => o,
+        Err(e) => {
+            return Err(match serde_json::from_str::<Value>(line) {
+                Ok(_) => Error::input(&source, "record is not a JSON object"),
+                Err(_) => Error::input(&source, format!("malformed JSON: {e}")),
+            });
+        }
     };
     let keys = &opts.keys;
-    let id = match obj.get(&keys.id) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::Null) | None => source.clone(),
-        Some(other) => {
-            return Err(Error::input(
-                &source,
-                format!("\"{}\" must be a string or number, found {other}", keys.id),
-            ));
+    let id = match obj.get(&keys.id).map(|r| r.get()) {
+        None | Some("null") => source.clone(),
+        Some(raw) => match serde_json::from_str::<Value>(raw) {
+            Ok(Value::String(s)) => s,
+            Ok(Value::Number(n)) => n.to_string(),
+            _ => {
+                return Err(Error::input(
+                    &source,
+                    format!("\"{}\" must be a string or number, found {raw}", keys.id),
+                ));
+            }
+        },
+    };
+    let get_str = |k: &str| -> Result<Option<(String, Range<usize>)>> {
+        match obj.get(k).map(|r| r.get()) {
+            None | Some("null") => Ok(None),
+            Some(raw) => match serde_json::from_str::<String>(raw) {
+                Ok(s) => {
+                    let at = raw.as_ptr() as usize - line.as_ptr() as usize;
+                    Ok(Some((s, at..at + raw.len())))
+                }
+                Err(_) => Err(Error::input(&source, format!("\"{k}\" must be a string"))),
+            },
         }
     };
-    let get_str = |k: &str| -> Result<Option<&str>> {
-        match obj.get(k) {
-            Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(Value::Null) | None => Ok(None),
-            Some(_) => Err(Error::input(&source, format!("\"{k}\" must be a string"))),
-        }
-    };
-    let mut doc = if let Some(text) = get_str(&keys.text)? {
-        text_document(&id, &source, text, opts.text_mode)
-    } else if let Some(html) = get_str(&keys.html)? {
-        html_document(&id, &source, html)
+    let (mut doc, span) = if let Some((text, span)) = get_str(&keys.text)? {
+        (
+            text_document(&id, &source, &text, opts.text_mode),
+            Some(span),
+        )
+    } else if let Some((html, _)) = get_str(&keys.html)? {
+        (html_document(&id, &source, &html), None)
     } else {
         return Err(Error::input(
             &source,
             format!("record has neither \"{}\" nor \"{}\"", keys.text, keys.html),
         ));
     };
-    doc.site = get_str(&keys.url)?.and_then(url_host);
-    Ok(doc)
+    doc.site = get_str(&keys.url)?.and_then(|(u, _)| url_host(&u));
+    Ok((doc, span))
 }
 
 /// Reads every record of a JSONL input; blank lines are skipped, bad lines are errors in place.
@@ -148,5 +178,16 @@ mod tests {
         };
         let docs = read_records("f", br#"{"doc_id": "z", "body": "Hello."}"#, &opts);
         assert_eq!(docs[0].as_ref().unwrap().id, "z");
+    }
+
+    #[test]
+    fn text_span_points_at_the_value() {
+        let line = r#"{"meta": {"x": [1.50, 2e3]}, "text": "One.\nTw\u00f6.", "id": 3}"#;
+        let (doc, span) = parse_record_spans("f", 1, line, &ReadOptions::default()).unwrap();
+        assert_eq!(&line[span.unwrap()], r#""One.\nTw\u00f6.""#);
+        assert_eq!(doc.paragraphs[1].text, "Twö.");
+        let (_, span) =
+            parse_record_spans("f", 1, r#"{"html": "<p>x</p>"}"#, &ReadOptions::default()).unwrap();
+        assert_eq!(span, None);
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod charset;
 pub mod jsonl;
+pub mod stream;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

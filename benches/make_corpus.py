@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Builds benchmark corpora from the documents in the repository.
+
+    python3 benches/make_corpus.py OUT_DIR [--copies N]
+
+writes OUT_DIR/text.jsonl (plain-text records: the paragraphs of the labeled train and dev
+pages, one per line, each page once per copy under a new id and a URL on one of 50 sites) and
+OUT_DIR/html.jsonl (the 21 HTML pages of benches/data, once per copy). With --copies N the
+corpora are N times larger; the peak-memory check compares --copies 1 and --copies 10.
+"""
+import argparse
+import json
+import os
+import zstandard
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def records(path):
+    with open(path, "rb") as f:
+        data = zstandard.ZstdDecompressor().stream_reader(f).read()
+    for line in data.decode("utf-8").splitlines():
+        if line.strip():
+            yield json.loads(line)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--copies", type=int, default=1)
+    a = ap.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    texts = []
+    for name in ("train.jsonl.zst", "dev.jsonl.zst"):
+        for r in records(os.path.join(ROOT, "training/fixtures", name)):
+            paras = [p["text"] if isinstance(p, dict) else p for p in r["paragraphs"]]
+            texts.append((r["id"], "\n".join(paras)))
+    pages = list(records(os.path.join(ROOT, "benches/data/pages.jsonl.zst")))
+    with open(os.path.join(a.out, "text.jsonl"), "w") as f:
+        for c in range(a.copies * 5):
+            for i, (id_, text) in enumerate(texts):
+                rec = {"id": f"{id_}#{c}", "text": text, "url": f"https://site{(i + c) % 50}.example/{c}/{i}"}
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    with open(os.path.join(a.out, "html.jsonl"), "w") as f:
+        for c in range(a.copies * 5):
+            for p in pages:
+                rec = dict(p, id=f"{p['id']}#{c}")
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,900 @@
+//! Whole corpora through classification, streaming: records are read in bounded batches, each
+//! batch is parsed, analysed, classified and rendered in parallel with rayon, written in input
+//! order, and dropped. Memory is the corpus index plus a few batches, whatever the corpus size.
+//!
+//! Corpus repetition needs a first pass: when every input is a file, [`build_index`] streams
+//! them once to count paragraphs (cheaply: hashes only, no analysis), then [`run`] streams them
+//! again to classify. Standard input cannot be read twice: without a saved index the counts
+//! grow batch by batch, each batch classified against everything seen so far (itself included).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::features::corpus::temp_path;
+use crate::features::{CorpusIndex, DocAnalysis, DocKeys};
+use crate::model::{DocPrediction, Label, Model};
+use crate::read::stream::{Event, InputFile, Parsed, RawItem, Reader, list_inputs};
+use crate::read::{InputFormat, ReadOptions};
+
+/// What is written for each document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputKind {
+    /// `{"id", "source", "lang", "iso639_1", "lang_share", "paragraphs": [{"text", "start",
+    /// "end", "label", "score", "lang", "iso639_1", "lang_confidence", "script"}]}`.
+    Paragraphs,
+    /// `{"id", "source", "lang", "text"}`, the text being the content paragraphs.
+    Extract,
+    /// The content text alone, documents separated by a blank line.
+    Plain,
+    /// The input record with its text replaced by the content paragraphs (every other field as it
+    /// was); `{"id", "text"}` for text and HTML inputs.
+    Clean,
+    /// `{"id", "attributes": {"parasift__content": [[start, end, score], …]}}`, one row per input
+    /// record.
+    Attributes,
+}
+
+/// Where the corpus counts come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexSource {
+    /// A first pass over the inputs, within this many bytes.
+    Build(usize),
+    /// A saved index file.
+    File(PathBuf),
+}
+
+/// How a corpus run reads, counts and writes.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// How inputs are read.
+    pub read: ReadOptions,
+    /// What is written per document.
+    pub output: OutputKind,
+    /// Write one output file per input file under this directory (same relative names), instead
+    /// of everything to standard output.
+    pub output_dir: Option<PathBuf>,
+    /// Where the corpus counts come from.
+    pub index: IndexSource,
+    /// This process's share of the input files: file `i` (in listing order) is read when
+    /// `i % world_size == rank`.
+    pub rank: usize,
+    /// Number of shares.
+    pub world_size: usize,
+    /// Append each rejected record or file to this JSONL file.
+    pub rejects: Option<PathBuf>,
+    /// Show a progress line on standard error (only when it is a terminal).
+    pub progress: bool,
+    /// Documents per batch (at most).
+    pub batch_docs: usize,
+    /// Input bytes per batch (about).
+    pub batch_bytes: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        let threads = rayon::current_num_threads().max(1);
+        RunOptions {
+            read: ReadOptions::default(),
+            output: OutputKind::Paragraphs,
+            output_dir: None,
+            index: IndexSource::Build(crate::features::DEFAULT_INDEX_MEMORY),
+            rank: 0,
+            world_size: 1,
+            rejects: None,
+            progress: false,
+            batch_docs: 1024 * threads,
+            batch_bytes: (4 << 20) * threads,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Records and files read (each JSONL record, each other file, each unreadable file).
+    pub docs_in: u64,
+    /// Documents written.
+    pub docs_out: u64,
+    /// Records and files rejected (reported, and written to the rejects file).
+    pub rejected: u64,
+    /// Input bytes (decompressed).
+    pub bytes: u64,
+    /// Input files of this share that were read.
+    pub files: usize,
+    /// Input files of this share skipped because their output was already complete.
+    pub skipped_files: usize,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mb = self.bytes as f64 / 1e6;
+        write!(
+            f,
+            "{} documents in, {} out, {} rejected; {} files ({} already done); {mb:.1} MB in {:.1} s ({:.1} MB/s)",
+            self.docs_in,
+            self.docs_out,
+            self.rejected,
+            self.files,
+            self.skipped_files,
+            self.seconds,
+            mb / self.seconds.max(1e-9),
+        )
+    }
+}
+
+/// A rejected record or file, as written to the rejects file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reject {
+    /// The file (`-` for standard input).
+    pub source: String,
+    /// The 1-based line of a JSONL record.
+    pub line: Option<usize>,
+    /// What was wrong.
+    pub reason: String,
+}
+
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Input { message, .. } => message.clone(),
+        Error::Io { source, .. } => source.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// This share of the inputs: the files, and the listing errors (directories that cannot be
+/// read) that fall to it.
+pub fn select_inputs(
+    paths: &[PathBuf],
+    rank: usize,
+    world_size: usize,
+) -> (Vec<InputFile>, Vec<Error>) {
+    let world_size = world_size.max(1);
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
+    for (i, f) in list_inputs(paths).into_iter().enumerate() {
+        if i % world_size != rank {
+            continue;
+        }
+        match f {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    (files, errors)
+}
+
+/// Shows documents, MB, MB/s and the time left on standard error, when it is a terminal.
+struct Progress {
+    label: &'static str,
+    enabled: bool,
+    start: Instant,
+    last: Instant,
+    total: Option<u64>,
+    consumed: Arc<AtomicU64>,
+}
+
+impl Progress {
+    fn new(label: &'static str, enabled: bool, files: &[InputFile], which: &[usize]) -> Progress {
+        let total = which.iter().map(|&i| files[i].size()).sum::<Option<u64>>();
+        let now = Instant::now();
+        Progress {
+            label,
+            enabled: enabled && std::io::stderr().is_terminal(),
+            start: now,
+            last: now,
+            total,
+            consumed: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    fn tick(&mut self, docs: u64, bytes: u64) {
+        if !self.enabled || self.last.elapsed() < Duration::from_millis(250) {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.start.elapsed().as_secs_f64();
+        let mb = bytes as f64 / 1e6;
+        let eta = match self.total {
+            Some(t) if t > 0 => {
+                let done = self.consumed.load(Ordering::Relaxed).min(t) as f64 / t as f64;
+                if done > 0.0 {
+                    let left = secs * (1.0 - done) / done;
+                    format!(", {:.0}% done, {:.0} s left", done * 100.0, left)
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
+        eprint!(
+            "\r\x1b[2K{}: {docs} documents, {mb:.1} MB, {:.1} MB/s{eta}",
+            self.label,
+            mb / secs.max(1e-9)
+        );
+    }
+
+    fn finish(&self) {
+        if self.enabled {
+            eprint!("\r\x1b[2K");
+        }
+    }
+}
+
+/// Reads `files[i]` for each `i` of `which` on a thread of its own and hands the events over in
+/// batches of at most `opts.batch_docs` documents or about `opts.batch_bytes` bytes, at most two
+/// batches ahead of `each`.
+fn batches(
+    files: &[InputFile],
+    which: Vec<usize>,
+    opts: &RunOptions,
+    consumed: &Arc<AtomicU64>,
+    mut each: impl FnMut(Vec<Event>) -> Result<()>,
+) -> Result<()> {
+    let (max_docs, max_bytes) = (opts.batch_docs.max(1), opts.batch_bytes.max(1));
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Event>>(1);
+        let mut reader = Reader::new(files, which, &opts.read);
+        reader.consumed = Arc::clone(consumed);
+        s.spawn(move || {
+            let (mut batch, mut docs, mut bytes) = (Vec::new(), 0, 0);
+            for ev in reader {
+                if let Event::Item(it) = &ev {
+                    docs += 1;
+                    bytes += it.bytes;
+                }
+                batch.push(ev);
+                if docs >= max_docs || bytes >= max_bytes {
+                    if tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                    (docs, bytes) = (0, 0);
+                }
+            }
+            if !batch.is_empty() {
+                let _ = tx.send(batch);
+            }
+        });
+        // On an error, dropping the receiver stops the reader at its next batch.
+        for batch in rx {
+            each(batch)?;
+        }
+        Ok(())
+    })
+}
+
+fn file_name(files: &[InputFile], i: usize) -> String {
+    files[i].path.display().to_string()
+}
+
+/// The first pass: counts the paragraphs and shingles of `files[i]` for each `i` of `which`
+/// into an index of `memory` bytes at most. Records that cannot be read are left out (the
+/// second pass reports them); their count is returned.
+pub fn build_index(
+    files: &[InputFile],
+    which: &[usize],
+    opts: &RunOptions,
+    memory: usize,
+) -> Result<(CorpusIndex, Summary)> {
+    let mut index = CorpusIndex::with_memory(memory);
+    let mut progress = Progress::new("counting", opts.progress, files, which);
+    let mut sum = Summary {
+        files: which.len(),
+        ..Summary::default()
+    };
+    let consumed = Arc::clone(&progress.consumed);
+    batches(files, which.to_vec(), opts, &consumed, |batch| {
+        let keys: Vec<Option<(DocKeys, Option<String>)>> = batch
+            .into_par_iter()
+            .filter_map(|ev| match ev {
+                Event::Item(it) => Some(it),
+                Event::FileEnd(_) => None,
+            })
+            .map(|it| {
+                let name = file_name(files, it.file);
+                it.parse(&name, &opts.read)
+                    .ok()
+                    .map(|p| (DocKeys::of(&p.doc), p.doc.site))
+            })
+            .collect();
+        for k in keys {
+            sum.docs_in += 1;
+            match k {
+                Some((keys, site)) => {
+                    index.add_keys(&keys, site.as_deref());
+                    sum.docs_out += 1;
+                }
+                None => sum.rejected += 1,
+            }
+        }
+        sum.bytes = consumed.load(Ordering::Relaxed);
+        progress.tick(sum.docs_in, sum.bytes);
+        Ok(())
+    })?;
+    progress.finish();
+    sum.seconds = progress.start.elapsed().as_secs_f64();
+    Ok((index, sum))
+}
+
+#[derive(Serialize)]
+struct ParagraphOut<'a> {
+    text: &'a str,
+    start: usize,
+    end: usize,
+    label: &'static str,
+    score: f32,
+    lang: Option<&'static str>,
+    iso639_1: Option<&'static str>,
+    lang_confidence: f32,
+    script: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct DocOut<'a> {
+    id: &'a str,
+    source: &'a str,
+    lang: Option<&'static str>,
+    iso639_1: Option<&'static str>,
+    lang_share: f32,
+    paragraphs: Vec<ParagraphOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExtractOut<'a> {
+    id: &'a str,
+    source: &'a str,
+    lang: Option<&'static str>,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct CleanOut<'a> {
+    id: &'a str,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct AttributesOut<'a> {
+    id: &'a str,
+    attributes: Attributes,
+}
+
+#[derive(Serialize)]
+struct Attributes {
+    #[serde(rename = "parasift__content")]
+    content: Vec<(usize, usize, f32)>,
+}
+
+fn json_line<T: Serialize>(out: &mut Vec<u8>, value: &T) {
+    // Serializing these plain structs to memory cannot fail.
+    let _ = serde_json::to_writer(&mut *out, value);
+    out.push(b'\n');
+}
+
+fn content_text(doc: &Document, pred: &DocPrediction) -> String {
+    let selected: Vec<bool> = pred
+        .paragraphs
+        .iter()
+        .map(|x| x.label() == Label::Content)
+        .collect();
+    crate::fixtures::join_selected(doc, &selected)
+}
+
+/// Renders one classified document as `kind` says, appending to `out`. `text_key` is the JSONL
+/// key the content text goes under in cleaned HTML records.
+pub fn render(
+    kind: OutputKind,
+    parsed: &Parsed,
+    pred: &DocPrediction,
+    text_key: &str,
+    out: &mut Vec<u8>,
+) {
+    let doc = &parsed.doc;
+    let lang = pred.lang.map(|l| l.code());
+    match kind {
+        OutputKind::Paragraphs => {
+            let paragraphs = doc
+                .paragraphs
+                .iter()
+                .zip(&pred.paragraphs)
+                .map(|(p, x)| ParagraphOut {
+                    text: &p.text,
+                    start: p.start,
+                    end: p.end,
+                    label: x.label().name(),
+                    score: x.score(),
+                    lang: x.lang().map(|l| l.code()),
+                    iso639_1: x.lang().and_then(crate::lang::iso639_1),
+                    lang_confidence: x.language().confidence,
+                    script: x.language().script.map(|s| s.name()),
+                })
+                .collect();
+            json_line(
+                out,
+                &DocOut {
+                    id: &doc.id,
+                    source: &doc.source,
+                    lang,
+                    iso639_1: pred.lang.and_then(crate::lang::iso639_1),
+                    lang_share: pred.lang_share,
+                    paragraphs,
+                },
+            );
+        }
+        OutputKind::Extract => json_line(
+            out,
+            &ExtractOut {
+                id: &doc.id,
+                source: &doc.source,
+                lang,
+                text: content_text(doc, pred),
+            },
+        ),
+        OutputKind::Plain => {
+            out.extend_from_slice(content_text(doc, pred).as_bytes());
+            out.extend_from_slice(b"\n\n");
+        }
+        OutputKind::Clean => {
+            let text = content_text(doc, pred);
+            match &parsed.line {
+                Some((line, Some(span))) => {
+                    out.extend_from_slice(&line.as_bytes()[..span.start]);
+                    let _ = serde_json::to_writer(&mut *out, &text);
+                    out.extend_from_slice(&line.as_bytes()[span.end..]);
+                    out.push(b'\n');
+                }
+                Some((line, None)) => {
+                    // An HTML record: the content text is added under the text key.
+                    let line = line.trim_end();
+                    let body = line.strip_suffix('}').unwrap_or(line);
+                    out.extend_from_slice(body.as_bytes());
+                    out.push(b',');
+                    let _ = serde_json::to_writer(&mut *out, text_key);
+                    out.push(b':');
+                    let _ = serde_json::to_writer(&mut *out, &text);
+                    out.extend_from_slice(b"}\n");
+                }
+                None => json_line(out, &CleanOut { id: &doc.id, text }),
+            }
+        }
+        OutputKind::Attributes => json_line(
+            out,
+            &AttributesOut {
+                id: &doc.id,
+                attributes: Attributes {
+                    content: doc
+                        .paragraphs
+                        .iter()
+                        .zip(&pred.paragraphs)
+                        .map(|(p, x)| (p.start, p.end, x.score()))
+                        .collect(),
+                },
+            },
+        ),
+    }
+}
+
+/// A record after the second pass.
+enum Done {
+    Written(Vec<u8>),
+    Rejected(Error, Option<usize>, Vec<u8>),
+    FileEnd(usize),
+}
+
+/// Output of one input file, written under a temporary name and renamed when complete.
+struct Shard {
+    file: usize,
+    tmp: PathBuf,
+    dest: PathBuf,
+    enc: Encoder,
+}
+
+enum Encoder {
+    Plain(std::io::BufWriter<std::fs::File>),
+    Gz(flate2::write::GzEncoder<std::io::BufWriter<std::fs::File>>),
+    Zst(zstd::stream::write::Encoder<'static, std::io::BufWriter<std::fs::File>>),
+}
+
+impl Encoder {
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Encoder::Plain(w) => w,
+            Encoder::Gz(w) => w,
+            Encoder::Zst(w) => w,
+        }
+    }
+
+    fn finish(self) -> std::io::Result<std::fs::File> {
+        let buf = match self {
+            Encoder::Plain(w) => w,
+            Encoder::Gz(w) => w.finish()?,
+            Encoder::Zst(w) => w.finish()?,
+        };
+        buf.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+impl Shard {
+    fn create(file: usize, dest: PathBuf) -> Result<Shard> {
+        if let Some(dir) = dest.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let tmp = temp_path(&dest);
+        let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let w = std::io::BufWriter::with_capacity(1 << 20, f);
+        let name = dest.to_string_lossy();
+        let enc = if name.ends_with(".gz") {
+            Encoder::Gz(flate2::write::GzEncoder::new(
+                w,
+                flate2::Compression::default(),
+            ))
+        } else if name.ends_with(".zst") {
+            Encoder::Zst(zstd::stream::write::Encoder::new(w, 3).map_err(|e| Error::io(&tmp, e))?)
+        } else {
+            Encoder::Plain(w)
+        };
+        Ok(Shard {
+            file,
+            tmp,
+            dest,
+            enc,
+        })
+    }
+
+    fn finish(self) -> Result<()> {
+        let f = self.enc.finish().map_err(|e| Error::io(&self.tmp, e))?;
+        f.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
+        std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))
+    }
+}
+
+fn split_compression(name: &str) -> (&str, &str) {
+    for ext in [".gz", ".zst"] {
+        if let Some(base) = name.strip_suffix(ext) {
+            return (base, ext);
+        }
+    }
+    (name, "")
+}
+
+/// The output file of an input, relative to the output directory: the same name for JSONL
+/// inputs (compression kept), the name plus `.jsonl` (`.txt` for plain text output) for others.
+pub fn output_name(input: &InputFile, kind: OutputKind, format: InputFormat) -> PathBuf {
+    let name = input.relative.to_string_lossy();
+    let (base, comp) = split_compression(&name);
+    let lower = base.to_ascii_lowercase();
+    let jsonl = format == InputFormat::Jsonl
+        || (format == InputFormat::Auto
+            && [".jsonl", ".ndjson", ".json"]
+                .iter()
+                .any(|e| lower.ends_with(e)));
+    let ext = if kind == OutputKind::Plain {
+        ".txt"
+    } else {
+        ".jsonl"
+    };
+    if jsonl && kind != OutputKind::Plain {
+        PathBuf::from(name.as_ref())
+    } else {
+        PathBuf::from(format!("{base}{ext}{comp}"))
+    }
+}
+
+/// Where each rejected record goes: standard error, and the rejects file if one was asked for.
+struct Rejects {
+    file: Option<(PathBuf, std::io::BufWriter<std::fs::File>)>,
+}
+
+impl Rejects {
+    fn open(path: Option<&Path>) -> Result<Rejects> {
+        let file = match path {
+            Some(p) => {
+                let f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)
+                    .map_err(|e| Error::io(p, e))?;
+                Some((p.to_path_buf(), std::io::BufWriter::new(f)))
+            }
+            None => None,
+        };
+        Ok(Rejects { file })
+    }
+
+    fn report(&mut self, e: &Error, source: String, line: Option<usize>) -> Result<()> {
+        eprintln!("parasift: error: {e}");
+        if let Some((p, w)) = &mut self.file {
+            let rec = Reject {
+                source,
+                line,
+                reason: reason(e),
+            };
+            serde_json::to_writer(&mut *w, &rec).map_err(|e| Error::io(&*p, e.into()))?;
+            w.write_all(b"\n").map_err(|e| Error::io(&*p, e))?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        if let Some((p, w)) = &mut self.file {
+            w.flush().map_err(|e| Error::io(&*p, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Streams `paths` through `model` as one corpus (this process's share of it), writing what
+/// `opts.output` says to standard output or, with `opts.output_dir`, to one output file per
+/// input file. Bad records and files are reported on standard error (and to `opts.rejects`)
+/// and counted; the run goes on.
+///
+/// # Errors
+/// A saved index that cannot be loaded, two inputs that would write the same output file, or a
+/// failure to write output: the run stops. Output files already renamed are complete; the one
+/// being written is left under its temporary name.
+pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summary> {
+    let start = Instant::now();
+    let (files, listing_errors) = select_inputs(paths, opts.rank, opts.world_size);
+    let mut rejects = Rejects::open(opts.rejects.as_deref())?;
+    let mut sum = Summary::default();
+    for e in &listing_errors {
+        let source = match e {
+            Error::Io { path, .. } => path.display().to_string(),
+            other => other.to_string(),
+        };
+        rejects.report(e, source, None)?;
+        sum.docs_in += 1;
+        sum.rejected += 1;
+    }
+
+    // Where each file's output goes, and which are already complete.
+    let dests: Option<Vec<PathBuf>> = opts.output_dir.as_ref().map(|dir| {
+        files
+            .iter()
+            .map(|f| dir.join(output_name(f, opts.output, opts.read.format)))
+            .collect()
+    });
+    if let Some(dests) = &dests {
+        let mut seen: std::collections::HashMap<&Path, usize> = Default::default();
+        for (i, d) in dests.iter().enumerate() {
+            if let Some(j) = seen.insert(d, i) {
+                return Err(Error::input(
+                    d.display().to_string(),
+                    format!(
+                        "{} and {} would both write this output file",
+                        files[j].path.display(),
+                        files[i].path.display()
+                    ),
+                ));
+            }
+        }
+    }
+    let todo: Vec<usize> = (0..files.len())
+        .filter(|&i| dests.as_ref().is_none_or(|d| !d[i].exists()))
+        .collect();
+    sum.files = todo.len();
+    sum.skipped_files = files.len() - todo.len();
+
+    let stdin = files.iter().any(InputFile::is_stdin);
+    let mut index = match &opts.index {
+        IndexSource::File(p) => Some(CorpusIndex::load(p)?),
+        // Every file of the share is counted, finished or not, so that a resumed run classifies
+        // against the same counts as an uninterrupted one.
+        IndexSource::Build(memory) if !stdin => {
+            let all: Vec<usize> = (0..files.len()).collect();
+            Some(build_index(&files, &all, opts, *memory)?.0)
+        }
+        IndexSource::Build(memory) => Some(CorpusIndex::with_memory(*memory)),
+    };
+    let incremental = stdin && matches!(opts.index, IndexSource::Build(_));
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
+    let mut shard: Option<Shard> = None;
+    let mut progress = Progress::new("classifying", opts.progress, &files, &todo);
+    let consumed = Arc::clone(&progress.consumed);
+    let text_key = opts.read.keys.text.clone();
+    let kind = opts.output;
+    let result = batches(&files, todo, opts, &consumed, |batch| {
+        let items = batch.iter().filter(|e| matches!(e, Event::Item(_))).count() as u64;
+        sum.docs_in += items;
+        sum.bytes += batch
+            .iter()
+            .map(|e| match e {
+                Event::Item(it) => it.bytes as u64,
+                Event::FileEnd(_) => 0,
+            })
+            .sum::<u64>();
+        let done = process_batch(
+            batch,
+            &files,
+            opts,
+            model,
+            &mut index,
+            incremental,
+            &text_key,
+            kind,
+        );
+        for (file, d) in done {
+            let bytes = match d {
+                Done::Written(b) => {
+                    sum.docs_out += 1;
+                    b
+                }
+                Done::Rejected(e, line, b) => {
+                    sum.rejected += 1;
+                    rejects.report(&e, file_name(&files, file), line)?;
+                    b
+                }
+                Done::FileEnd(f) => {
+                    if let Some(dests) = &dests {
+                        let s = match shard.take() {
+                            Some(s) if s.file == f => s,
+                            _ => Shard::create(f, dests[f].clone())?,
+                        };
+                        s.finish()?;
+                    }
+                    continue;
+                }
+            };
+            match &dests {
+                None => out.write_all(&bytes).map_err(|e| Error::io("-", e))?,
+                Some(dests) => {
+                    if shard.as_ref().is_none_or(|s| s.file != file) {
+                        shard = Some(Shard::create(file, dests[file].clone())?);
+                    }
+                    if let Some(s) = shard.as_mut() {
+                        s.enc
+                            .writer()
+                            .write_all(&bytes)
+                            .map_err(|e| Error::io(&s.tmp, e))?;
+                    }
+                }
+            }
+        }
+        rejects.flush()?;
+        progress.tick(sum.docs_in, sum.bytes);
+        Ok(())
+    });
+    progress.finish();
+    if let Err(e) = result {
+        if let Some(s) = shard {
+            let _ = std::fs::remove_file(&s.tmp);
+        }
+        return Err(e);
+    }
+    out.flush().map_err(|e| Error::io("-", e))?;
+    rejects.flush()?;
+    sum.seconds = start.elapsed().as_secs_f64();
+    if sum.docs_in != sum.docs_out + sum.rejected {
+        return Err(Error::input(
+            "parasift",
+            format!(
+                "{} documents in but {} written and {} rejected",
+                sum.docs_in, sum.docs_out, sum.rejected
+            ),
+        ));
+    }
+    Ok(sum)
+}
+
+/// Parses, analyses, classifies and renders one batch in parallel; the result is in input
+/// order, each record with its file.
+#[allow(clippy::too_many_arguments)]
+fn process_batch(
+    batch: Vec<Event>,
+    files: &[InputFile],
+    opts: &RunOptions,
+    model: &Model,
+    index: &mut Option<CorpusIndex>,
+    incremental: bool,
+    text_key: &str,
+    kind: OutputKind,
+) -> Vec<(usize, Done)> {
+    enum Slot {
+        Item(usize, Option<usize>, Result<Parsed>),
+        End(usize),
+    }
+    let slots: Vec<Slot> = batch
+        .into_par_iter()
+        .map(|ev| match ev {
+            Event::Item(it) => {
+                let (file, line) = (it.file, it.line);
+                Slot::Item(
+                    file,
+                    line,
+                    RawItem::parse(it, &file_name(files, file), &opts.read),
+                )
+            }
+            Event::FileEnd(f) => Slot::End(f),
+        })
+        .collect();
+    let reject_row = |file: usize, line: Option<usize>| -> Vec<u8> {
+        // Attribute files mirror their input row for row: a rejected record keeps its row.
+        let mut b = Vec::new();
+        if kind == OutputKind::Attributes {
+            let id = match line {
+                Some(l) => format!("{}:{l}", file_name(files, file)),
+                None => file_name(files, file),
+            };
+            json_line(
+                &mut b,
+                &AttributesOut {
+                    id: &id,
+                    attributes: Attributes {
+                        content: Vec::new(),
+                    },
+                },
+            );
+        }
+        b
+    };
+    let finish = |slot: &Slot, a: Option<&DocAnalysis<'_>>, index: Option<&CorpusIndex>| match slot
+    {
+        Slot::End(f) => (*f, Done::FileEnd(*f)),
+        Slot::Item(file, line, Err(e)) => (
+            *file,
+            Done::Rejected(clone_error(e), *line, reject_row(*file, *line)),
+        ),
+        Slot::Item(file, _, Ok(p)) => {
+            let owned;
+            let a = match a {
+                Some(a) => a,
+                None => {
+                    owned = DocAnalysis::new(&p.doc);
+                    &owned
+                }
+            };
+            let pred = model.classify_analysis(a, index);
+            let mut b = Vec::new();
+            render(kind, p, &pred, text_key, &mut b);
+            (*file, Done::Written(b))
+        }
+    };
+    if incremental {
+        let analyses: Vec<Option<DocAnalysis<'_>>> = slots
+            .par_iter()
+            .map(|s| match s {
+                Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
+                _ => None,
+            })
+            .collect();
+        if let Some(ix) = index.as_mut() {
+            for a in analyses.iter().flatten() {
+                ix.add(a);
+            }
+        }
+        let index = index.as_ref();
+        slots
+            .par_iter()
+            .zip(&analyses)
+            .map(|(s, a)| finish(s, a.as_ref(), index))
+            .collect()
+    } else {
+        let index = index.as_ref();
+        slots.par_iter().map(|s| finish(s, None, index)).collect()
+    }
+}
+
+/// The errors of records are reported once, from the writing thread.
+fn clone_error(e: &Error) -> Error {
+    match e {
+        Error::Io { path, source } => Error::io(
+            path.clone(),
+            std::io::Error::new(source.kind(), source.to_string()),
+        ),
+        Error::Input {
+            source_name,
+            message,
+        } => Error::input(source_name.clone(), message.clone()),
+        other => Error::input("parasift", other.to_string()),
+    }
+}

@@ -1,0 +1,506 @@
+//! Corpus runs: streaming equals in-memory classification, the corpus index (exact, sketch,
+//! saved and loaded), output modes, sharding, resuming, rejects and atomic outputs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use parasift::features::{CorpusIndex, DocAnalysis, DocKeys};
+use parasift::read::{ReadOptions, read_path};
+use parasift::{Document, Model};
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_parasift"))
+        .args(args)
+        .output()
+        .expect("run parasift")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_parasift"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn parasift");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn lines(bytes: &[u8]) -> Vec<Value> {
+    String::from_utf8(bytes.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect()
+}
+
+fn pages() -> PathBuf {
+    root().join("benches/data/pages.jsonl.zst")
+}
+
+fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Every document's labels and scores, as the library classifies the whole set in memory.
+fn in_memory(docs: &[Document]) -> Vec<Vec<(String, f32)>> {
+    Model::embedded()
+        .unwrap()
+        .classify_batch(docs)
+        .iter()
+        .map(|p| {
+            p.paragraphs
+                .iter()
+                .map(|x| (x.label().name().to_string(), x.score()))
+                .collect()
+        })
+        .collect()
+}
+
+fn from_cli(docs: &[Value]) -> Vec<Vec<(String, f32)>> {
+    docs.iter()
+        .map(|d| {
+            d["paragraphs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| {
+                    (
+                        p["label"].as_str().unwrap().to_string(),
+                        p["score"].as_f64().unwrap() as f32,
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn first_pass_keys_are_the_analysis_hashes() {
+    let mut docs: Vec<Document> =
+        parasift::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
+            .unwrap()
+            .into_iter()
+            .flat_map(|l| [l.text_view().doc, l.doc])
+            .collect();
+    docs.extend(
+        read_path(&pages(), &ReadOptions::default())
+            .into_iter()
+            .map(Result::unwrap),
+    );
+    for d in &docs {
+        assert_eq!(
+            DocKeys::of(d),
+            DocKeys::from_analysis(&DocAnalysis::new(d)),
+            "{}",
+            d.id
+        );
+    }
+}
+
+#[test]
+fn streaming_equals_in_memory() {
+    let docs: Vec<Document> = read_path(&pages(), &ReadOptions::default())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let want = in_memory(&docs);
+    // Small batches: the first pass must make them see the whole corpus anyway.
+    for batch in ["1", "4", "1000"] {
+        let out = run(&["classify", "--batch-docs", batch, &s(&pages())]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let got = lines(&out.stdout);
+        assert_eq!(got.len(), docs.len());
+        for (g, d) in got.iter().zip(&docs) {
+            assert_eq!(g["id"], d.id.as_str(), "input order");
+        }
+        assert_eq!(from_cli(&got), want, "batch size {batch}");
+    }
+    // Standard input in one batch: the same counts, built as it goes.
+    let raw = parasift::read::read_bytes(&pages()).unwrap();
+    let out = run_stdin(&["classify", "--format", "jsonl", "-"], &raw);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(from_cli(&lines(&out.stdout)), want);
+}
+
+#[test]
+fn sketch_agrees_with_exact_counts_on_dev_pages() {
+    let docs: Vec<Document> =
+        parasift::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
+            .unwrap()
+            .into_iter()
+            .map(|l| l.doc)
+            .collect();
+    let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
+    let mut exact = CorpusIndex::new();
+    // A budget whose exact tables overflow early: a 4 MiB sketch; and a 64 MiB one.
+    let mut small = CorpusIndex::with_memory(4 << 20);
+    let mut big = CorpusIndex::sketched(64 << 20);
+    for a in &analyses {
+        exact.add(a);
+        small.add(a);
+        big.add(a);
+    }
+    assert!(exact.is_exact());
+    assert!(!small.is_exact() && !big.is_exact());
+    assert!(small.bytes() <= 4 << 20);
+    let (mut total, mut same_small, mut same_big) = (0, 0, 0);
+    for a in &analyses {
+        for i in 0..a.paras.len() {
+            let want = exact.counts(a, i);
+            total += 1;
+            same_small += (small.counts(a, i) == want) as usize;
+            same_big += (big.counts(a, i) == want) as usize;
+        }
+    }
+    assert!(total > 20_000);
+    assert_eq!(
+        same_big, total,
+        "a 64 MiB sketch is exact on {total} paragraphs"
+    );
+    assert!(
+        same_small * 1000 >= total * 999,
+        "a 4 MiB sketch: {same_small} of {total} exact"
+    );
+}
+
+#[test]
+fn index_file_round_trip_and_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("pages.idx");
+    let out = run(&["index", &s(&pages()), "--out", &s(&idx)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let plain = run(&["classify", &s(&pages())]);
+    let with = run(&["classify", "--index", &s(&idx), &s(&pages())]);
+    assert!(with.status.success(), "{}", stderr(&with));
+    assert_eq!(
+        plain.stdout, with.stdout,
+        "a saved index gives the same output"
+    );
+
+    // A sketch round trip through a file keeps every count.
+    let docs: Vec<Document> = read_path(&pages(), &ReadOptions::default())
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    for budget in [256 << 20, 1 << 20] {
+        let mut index = CorpusIndex::with_memory(budget);
+        let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
+        analyses.iter().for_each(|a| index.add(a));
+        let path = dir.path().join("x.idx");
+        index.save(&path).unwrap();
+        let back = CorpusIndex::load(&path).unwrap();
+        assert_eq!(
+            (back.docs(), back.is_exact()),
+            (index.docs(), index.is_exact())
+        );
+        for a in &analyses {
+            for i in 0..a.paras.len() {
+                assert_eq!(back.counts(a, i), index.counts(a, i));
+            }
+        }
+    }
+
+    let bytes = std::fs::read(&idx).unwrap();
+    let refuse = |name: &str, data: &[u8], what: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, data).unwrap();
+        let out = run(&["classify", "--index", &s(&p), &s(&pages())]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "nothing is classified");
+        let err = stderr(&out);
+        assert!(err.contains(name) && err.contains(what), "{name}: {err}");
+    };
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x40;
+    refuse("flipped.idx", &flipped, "checksum mismatch");
+    refuse(
+        "truncated.idx",
+        &bytes[..bytes.len() - 9],
+        "checksum mismatch",
+    );
+    refuse("model.idx", b"PARASIFT and more bytes", "bad magic");
+    let mut v2 = bytes.clone();
+    v2[8] = 2;
+    refuse("v2.idx", &v2, "format version 2");
+}
+
+/// A directory of JSONL shards: `n` files of 3 records each.
+fn shards(dir: &Path, n: usize) -> Vec<String> {
+    let src = dir.join("in");
+    std::fs::create_dir_all(src.join("sub")).unwrap();
+    let mut names = Vec::new();
+    for i in 0..n {
+        let name = if i % 2 == 0 {
+            format!("s{i:02}.jsonl")
+        } else {
+            format!("sub/s{i:02}.jsonl.zst")
+        };
+        let mut body = String::new();
+        for j in 0..3 {
+            body += &format!(
+                "{{\"id\": \"{i}-{j}\", \"text\": \"Story {i}.{j} begins here with a long sentence about the weather on the coast.\\nAll rights reserved.\", \"url\": \"https://site{}.com/{j}\"}}\n",
+                i % 3
+            );
+        }
+        let bytes = if name.ends_with(".zst") {
+            zstd::stream::encode_all(body.as_bytes(), 3).unwrap()
+        } else {
+            body.into_bytes()
+        };
+        std::fs::write(src.join(&name), bytes).unwrap();
+        names.push(name);
+    }
+    names
+}
+
+fn read_output(path: &Path) -> Vec<Value> {
+    lines(&parasift::read::read_bytes(path).unwrap())
+}
+
+#[test]
+fn sharding_is_disjoint_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = shards(dir.path(), 7);
+    let src = s(&dir.path().join("in"));
+    let out = dir.path().join("out");
+    let mut ids = Vec::new();
+    for rank in 0..3 {
+        let o = run(&[
+            "classify",
+            &src,
+            "--output-dir",
+            &s(&out),
+            "--rank",
+            &rank.to_string(),
+            "--world-size",
+            "3",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert!(stderr(&o).contains("0 rejected"), "{}", stderr(&o));
+    }
+    for name in &names {
+        let docs = read_output(&out.join(name));
+        assert_eq!(docs.len(), 3, "{name}");
+        ids.extend(docs.iter().map(|d| d["id"].as_str().unwrap().to_string()));
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 21, "every record once");
+    assert_eq!(ids.len(), 21);
+    let bad = run(&["classify", &src, "--rank", "3", "--world-size", "3"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn resume_skips_finished_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = shards(dir.path(), 4);
+    let src = s(&dir.path().join("in"));
+    let out = dir.path().join("out");
+    let args = ["classify", src.as_str(), "--output-dir", &s(&out)];
+    let first = run(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let full: Vec<Vec<u8>> = names
+        .iter()
+        .map(|n| std::fs::read(out.join(n)).unwrap())
+        .collect();
+    // One shard lost (as by a crash before its rename), one marked to show it is not redone.
+    std::fs::remove_file(out.join(&names[1])).unwrap();
+    std::fs::write(out.join(&names[2]), b"kept\n").unwrap();
+    let second = run(&args);
+    assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("3 documents in, 3 out, 0 rejected; 1 files (3 already done)"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(
+        std::fs::read(out.join(&names[1])).unwrap(),
+        full[1],
+        "redone the same"
+    );
+    assert_eq!(std::fs::read(out.join(&names[2])).unwrap(), b"kept\n");
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn rejects_are_reported_written_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.jsonl"),
+        "{\"id\": \"a1\", \"text\": \"Fine.\"}\n{\"id\": \"a2\", \"text\": \n\n{\"id\": \"a4\"}\n{\"id\": \"a5\", \"text\": \"Also fine.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("b.txt"), b"").unwrap();
+    let mut corrupt =
+        zstd::stream::encode_all(&b"{\"id\": \"c1\", \"text\": \"x\"}\n"[..], 3).unwrap();
+    let n = corrupt.len();
+    corrupt.truncate(n - 3);
+    std::fs::write(src.join("c.jsonl.zst"), corrupt).unwrap();
+    let rejects = dir.path().join("rejects.jsonl");
+    let out = run(&[
+        "classify",
+        &s(&src),
+        "--output-dir",
+        &s(&dir.path().join("out")),
+        "--rejects",
+        &s(&rejects),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("a.jsonl:2: malformed JSON"), "{err}");
+    assert!(err.contains("a.jsonl:4: record has neither"), "{err}");
+    assert!(err.contains("b.txt: empty input"), "{err}");
+    assert!(err.contains("c.jsonl.zst:1"), "{err}");
+    let rej = read_output(&rejects);
+    let got: Vec<(String, Option<u64>)> = rej
+        .iter()
+        .map(|r| {
+            (
+                Path::new(r["source"].as_str().unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                r["line"].as_u64(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("a.jsonl".to_string(), Some(2)),
+            ("a.jsonl".to_string(), Some(4)),
+            ("b.txt".to_string(), None),
+            ("c.jsonl.zst".to_string(), Some(1)),
+        ]
+    );
+    assert!(
+        rej.iter()
+            .all(|r| !r["reason"].as_str().unwrap().is_empty())
+    );
+    assert!(err.contains("6 documents in, 2 out, 4 rejected"), "{err}");
+    assert_eq!(read_output(&dir.path().join("out/a.jsonl")).len(), 2);
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_that_looks_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = shards(dir.path(), 4);
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // `out/sub` is a file: the shards under `sub/` cannot be written.
+    std::fs::write(out.join("sub"), b"in the way").unwrap();
+    let o = run(&[
+        "classify",
+        &s(&dir.path().join("in")),
+        "--output-dir",
+        &s(&out),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("sub"), "{}", stderr(&o));
+    let mut files: Vec<PathBuf> = walk(&out);
+    files.sort();
+    // Input order: s00 and s02 (complete), then sub/s01 fails; no temporary file is left.
+    assert_eq!(
+        files,
+        [out.join(&names[0]), out.join(&names[2]), out.join("sub")]
+    );
+    assert_eq!(read_output(&out.join(&names[0])).len(), 3);
+}
+
+#[test]
+fn clean_records_keep_every_other_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("docs.jsonl");
+    let seed = root().join("training/seeds/001_0fa951b9e6b96d55.txt");
+    let text = std::fs::read_to_string(&seed).unwrap();
+    let rec1 = format!(
+        r#"{{"meta":{{"n":[1.50,2e3,18446744073709551616]}},"text":{},"id":"x","extra":"é"}}"#,
+        serde_json::to_string(&text).unwrap()
+    );
+    let rec2 = r#"{"id": 7, "html": "<nav><ul><li><a href='/'>Home</a></li><li><a href='/n'>News</a></li></ul></nav><article><h1>Storm hits the coast</h1><p>A strong storm hit the coast on Monday, cutting power to thousands of homes and closing roads, officials said. Crews worked through the night to restore electricity and clear fallen trees from the main highway.</p></article>", "keep": true}"#;
+    std::fs::write(&input, format!("{rec1}\n{rec2}\n")).unwrap();
+    let out = run(&["classify", "--output", "clean", &s(&input)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let got = String::from_utf8(out.stdout).unwrap();
+    let got: Vec<&str> = got.lines().collect();
+    assert_eq!(got.len(), 2);
+    // The content text is what `extract` gives for the same document.
+    let ext = run(&["extract", "--format", "text", &s(&seed)]);
+    let want = lines(&ext.stdout)[0]["text"].as_str().unwrap().to_string();
+    assert!(want.starts_with("Israel refuses Putin"));
+    assert_eq!(
+        got[0],
+        format!(
+            r#"{{"meta":{{"n":[1.50,2e3,18446744073709551616]}},"text":{},"id":"x","extra":"é"}}"#,
+            serde_json::to_string(&want).unwrap()
+        )
+    );
+    let v: Value = serde_json::from_str(got[1]).unwrap();
+    assert_eq!(v["keep"], true);
+    assert!(v["html"].as_str().unwrap().starts_with("<nav>"));
+    assert!(
+        v["text"].as_str().unwrap().contains("A strong storm hit"),
+        "{v}"
+    );
+    assert!(!v["text"].as_str().unwrap().contains("Home"), "{v}");
+    assert!(got[1].starts_with(&rec2[..rec2.len() - 1]));
+
+    // Attribute rows mirror the input rows, a bad record included.
+    std::fs::write(&input, format!("{rec1}\n{{broken\n{rec2}\n")).unwrap();
+    let out = run(&["classify", "--output", "attributes", &s(&input)]);
+    assert_eq!(out.status.code(), Some(1));
+    let rows = lines(&out.stdout);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["id"], "x");
+    assert_eq!(
+        rows[1]["attributes"]["parasift__content"],
+        serde_json::json!([])
+    );
+    let spans = rows[0]["attributes"]["parasift__content"]
+        .as_array()
+        .unwrap();
+    let seed_out = run(&["classify", "--format", "text", &s(&seed)]);
+    let paras = lines(&seed_out.stdout)[0]["paragraphs"].clone();
+    let paras = paras.as_array().unwrap();
+    assert_eq!(spans.len(), paras.len());
+    for (sp, p) in spans.iter().zip(paras) {
+        assert_eq!(sp[0], p["start"]);
+        assert_eq!(sp[1], p["end"]);
+        assert_eq!(sp[2], p["score"]);
+    }
+}
