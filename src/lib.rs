@@ -40,6 +40,7 @@ pub mod error;
 pub mod eval;
 pub mod features;
 pub mod fixtures;
+pub mod hash;
 pub mod lang;
 pub mod metrics;
 pub mod model;

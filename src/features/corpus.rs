@@ -7,8 +7,8 @@
 //! and error bounds), and from then on never grows. Either form can be saved to a versioned,
 //! checksummed file and loaded again ([`CorpusIndex::save`], [`CorpusIndex::load`]).
 
+use crate::hash::U64Map;
 use std::borrow::Borrow;
-use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -132,8 +132,8 @@ struct Entry {
 
 #[derive(Debug, Clone, Default)]
 struct Exact {
-    paragraphs: HashMap<u64, Entry>,
-    shingles: HashMap<u64, u32>,
+    paragraphs: U64Map<Entry>,
+    shingles: U64Map<u32>,
     /// Bytes held by the site lists.
     site_bytes: usize,
 }

@@ -10,7 +10,6 @@
 //! row of bytes: no per-language loop over a profile, whatever the number of languages.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::{Deserialize, Serialize};
 use whatlang::Lang;
@@ -103,27 +102,7 @@ impl TablesData {
     }
 }
 
-/// A multiplicative hasher for the packed n-gram keys (not written anywhere, so any fast
-/// mixing will do).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(b as u64 ^ self.0.rotate_left(8));
-        }
-    }
-    fn write_u64(&mut self, x: u64) {
-        let h = (x ^ (x >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 = h ^ (h >> 32);
-    }
-}
-
-type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+type KeyMap = crate::hash::U64Map<u32>;
 
 /// Characters below this code point get their id from a flat array.
 const DIRECT: usize = 0x3000;

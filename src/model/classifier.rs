@@ -164,17 +164,20 @@ impl Classifier {
                 ..
             } => {
                 let n = compiled.len().max(1) as f32;
-                x.rows()
-                    .into_iter()
-                    .map(|row| {
-                        compiled
-                            .iter()
-                            .zip(leaf_values)
-                            .map(|(t, v)| v[t.leaf(row)])
-                            .sum::<f32>()
-                            / n
-                    })
-                    .collect()
+                // Tree by tree over all rows, so that one tree's nodes stay in cache.
+                let x = x.as_standard_layout();
+                let cols = x.ncols().max(1);
+                let data = x.as_slice().unwrap_or_default();
+                let mut out = vec![0f32; x.nrows()];
+                for (t, v) in compiled.iter().zip(leaf_values) {
+                    for (o, row) in out.iter_mut().zip(data.chunks_exact(cols)) {
+                        *o += v[t.leaf_of(row)];
+                    }
+                }
+                for o in &mut out {
+                    *o /= n;
+                }
+                out
             }
             Classifier::Blend { parts } => {
                 let mut out = vec![0f32; x.nrows()];

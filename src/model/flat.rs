@@ -4,18 +4,17 @@
 use linfa_trees::{DecisionTree, TreeNode};
 use ndarray::ArrayView1;
 
-/// One node: a split, or a leaf.
+/// `Node::column` of a leaf.
+const LEAF: u32 = u32::MAX;
+
+/// One node in 16 bytes: a split (rows with `row[column] < threshold` go to `left`, the others
+/// to `right`), or a leaf (`column == LEAF`, `left` is its number in depth-first order).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Node {
-    /// Rows with `row[column] < threshold` go to `left`, the others to `right`.
-    Split {
-        column: usize,
-        threshold: f32,
-        left: u32,
-        right: u32,
-    },
-    /// The `n`-th leaf in depth-first order.
-    Leaf(u32),
+struct Node {
+    threshold: f32,
+    column: u32,
+    left: u32,
+    right: u32,
 }
 
 /// A decision tree as a flat node array over the full feature row.
@@ -36,13 +35,12 @@ impl FlatTree {
         let mut stack: Vec<Pending<'_>> = vec![(Some(tree.root_node()), None)];
         while let Some((node, parent)) = stack.pop() {
             let at = flat.nodes.len() as u32;
-            if let Some((p, is_left)) = parent
-                && let Node::Split { left, right, .. } = &mut flat.nodes[p]
-            {
+            if let Some((p, is_left)) = parent {
+                let n = &mut flat.nodes[p];
                 if is_left {
-                    *left = at;
+                    n.left = at;
                 } else {
-                    *right = at;
+                    n.right = at;
                 }
             }
             match node {
@@ -51,9 +49,13 @@ impl FlatTree {
                     let column = *columns.get(feature).ok_or_else(|| {
                         format!("a tree splits on its column {feature} of {}", columns.len())
                     })?;
-                    flat.nodes.push(Node::Split {
-                        column,
+                    let column = u32::try_from(column)
+                        .ok()
+                        .filter(|&c| c != LEAF)
+                        .ok_or_else(|| format!("column {column} is out of range"))?;
+                    flat.nodes.push(Node {
                         threshold,
+                        column,
                         left: 0,
                         right: 0,
                     });
@@ -64,7 +66,12 @@ impl FlatTree {
                     stack.push((children[0].as_deref(), Some((me, true))));
                 }
                 _ => {
-                    flat.nodes.push(Node::Leaf(flat.leaves));
+                    flat.nodes.push(Node {
+                        threshold: 0.0,
+                        column: LEAF,
+                        left: flat.leaves,
+                        right: 0,
+                    });
                     flat.leaves += 1;
                 }
             }
@@ -79,20 +86,25 @@ impl FlatTree {
 
     /// The leaf `row` falls into. `row` must have every column the tree splits on.
     pub fn leaf(&self, row: ArrayView1<'_, f32>) -> usize {
+        match row.as_slice() {
+            Some(r) => self.leaf_of(r),
+            None => self.leaf_of(&row.to_vec()),
+        }
+    }
+
+    /// The leaf `row` falls into. `row` must have every column the tree splits on
+    /// ([`FlatTree::columns_needed`]); a missing column routes right, as a NaN does.
+    #[inline]
+    pub fn leaf_of(&self, row: &[f32]) -> usize {
         let mut i = 0usize;
         loop {
-            match self.nodes[i] {
-                Node::Leaf(n) => return n as usize,
-                Node::Split {
-                    column,
-                    threshold,
-                    left,
-                    right,
-                } => {
-                    // As linfa-trees: strictly less goes left (a NaN goes right).
-                    i = if row[column] < threshold { left } else { right } as usize;
-                }
+            let n = self.nodes[i];
+            if n.column == LEAF {
+                return n.left as usize;
             }
+            // As linfa-trees: strictly less goes left (a NaN goes right).
+            let goes_left = row.get(n.column as usize).is_some_and(|&v| v < n.threshold);
+            i = if goes_left { n.left } else { n.right } as usize;
         }
     }
 
@@ -100,10 +112,8 @@ impl FlatTree {
     pub fn columns_needed(&self) -> usize {
         self.nodes
             .iter()
-            .filter_map(|n| match n {
-                Node::Split { column, .. } => Some(column + 1),
-                Node::Leaf(_) => None,
-            })
+            .filter(|n| n.column != LEAF)
+            .map(|n| n.column as usize + 1)
             .max()
             .unwrap_or(0)
     }
