@@ -206,15 +206,13 @@ impl<'a> DocAnalysis<'a> {
             loop {
                 let c = chars.next();
                 match c {
-                    Some(c) if c.is_alphanumeric() => {
+                    Some(c) if lang::is_word_char(c) => {
                         if !in_word {
                             in_word = true;
                             word.clear();
                             first_upper = c.is_uppercase();
                         }
-                        for l in c.to_lowercase() {
-                            word.push(l);
-                        }
+                        lang::push_lower(&mut word, c);
                         st.word_chars += 1;
                     }
                     _ => {
@@ -224,14 +222,15 @@ impl<'a> DocAnalysis<'a> {
                             if first_upper {
                                 st.title_words += 1;
                             }
-                            if stops.is_some_and(|s| s.contains(word.as_str())) {
+                            let h = xxh3_64(word.as_bytes());
+                            if stops.is_some_and(|s| s.contains(&h)) {
                                 st.stopwords += 1;
                             }
                             if !norm.is_empty() {
                                 norm.push(' ');
                             }
                             norm.push_str(&word);
-                            word_hashes.push(xxh3_64(word.as_bytes()));
+                            word_hashes.push(h);
                         }
                         if c.is_none() {
                             break;

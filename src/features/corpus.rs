@@ -72,12 +72,12 @@ impl DocKeys {
             let mut in_word = false;
             for c in p.text.chars().map(Some).chain(std::iter::once(None)) {
                 match c {
-                    Some(c) if c.is_alphanumeric() => {
+                    Some(c) if crate::lang::is_word_char(c) => {
                         if !in_word {
                             in_word = true;
                             word.clear();
                         }
-                        word.extend(c.to_lowercase());
+                        crate::lang::push_lower(&mut word, c);
                     }
                     _ if in_word => {
                         in_word = false;

@@ -154,6 +154,26 @@ pub(crate) fn char_kind(c: char) -> u8 {
     }
 }
 
+/// Whether `c` is alphanumeric (`char::is_alphanumeric`, through the table of [`char_kind`]).
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        char_kind(c) & (ALPHA | NUMERIC) != 0
+    }
+}
+
+/// Appends the lower-case form of `c` to `s` (`char::to_lowercase`, ASCII without the tables).
+#[inline]
+pub fn push_lower(s: &mut String, c: char) {
+    if c.is_ascii() {
+        s.push(c.to_ascii_lowercase());
+    } else {
+        s.extend(c.to_lowercase());
+    }
+}
+
 /// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
 #[inline]
 pub fn is_letter(c: char) -> bool {
@@ -664,6 +684,11 @@ mod tests {
     fn char_kinds_match_std() {
         for c in ('\0'..='\u{3100}').chain(['\u{1F600}', '𝔸', '中']) {
             assert_eq!(is_letter(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
+            let (mut a, mut b) = (String::new(), String::new());
+            push_lower(&mut a, c);
+            b.extend(c.to_lowercase());
+            assert_eq!(a, b);
             let k = char_kind(c);
             assert_eq!(
                 k & UPPER != 0,
