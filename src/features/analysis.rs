@@ -115,6 +115,11 @@ const TLDS: &[&str] = &[
 
 /// Classifies a whitespace-separated token: (url, email, domain).
 fn token_kind(token: &str) -> (bool, bool, bool) {
+    // Every kind has a '.' or an '@' ("://" comes with a host name and its dot, or is
+    // followed by one): most words have neither and need no closer look.
+    if !token.bytes().any(|b| b == b'.' || b == b'@' || b == b':') {
+        return (false, false, false);
+    }
     let t = token.trim_matches(|c: char| !c.is_alphanumeric() && c != '/');
     if t.len() < 4 {
         return (false, false, false);

@@ -115,13 +115,17 @@ const ALPHA: u8 = 1;
 const UPPER: u8 = 2;
 const NUMERIC: u8 = 4;
 const SPACE: u8 = 8;
+/// `char::to_lowercase` changes the character.
+const LOWERS: u8 = 16;
+/// The [`ScriptClass`] of a letter sits in the top three bits.
+const SCRIPT_SHIFT: u8 = 5;
 /// Characters below this code point are classified from a table.
 const KIND_TABLE: usize = 0x3000;
 
 fn classify_char(c: char) -> u8 {
     let mut k = 0;
     if c.is_alphabetic() {
-        k |= ALPHA;
+        k |= ALPHA | ((ScriptClass::of(c) as u8) << SCRIPT_SHIFT);
         if c.is_uppercase() {
             k |= UPPER;
         }
@@ -132,6 +136,10 @@ fn classify_char(c: char) -> u8 {
     if c.is_whitespace() {
         k |= SPACE;
     }
+    let mut lower = c.to_lowercase();
+    if lower.next() != Some(c) || lower.next().is_some() {
+        k |= LOWERS;
+    }
     k
 }
 
@@ -141,9 +149,10 @@ static KINDS: std::sync::LazyLock<Vec<u8>> = std::sync::LazyLock::new(|| {
         .collect()
 });
 
-/// Alphabetic, upper-case, numeric and whitespace flags of a character; the Unicode tables
-/// behind `char::is_alphabetic` are slow outside ASCII, so the first 12,288 code points are
-/// looked up in a table built once.
+/// Alphabetic, upper-case, numeric, whitespace and lower-casing flags of a character, and the
+/// script class of a letter; the Unicode tables behind `char::is_alphabetic` and
+/// `char::to_lowercase` are slow outside ASCII, so the first 12,288 code points are looked up
+/// in a table built once.
 #[inline]
 pub(crate) fn char_kind(c: char) -> u8 {
     let i = c as usize;
@@ -164,11 +173,14 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Appends the lower-case form of `c` to `s` (`char::to_lowercase`, ASCII without the tables).
+/// Appends the lower-case form of `c` to `s` (`char::to_lowercase`, through the table of
+/// [`char_kind`] for characters it leaves alone).
 #[inline]
 pub fn push_lower(s: &mut String, c: char) {
     if c.is_ascii() {
         s.push(c.to_ascii_lowercase());
+    } else if char_kind(c) & LOWERS == 0 {
+        s.push(c);
     } else {
         s.extend(c.to_lowercase());
     }
@@ -205,7 +217,7 @@ impl ScriptHistogram {
             h.chars += 1;
             let kind = char_kind(c);
             if kind & ALPHA != 0 {
-                h.letters[ScriptClass::of(c) as usize] += 1;
+                h.letters[(kind >> SCRIPT_SHIFT) as usize] += 1;
                 if kind & UPPER != 0 {
                     h.upper += 1;
                 }
@@ -696,6 +708,9 @@ mod tests {
                 "{c:?}"
             );
             assert_eq!(k & NUMERIC != 0, c.is_numeric(), "{c:?}");
+            if c.is_alphabetic() {
+                assert_eq!(k >> SCRIPT_SHIFT, ScriptClass::of(c) as u8, "{c:?}");
+            }
         }
     }
 
