@@ -310,15 +310,18 @@ pub const PRIOR_UNITS: u32 = 160;
 pub const SAMPLE_BYTES: usize = 512;
 
 static TABLES: &[u8] = include_bytes!("../../models/lang.bin");
-static MODEL: OnceLock<ngram::NgramModel> = OnceLock::new();
+static RAW: OnceLock<Option<Vec<u8>>> = OnceLock::new();
+static MODEL: OnceLock<ngram::NgramModel<'static>> = OnceLock::new();
 
-fn model() -> &'static ngram::NgramModel {
+fn model() -> &'static ngram::NgramModel<'static> {
     MODEL.get_or_init(|| {
         // The embedded tables are checked by the unit tests; a build with broken tables
         // detects by script and whatlang alone rather than failing.
-        ngram::TablesData::from_bytes(TABLES)
-            .and_then(|t| ngram::NgramModel::new(&t))
-            .unwrap_or_else(|_| ngram::NgramModel::empty())
+        let raw = RAW.get_or_init(|| ngram::decompress(TABLES).ok());
+        raw.as_deref()
+            .and_then(|raw| ngram::TablesView::parse(raw).ok())
+            .map(|view| ngram::NgramModel::new(&view))
+            .unwrap_or_else(ngram::NgramModel::empty)
     })
 }
 
@@ -462,7 +465,7 @@ pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Dete
         },
     };
     let m = model();
-    let Some(g) = m.groups.iter().position(|x| x.name == group) else {
+    let Some(g) = m.groups.iter().position(|x| x.name == group && x.ready()) else {
         return fixed(detect_whatlang(sample(text), script, allow));
     };
     Detection {

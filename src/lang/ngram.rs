@@ -9,7 +9,9 @@
 //! then, for every position of every word, up to four table look-ups and four additions of a
 //! row of bytes: no per-language loop over a profile, whatever the number of languages.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use whatlang::Lang;
@@ -69,28 +71,94 @@ impl TablesData {
 
     /// Parses and checks bytes written by [`TablesData::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<TablesData, Error> {
-        let corrupt = |why: &str| Error::CorruptModel(format!("language tables: {why}"));
-        if bytes.len() < 28 || &bytes[..8] != MAGIC {
-            return Err(corrupt("bad magic bytes"));
-        }
-        let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != FORMAT_VERSION {
-            return Err(corrupt(&format!(
-                "format version {version}, this build reads {FORMAT_VERSION}"
-            )));
-        }
-        let sum = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-        let raw_len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
-        let payload = &bytes[28..];
-        if xxhash_rust::xxh3::xxh3_64(payload) != sum {
-            return Err(corrupt("checksum mismatch"));
-        }
-        let raw = zstd::bulk::decompress(payload, raw_len.min(1 << 30) as usize)
-            .map_err(|e| corrupt(&format!("cannot decompress: {e}")))?;
+        let raw = decompress(bytes)?;
         let (data, _): (TablesData, usize) =
             bincode::serde::decode_from_slice(&raw, bincode::config::standard())
                 .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
-        for g in &data.groups {
+        data.view().check()?;
+        Ok(data)
+    }
+
+    /// The tables, borrowed.
+    pub(crate) fn view(&self) -> TablesView<'_> {
+        TablesView {
+            _source: &self.source,
+            groups: self
+                .groups
+                .iter()
+                .map(|g| GroupView {
+                    name: &g.name,
+                    langs: g.langs.iter().map(String::as_str).collect(),
+                    ngrams: g.ngrams.iter().map(String::as_str).collect(),
+                    rows: &g.rows,
+                    floor: g.floor,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn corrupt(why: &str) -> Error {
+    Error::CorruptModel(format!("language tables: {why}"))
+}
+
+/// Checks the header and checksum of bytes written by [`TablesData::to_bytes`] and returns the
+/// decompressed payload.
+pub(crate) fn decompress(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    if bytes.len() < 28 || &bytes[..8] != MAGIC {
+        return Err(corrupt("bad magic bytes"));
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
+    if version != FORMAT_VERSION {
+        return Err(corrupt(&format!(
+            "format version {version}, this build reads {FORMAT_VERSION}"
+        )));
+    }
+    let sum = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
+    let raw_len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
+    let payload = &bytes[28..];
+    if xxhash_rust::xxh3::xxh3_64(payload) != sum {
+        return Err(corrupt("checksum mismatch"));
+    }
+    zstd::bulk::decompress(payload, raw_len.min(1 << 30) as usize)
+        .map_err(|e| corrupt(&format!("cannot decompress: {e}")))
+}
+
+/// [`TablesData`] borrowed from the decompressed payload: the same encoding (bincode writes
+/// a `String` as a `&str` and a `Vec<u8>` as a byte slice), decoded without copying the
+/// n-grams and rows.
+#[derive(Debug, Deserialize)]
+pub(crate) struct TablesView<'a> {
+    #[serde(borrow, rename = "source")]
+    _source: &'a str,
+    #[serde(borrow)]
+    pub groups: Vec<GroupView<'a>>,
+}
+
+/// [`GroupData`] borrowed.
+#[derive(Debug, Clone, Deserialize)]
+pub(crate) struct GroupView<'a> {
+    pub name: &'a str,
+    #[serde(borrow)]
+    pub langs: Vec<&'a str>,
+    #[serde(borrow)]
+    pub ngrams: Vec<&'a str>,
+    pub rows: &'a [u8],
+    pub floor: u8,
+}
+
+impl<'a> TablesView<'a> {
+    /// Decodes a payload returned by [`decompress`].
+    pub(crate) fn parse(raw: &'a [u8]) -> Result<TablesView<'a>, Error> {
+        let (view, _): (TablesView<'a>, usize) =
+            bincode::serde::borrow_decode_from_slice(raw, bincode::config::standard())
+                .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
+        view.check()?;
+        Ok(view)
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        for g in &self.groups {
             if g.langs.is_empty()
                 || g.langs.len() > MAX_GROUP
                 || g.rows.len() != g.ngrams.len() * g.langs.len()
@@ -98,7 +166,7 @@ impl TablesData {
                 return Err(corrupt(&format!("group {} has inconsistent sizes", g.name)));
             }
         }
-        Ok(data)
+        Ok(())
     }
 }
 
@@ -160,10 +228,18 @@ impl CharIds {
     }
 }
 
-/// One group's languages and tables.
-pub(crate) struct Group {
+/// One group's languages, and its look-up tables, built on first use.
+pub(crate) struct Group<'a> {
     pub name: String,
     pub langs: Vec<Lang>,
+    /// Column of each kept language in `src.rows`.
+    keep: Vec<usize>,
+    src: GroupView<'a>,
+    tables: OnceLock<Option<Tables<'a>>>,
+}
+
+/// A group's look-up structures.
+struct Tables<'a> {
     ids: CharIds,
     /// Row of each letter's unigram, by id.
     uni: Vec<u32>,
@@ -171,14 +247,17 @@ pub(crate) struct Group {
     bi: Vec<u32>,
     /// Rows of the other n-grams.
     table: KeyMap,
-    rows: Vec<u8>,
+    /// One row of `width` bytes per n-gram: the stored rows themselves when every language
+    /// of the group is kept.
+    rows: Cow<'a, [u8]>,
+    width: usize,
     floor_row: Vec<u8>,
 }
 
-impl Group {
+impl Tables<'_> {
     #[inline]
     fn row(&self, r: u32) -> &[u8] {
-        let w = self.langs.len();
+        let w = self.width;
         let r = r as usize * w;
         &self.rows[r..r + w]
     }
@@ -196,9 +275,103 @@ impl Group {
     }
 }
 
+impl<'a> Group<'a> {
+    /// The look-up tables (built on the first call), `None` if the stored tables are
+    /// inconsistent.
+    fn tables(&self) -> Option<&Tables<'a>> {
+        self.tables
+            .get_or_init(|| Tables::build(&self.src, &self.keep).ok())
+            .as_ref()
+    }
+
+    /// Whether the group can score: its tables build.
+    pub fn ready(&self) -> bool {
+        self.tables().is_some()
+    }
+}
+
+impl<'a> Tables<'a> {
+    /// Letters get ids in the order the tables list them (most frequent n-grams first), so
+    /// that frequent letters have small ids and frequent rows sit together.
+    fn build(g: &GroupView<'a>, keep: &[usize]) -> Result<Tables<'a>, Error> {
+        let width = g.langs.len();
+        let mut ids = CharIds::new();
+        let mut uni = Vec::new();
+        let mut bi = vec![NONE; DIRECT_BI * DIRECT_BI];
+        let mut table = KeyMap::default();
+        table.reserve(g.ngrams.len());
+        let all = keep.len() == width;
+        let mut rows = Vec::with_capacity(if all { 0 } else { g.ngrams.len() * keep.len() });
+        let mut buf = [0u16; MAX_ORDER];
+        for (k, ngram) in g.ngrams.iter().enumerate() {
+            let mut n = 0;
+            for c in ngram.chars() {
+                if n == MAX_ORDER {
+                    return Err(corrupt(&format!("n-gram {ngram:?} is too long")));
+                }
+                buf[n] = ids.intern(c)?;
+                n += 1;
+            }
+            let row = k as u32;
+            match buf[..n] {
+                [] => return Err(corrupt("empty n-gram")),
+                [a] => {
+                    if uni.len() <= a as usize {
+                        uni.resize(a as usize + 1, NONE);
+                    }
+                    uni[a as usize] = row;
+                }
+                [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
+                    bi[a as usize * DIRECT_BI + b as usize] = row;
+                }
+                _ => {
+                    table.insert(pack(&buf[..n]), row);
+                }
+            }
+            if !all {
+                rows.extend(keep.iter().map(|&i| g.rows[k * width + i]));
+            }
+        }
+        // Upper-case forms share their letter's id, so that scoring folds case for free.
+        let lower: Vec<(char, u16)> = (0..DIRECT as u32)
+            .filter_map(char::from_u32)
+            .map(|c| (c, ids.get(c)))
+            .filter(|&(_, id)| id != 0)
+            .chain(ids.other.iter().map(|(&c, &id)| (c, id)))
+            .collect();
+        for (c, id) in lower {
+            let mut upper = c.to_uppercase();
+            if let (Some(u), None) = (upper.next(), upper.next())
+                && u != c
+                && ids.get(u) == 0
+                && fold(u) == c
+            {
+                if (u as usize) < DIRECT {
+                    ids.direct[u as usize] = id;
+                } else {
+                    ids.other.insert(u, id);
+                }
+            }
+        }
+        Ok(Tables {
+            ids,
+            uni,
+            bi,
+            table,
+            rows: if all {
+                Cow::Borrowed(g.rows)
+            } else {
+                Cow::Owned(rows)
+            },
+            width: keep.len(),
+            floor_row: vec![g.floor; keep.len()],
+        })
+    }
+}
+
 /// All groups, ready to score.
-pub(crate) struct NgramModel {
-    pub groups: Vec<Group>,
+pub(crate) struct NgramModel<'a> {
+    pub groups: Vec<Group<'a>>,
 }
 
 #[inline]
@@ -253,95 +426,34 @@ impl Scored {
     }
 }
 
-impl NgramModel {
-    /// Builds the look-up structures from parsed tables. Languages whatlang does not know are
-    /// left out of their group (their rows are dropped). Letters get ids in the order the
-    /// tables list them (most frequent n-grams first), so that frequent letters have small
-    /// ids and frequent rows sit together.
-    pub fn new(data: &TablesData) -> Result<NgramModel, Error> {
-        let mut groups = Vec::with_capacity(data.groups.len());
-        for g in &data.groups {
-            let width = g.langs.len();
-            let keep: Vec<(usize, Lang)> = g
-                .langs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, code)| Lang::from_code(code).map(|l| (i, l)))
-                .collect();
-            let mut ids = CharIds::new();
-            let mut uni = Vec::new();
-            let mut bi = vec![NONE; DIRECT_BI * DIRECT_BI];
-            let mut table = KeyMap::default();
-            let mut rows = Vec::with_capacity(g.ngrams.len() * keep.len());
-            let mut buf = [0u16; MAX_ORDER];
-            for (k, ngram) in g.ngrams.iter().enumerate() {
-                let mut n = 0;
-                for c in ngram.chars() {
-                    if n == MAX_ORDER {
-                        return Err(Error::CorruptModel(format!(
-                            "language tables: n-gram {ngram:?} is too long"
-                        )));
-                    }
-                    buf[n] = ids.intern(c)?;
-                    n += 1;
+impl<'a> NgramModel<'a> {
+    /// The groups of `data`. Languages whatlang does not know are left out of their group
+    /// (their rows are dropped); each group's look-up tables are built when it first scores.
+    pub fn new(data: &TablesView<'a>) -> NgramModel<'a> {
+        let groups = data
+            .groups
+            .iter()
+            .map(|g| {
+                let (keep, langs) = g
+                    .langs
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &code)| Lang::from_code(code).map(|l| (i, l)))
+                    .unzip();
+                Group {
+                    name: g.name.to_string(),
+                    langs,
+                    keep,
+                    src: g.clone(),
+                    tables: OnceLock::new(),
                 }
-                let row = k as u32;
-                match buf[..n] {
-                    [] => {
-                        return Err(Error::CorruptModel("language tables: empty n-gram".into()));
-                    }
-                    [a] => {
-                        if uni.len() <= a as usize {
-                            uni.resize(a as usize + 1, NONE);
-                        }
-                        uni[a as usize] = row;
-                    }
-                    [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
-                        bi[a as usize * DIRECT_BI + b as usize] = row;
-                    }
-                    _ => {
-                        table.insert(pack(&buf[..n]), row);
-                    }
-                }
-                rows.extend(keep.iter().map(|&(i, _)| g.rows[k * width + i]));
-            }
-            // Upper-case forms share their letter's id, so that scoring folds case for free.
-            let lower: Vec<(char, u16)> = (0..DIRECT as u32)
-                .filter_map(char::from_u32)
-                .map(|c| (c, ids.get(c)))
-                .filter(|&(_, id)| id != 0)
-                .chain(ids.other.iter().map(|(&c, &id)| (c, id)))
-                .collect();
-            for (c, id) in lower {
-                let mut upper = c.to_uppercase();
-                if let (Some(u), None) = (upper.next(), upper.next())
-                    && u != c
-                    && ids.get(u) == 0
-                    && fold(u) == c
-                {
-                    if (u as usize) < DIRECT {
-                        ids.direct[u as usize] = id;
-                    } else {
-                        ids.other.insert(u, id);
-                    }
-                }
-            }
-            groups.push(Group {
-                name: g.name.clone(),
-                langs: keep.iter().map(|&(_, l)| l).collect(),
-                ids,
-                uni,
-                bi,
-                table,
-                rows,
-                floor_row: vec![g.floor; keep.len()],
-            });
-        }
-        Ok(NgramModel { groups })
+            })
+            .collect();
+        NgramModel { groups }
     }
 
     /// No groups: every script goes to whatlang.
-    pub fn empty() -> NgramModel {
+    pub fn empty() -> NgramModel<'static> {
         NgramModel { groups: Vec::new() }
     }
 
@@ -357,6 +469,13 @@ impl NgramModel {
     ) -> Scored {
         let group = &self.groups[g];
         let width = group.langs.len();
+        let Some(group) = group.tables() else {
+            return Scored {
+                costs: [0; MAX_GROUP],
+                width,
+                letters: 0,
+            };
+        };
         let mut costs = [0u32; MAX_GROUP];
         let mut word = [0u16; 64];
         let mut len = 0usize;
@@ -469,7 +588,8 @@ mod tests {
 
     #[test]
     fn scores_follow_the_tables() {
-        let m = NgramModel::new(&tiny()).unwrap();
+        let t = tiny();
+        let m = NgramModel::new(&t.view());
         let s = m.score(0, "ab ab", 100, 100, 0);
         // Per word: a (20) + ab (10|60) + b (20): eng 50, deu 100.
         assert_eq!(&s.costs[..2], &[100, 200]);
