@@ -9,7 +9,6 @@
 //! then, for every position of every word, up to four table look-ups and four additions of a
 //! row of bytes: no per-language loop over a profile, whatever the number of languages.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -170,8 +169,6 @@ impl<'a> TablesView<'a> {
     }
 }
 
-type KeyMap = crate::hash::U64Map<u32>;
-
 /// Characters below this code point get their id from a flat array.
 const DIRECT: usize = 0x3000;
 /// Bigrams of the first `DIRECT_BI` letters of a group (the most frequent ones) are found in
@@ -235,26 +232,25 @@ pub(crate) struct Group<'a> {
     /// Column of each kept language in `src.rows`.
     keep: Vec<usize>,
     src: GroupView<'a>,
-    tables: OnceLock<Option<Tables<'a>>>,
+    tables: OnceLock<Option<Tables>>,
 }
 
 /// A group's look-up structures.
-struct Tables<'a> {
+struct Tables {
     ids: CharIds,
     /// Row of each letter's unigram, by id.
     uni: Vec<u32>,
     /// Row of each bigram of two letters with ids below [`DIRECT_BI`].
     bi: Vec<u32>,
-    /// Rows of the other n-grams.
-    table: KeyMap,
-    /// One row of `width` bytes per n-gram: the stored rows themselves when every language
-    /// of the group is kept.
-    rows: Cow<'a, [u8]>,
+    /// The other n-grams, with their rows.
+    table: LongTable,
+    /// One row of `width` bytes per unigram and per bigram of `bi`, back to back.
+    rows: Vec<u8>,
     width: usize,
     floor_row: Vec<u8>,
 }
 
-impl Tables<'_> {
+impl Tables {
     #[inline]
     fn row(&self, r: u32) -> &[u8] {
         let w = self.width;
@@ -262,15 +258,115 @@ impl Tables<'_> {
         &self.rows[r..r + w]
     }
 
-    /// Row of the n-gram `ids` (`NONE` if the tables lack it).
+    /// Row of the n-gram `ids` (`None` if the tables lack it).
     #[inline]
-    fn lookup(&self, ids: &[u16]) -> u32 {
-        match *ids {
+    fn lookup(&self, ids: &[u16]) -> Option<&[u8]> {
+        let r = match *ids {
             [a] => self.uni.get(a as usize).copied().unwrap_or(NONE),
             [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
                 self.bi[a as usize * DIRECT_BI + b as usize]
             }
-            _ => self.table.get(&pack(ids)).copied().unwrap_or(NONE),
+            _ => return self.table.get(pack(ids)),
+        };
+        (r != NONE).then(|| self.row(r))
+    }
+}
+
+/// An open-addressing table of the longer n-grams, each slot a key followed by its row: the
+/// look-up that finds the key has loaded the row's cache line with it.
+struct LongTable {
+    /// Number of slots.
+    n: usize,
+    len: usize,
+    /// Per slot: the packed n-gram (8 bytes, little-endian; 0 for an empty slot, which
+    /// [`pack`] never gives), then `width` bytes of row, padded to 8 bytes.
+    slots: Vec<u8>,
+    width: usize,
+    stride: usize,
+}
+
+impl LongTable {
+    fn with_capacity(n: usize, width: usize) -> LongTable {
+        // At most two thirds full.
+        let n = n * 3 / 2 + 1;
+        let stride = 8 + width.div_ceil(8) * 8;
+        LongTable {
+            n,
+            len: 0,
+            slots: vec![0; n * stride],
+            width,
+            stride,
+        }
+    }
+
+    /// The key's first slot: a multiply-xorshift hash scaled to the slot count.
+    #[inline]
+    fn slot(&self, key: u64) -> usize {
+        let h = (key ^ (key >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let h = h ^ (h >> 32);
+        ((h as u128 * self.n as u128) >> 64) as usize
+    }
+
+    #[inline]
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.n { 0 } else { i + 1 }
+    }
+
+    #[inline]
+    fn key_at(&self, i: usize) -> u64 {
+        let at = i * self.stride;
+        let mut k = [0u8; 8];
+        k.copy_from_slice(&self.slots[at..at + 8]);
+        u64::from_le_bytes(k)
+    }
+
+    #[inline]
+    fn row_at(&self, i: usize) -> &[u8] {
+        let at = i * self.stride + 8;
+        &self.slots[at..at + self.width]
+    }
+
+    /// Stores `row` for `key`, unless `key` is there already (the first row stays).
+    fn insert(&mut self, key: u64, row: impl Iterator<Item = u8>) {
+        if (self.len + 1) * 3 > self.n * 2 {
+            // Grow: twice the slots, every key again.
+            let mut bigger = LongTable::with_capacity(self.n * 4 / 3, self.width);
+            for i in 0..self.n {
+                let k = self.key_at(i);
+                if k != 0 {
+                    bigger.insert(k, self.row_at(i).iter().copied());
+                }
+            }
+            *self = bigger;
+        }
+        let mut i = self.slot(key);
+        loop {
+            match self.key_at(i) {
+                0 => break,
+                k if k == key => return,
+                _ => i = self.next(i),
+            }
+        }
+        self.len += 1;
+        let at = i * self.stride;
+        self.slots[at..at + 8].copy_from_slice(&key.to_le_bytes());
+        for (d, v) in self.slots[at + 8..at + 8 + self.width].iter_mut().zip(row) {
+            *d = v;
+        }
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> Option<&[u8]> {
+        let mut i = self.slot(key);
+        loop {
+            let k = self.key_at(i);
+            if k == key {
+                return Some(self.row_at(i));
+            }
+            if k == 0 {
+                return None;
+            }
+            i = self.next(i);
         }
     }
 }
@@ -278,7 +374,7 @@ impl Tables<'_> {
 impl<'a> Group<'a> {
     /// The look-up tables (built on the first call), `None` if the stored tables are
     /// inconsistent.
-    fn tables(&self) -> Option<&Tables<'a>> {
+    fn tables(&self) -> Option<&Tables> {
         self.tables
             .get_or_init(|| Tables::build(&self.src, &self.keep).ok())
             .as_ref()
@@ -290,20 +386,19 @@ impl<'a> Group<'a> {
     }
 }
 
-impl<'a> Tables<'a> {
+impl Tables {
     /// Letters get ids in the order the tables list them (most frequent n-grams first), so
     /// that frequent letters have small ids and frequent rows sit together.
-    fn build(g: &GroupView<'a>, keep: &[usize]) -> Result<Tables<'a>, Error> {
+    fn build(g: &GroupView<'_>, keep: &[usize]) -> Result<Tables, Error> {
         let width = g.langs.len();
         let mut ids = CharIds::new();
         let mut uni = Vec::new();
         let mut bi = vec![NONE; DIRECT_BI * DIRECT_BI];
-        let mut table = KeyMap::default();
-        table.reserve(g.ngrams.len());
-        let all = keep.len() == width;
-        let mut rows = Vec::with_capacity(if all { 0 } else { g.ngrams.len() * keep.len() });
-        let mut buf = [0u16; MAX_ORDER];
-        for (k, ngram) in g.ngrams.iter().enumerate() {
+        let mut rows = Vec::new();
+        // Letter ids first, so that the table of longer n-grams is made at its final size.
+        let mut grams: Vec<([u16; MAX_ORDER], usize)> = Vec::with_capacity(g.ngrams.len());
+        for ngram in &g.ngrams {
+            let mut buf = [0u16; MAX_ORDER];
             let mut n = 0;
             for c in ngram.chars() {
                 if n == MAX_ORDER {
@@ -312,24 +407,44 @@ impl<'a> Tables<'a> {
                 buf[n] = ids.intern(c)?;
                 n += 1;
             }
-            let row = k as u32;
-            match buf[..n] {
-                [] => return Err(corrupt("empty n-gram")),
+            if n == 0 {
+                return Err(corrupt("empty n-gram"));
+            }
+            grams.push((buf, n));
+        }
+        let short = |ids: &[u16]| match *ids {
+            [_] => true,
+            [a, b] => (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI,
+            _ => false,
+        };
+        let mut long: Vec<(u64, usize)> = grams
+            .iter()
+            .enumerate()
+            .filter(|(_, (b, n))| !short(&b[..*n]))
+            .map(|(k, (b, n))| (pack(&b[..*n]), k))
+            .collect();
+        let mut table = LongTable::with_capacity(long.len(), keep.len());
+        // Filled in slot order, the table is written front to back rather than at random.
+        long.sort_by_key(|&(key, _)| table.slot(key));
+        for (key, k) in long {
+            table.insert(key, keep.iter().map(|&i| g.rows[k * width + i]));
+        }
+        for (k, (buf, n)) in grams.iter().enumerate() {
+            let stored = keep.iter().map(|&i| g.rows[k * width + i]);
+            let row = (rows.len() / keep.len().max(1)) as u32;
+            match buf[..*n] {
                 [a] => {
                     if uni.len() <= a as usize {
                         uni.resize(a as usize + 1, NONE);
                     }
                     uni[a as usize] = row;
+                    rows.extend(stored);
                 }
-                [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
+                [a, b] if short(&[a, b]) => {
                     bi[a as usize * DIRECT_BI + b as usize] = row;
+                    rows.extend(stored);
                 }
-                _ => {
-                    table.insert(pack(&buf[..n]), row);
-                }
-            }
-            if !all {
-                rows.extend(keep.iter().map(|&i| g.rows[k * width + i]));
+                _ => {}
             }
         }
         // Upper-case forms share their letter's id, so that scoring folds case for free.
@@ -358,11 +473,7 @@ impl<'a> Tables<'a> {
             uni,
             bi,
             table,
-            rows: if all {
-                Cow::Borrowed(g.rows)
-            } else {
-                Cow::Owned(rows)
-            },
+            rows,
             width: keep.len(),
             floor_row: vec![g.floor; keep.len()],
         })
@@ -491,11 +602,9 @@ impl<'a> NgramModel<'a> {
                     // Tables are prefix-closed: when an n-gram is missing, so are its
                     // extensions, and they all back off to the last row found.
                     if found {
-                        let r = group.lookup(&word[i..i + n]);
-                        if r == NONE {
-                            found = false;
-                        } else {
-                            prev = group.row(r);
+                        match group.lookup(&word[i..i + n]) {
+                            None => found = false,
+                            Some(row) => prev = row,
                         }
                     }
                     for (c, &v) in acc[..width].iter_mut().zip(prev) {
