@@ -5,10 +5,13 @@
 
 writes OUT_DIR/text.jsonl (plain-text records: the paragraphs of the labeled train and dev
 pages, one per line, each page once per copy under a new id and a URL on one of 50 sites) and
-OUT_DIR/html.jsonl (the 21 HTML pages of benches/data, once per copy). With --copies N the
-corpora are N times larger; the peak-memory check compares --copies 1 and --copies 10.
+OUT_DIR/html.jsonl (the 21 HTML pages of benches/data, once per copy) and OUT_DIR/news.jsonl
+(news-like paragraphs: the five scraped news documents of training/seeds, one paragraph per
+line, 1,000 times per copy under new ids and URLs). With --copies N the corpora are N times
+larger; the peak-memory check compares --copies 1 and --copies 10.
 """
 import argparse
+import glob
 import json
 import os
 import zstandard
@@ -40,6 +43,12 @@ def main():
         for c in range(a.copies * 5):
             for i, (id_, text) in enumerate(texts):
                 rec = {"id": f"{id_}#{c}", "text": text, "url": f"https://site{(i + c) % 50}.example/{c}/{i}"}
+                f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    seeds = [open(p, encoding="utf-8").read() for p in sorted(glob.glob(os.path.join(ROOT, "training/seeds/*.txt")))]
+    with open(os.path.join(a.out, "news.jsonl"), "w") as f:
+        for c in range(a.copies * 1000):
+            for i, text in enumerate(seeds):
+                rec = {"id": f"seed{i}#{c}", "text": text, "url": f"https://site{(i + c) % 50}.example/{c}/{i}"}
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with open(os.path.join(a.out, "html.jsonl"), "w") as f:
         for c in range(a.copies * 5):

@@ -164,14 +164,21 @@ impl Classifier {
                 ..
             } => {
                 let n = compiled.len().max(1) as f32;
-                // Tree by tree over all rows, so that one tree's nodes stay in cache.
+                // Tree by tree over a block of rows: the block's rows stay in the first-level
+                // cache while every tree walks them, and one tree's nodes while it does.
+                const BLOCK: usize = 32;
                 let x = x.as_standard_layout();
                 let cols = x.ncols().max(1);
                 let data = x.as_slice().unwrap_or_default();
                 let mut out = vec![0f32; x.nrows()];
-                for (t, v) in compiled.iter().zip(leaf_values) {
-                    for (o, row) in out.iter_mut().zip(data.chunks_exact(cols)) {
-                        *o += v[t.leaf_of(row)];
+                for (out, rows) in out
+                    .chunks_mut(BLOCK)
+                    .zip(data.chunks(BLOCK * cols))
+                {
+                    for (t, v) in compiled.iter().zip(leaf_values) {
+                        for (o, row) in out.iter_mut().zip(rows.chunks_exact(cols)) {
+                            *o += v[t.leaf_of(row)];
+                        }
                     }
                 }
                 for o in &mut out {
