@@ -205,44 +205,21 @@ impl<'a> DocAnalysis<'a> {
             let stops = plang.and_then(stopwords::for_lang);
             norm.clear();
             word_hashes.clear();
-            let mut first_upper = false;
-            let mut in_word = false;
-            let mut chars = p.text.chars().peekable();
-            loop {
-                let c = chars.next();
-                match c {
-                    Some(c) if lang::is_word_char(c) => {
-                        if !in_word {
-                            in_word = true;
-                            word.clear();
-                            first_upper = c.is_uppercase();
-                        }
-                        lang::push_lower(&mut word, c);
-                        st.word_chars += 1;
-                    }
-                    _ => {
-                        if in_word {
-                            in_word = false;
-                            st.words += 1;
-                            if first_upper {
-                                st.title_words += 1;
-                            }
-                            let h = xxh3_64(word.as_bytes());
-                            if stops.is_some_and(|s| s.contains(&h)) {
-                                st.stopwords += 1;
-                            }
-                            if !norm.is_empty() {
-                                norm.push(' ');
-                            }
-                            norm.push_str(&word);
-                            word_hashes.push(h);
-                        }
-                        if c.is_none() {
-                            break;
-                        }
-                    }
+            st.word_chars = lang::for_each_word(&p.text, &mut word, |word, starts_upper| {
+                st.words += 1;
+                if starts_upper {
+                    st.title_words += 1;
                 }
-            }
+                let h = xxh3_64(word.as_bytes());
+                if stops.is_some_and(|s| s.contains(&h)) {
+                    st.stopwords += 1;
+                }
+                if !norm.is_empty() {
+                    norm.push(' ');
+                }
+                norm.push_str(word);
+                word_hashes.push(h);
+            });
             for token in p.text.split_whitespace() {
                 let (u, e, d) = token_kind(token);
                 st.urls += u as u32;

@@ -69,27 +69,13 @@ impl DocKeys {
         for p in &doc.paragraphs {
             norm.clear();
             word_hashes.clear();
-            let mut in_word = false;
-            for c in p.text.chars().map(Some).chain(std::iter::once(None)) {
-                match c {
-                    Some(c) if crate::lang::is_word_char(c) => {
-                        if !in_word {
-                            in_word = true;
-                            word.clear();
-                        }
-                        crate::lang::push_lower(&mut word, c);
-                    }
-                    _ if in_word => {
-                        in_word = false;
-                        if !norm.is_empty() {
-                            norm.push(' ');
-                        }
-                        norm.push_str(&word);
-                        word_hashes.push(xxh3_64(word.as_bytes()));
-                    }
-                    _ => {}
+            crate::lang::for_each_word(&p.text, &mut word, |word, _| {
+                if !norm.is_empty() {
+                    norm.push(' ');
                 }
-            }
+                norm.push_str(word);
+                word_hashes.push(xxh3_64(word.as_bytes()));
+            });
             keys.paragraphs.push(xxh3_64(norm.as_bytes()));
             if word_hashes.len() >= SHINGLE_WORDS {
                 keys.shingles.extend(

@@ -186,6 +186,40 @@ pub fn push_lower(s: &mut String, c: char) {
     }
 }
 
+/// Calls `f(word, starts_upper)` for each word of `text` (a maximal run of alphanumeric
+/// characters, as [`is_word_char`]), lower-cased as [`push_lower`] does, and returns the
+/// number of word characters. `word` is the buffer the words are built in.
+#[inline]
+pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str, bool)) -> u32 {
+    let mut chars = 0;
+    let mut starts_upper = false;
+    word.clear();
+    for c in text.chars() {
+        let k = char_kind(c);
+        if k & (ALPHA | NUMERIC) != 0 {
+            if word.is_empty() {
+                starts_upper = k & UPPER != 0;
+            }
+            if c.is_ascii() {
+                word.push(c.to_ascii_lowercase());
+            } else if k & LOWERS == 0 {
+                word.push(c);
+            } else {
+                word.extend(c.to_lowercase());
+            }
+            chars += 1;
+        } else if !word.is_empty() {
+            f(word, starts_upper);
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        f(word, starts_upper);
+        word.clear();
+    }
+    chars
+}
+
 /// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
 #[inline]
 pub fn is_letter(c: char) -> bool {

@@ -417,17 +417,12 @@ impl Tables {
             [a, b] => (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI,
             _ => false,
         };
-        let mut long: Vec<(u64, usize)> = grams
-            .iter()
-            .enumerate()
-            .filter(|(_, (b, n))| !short(&b[..*n]))
-            .map(|(k, (b, n))| (pack(&b[..*n]), k))
-            .collect();
-        let mut table = LongTable::with_capacity(long.len(), keep.len());
-        // Filled in slot order, the table is written front to back rather than at random.
-        long.sort_by_key(|&(key, _)| table.slot(key));
-        for (key, k) in long {
-            table.insert(key, keep.iter().map(|&i| g.rows[k * width + i]));
+        let long = grams.iter().filter(|(b, n)| !short(&b[..*n])).count();
+        let mut table = LongTable::with_capacity(long, keep.len());
+        for (k, (b, n)) in grams.iter().enumerate() {
+            if !short(&b[..*n]) {
+                table.insert(pack(&b[..*n]), keep.iter().map(|&i| g.rows[k * width + i]));
+            }
         }
         for (k, (buf, n)) in grams.iter().enumerate() {
             let stored = keep.iter().map(|&i| g.rows[k * width + i]);
