@@ -450,11 +450,11 @@ impl Detection {
         if best == usize::MAX {
             return LangGuess::unknown(self.script);
         }
-        // Languages more than 24 temperatures behind add less than 1e-10: skip their exp.
-        let cutoff = cost + (24.0 * TEMPERATURE) as u32;
+        // Languages more than 24 temperatures behind add less than 1e-10: skip them.
+        let weights = behind_weights();
         let total: f32 = (0..s.width)
-            .filter(|&i| costs[i] < cutoff && allowed(langs[i]))
-            .map(|i| (-((costs[i] - cost) as f32) / TEMPERATURE).exp())
+            .filter(|&i| allowed(langs[i]))
+            .filter_map(|i| weights.get((costs[i] - cost) as usize))
             .sum();
         let confidence = 1.0 / total;
         LangGuess {
@@ -464,6 +464,18 @@ impl Detection {
             script: self.script,
         }
     }
+}
+
+/// `exp(-d / TEMPERATURE)` for a language `d` units behind the best, for every `d` below 24
+/// temperatures: the costs are integers, so the weights of a decision are looked up rather
+/// than computed.
+fn behind_weights() -> &'static [f32] {
+    static WEIGHTS: OnceLock<Vec<f32>> = OnceLock::new();
+    WEIGHTS.get_or_init(|| {
+        (0..(24.0 * TEMPERATURE) as u32)
+            .map(|d| (-(d as f32) / TEMPERATURE).exp())
+            .collect()
+    })
 }
 
 /// Gathers the evidence for `text`'s language (see [`detect_with`]); `allow` restricts the
