@@ -5,9 +5,11 @@
 //! probabilities that the `lingua` language-model crates publish (Apache-2.0). Each stored
 //! n-gram has one byte per language of its group: the language's conditional log-probability
 //! of the n-gram's last character given the ones before it, in steps of 1/20 nat, with the
-//! language's own back-off (shorter prefix, then a floor) already folded in. Scoring a text is
-//! then, for every position of every word, up to four table look-ups and four additions of a
-//! row of bytes: no per-language loop over a profile, whatever the number of languages.
+//! language's own back-off (shorter prefix, then a floor) already folded in. At load, every
+//! n-gram also gets its sum: its row plus its prefixes' rows. Scoring a text is then, for every
+//! position of every word, a look-up of the longest stored n-gram starting there (from order
+//! 4 down) and the addition of its sum, plus its row once per longer order that backs off to
+//! it: no per-language loop over a profile, whatever the number of languages.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -235,32 +237,68 @@ pub(crate) struct Group<'a> {
     tables: OnceLock<Option<Tables>>,
 }
 
-/// A group's look-up structures.
+/// A group's look-up structures. Every n-gram has its row (the languages' costs of its last
+/// letter) and its sum: its row plus the rows of its shorter prefixes, which is what the
+/// n-grams of orders 1 to its length starting at one position cost together.
 struct Tables {
     ids: CharIds,
-    /// Row of each letter's unigram, by id.
+    /// Entry of each letter's unigram, by id.
     uni: Vec<u32>,
-    /// Row of each bigram of two letters with ids below [`DIRECT_BI`].
+    /// Entry of each bigram of two letters with ids below [`DIRECT_BI`].
     bi: Vec<u32>,
-    /// The other n-grams, with their rows.
+    /// The other n-grams, with their rows and sums.
     table: LongTable,
     /// One row of `width` bytes per unigram and per bigram of `bi`, back to back.
     rows: Vec<u8>,
+    /// Their sums, `width` values each.
+    sums: Vec<u16>,
     width: usize,
     floor_row: Vec<u8>,
 }
 
-impl Tables {
+/// The row and the sum of a stored n-gram.
+#[derive(Clone, Copy)]
+struct Found<'t> {
+    row: &'t [u8],
+    /// `width` little-endian `u16` (in the table) or the values themselves.
+    sum: Sum<'t>,
+}
+
+#[derive(Clone, Copy)]
+enum Sum<'t> {
+    Bytes(&'t [u8]),
+    Values(&'t [u16]),
+}
+
+impl Sum<'_> {
     #[inline]
-    fn row(&self, r: u32) -> &[u8] {
-        let w = self.width;
-        let r = r as usize * w;
-        &self.rows[r..r + w]
+    fn add_to(self, acc: &mut [u16]) {
+        match self {
+            Sum::Values(v) => {
+                for (c, &v) in acc.iter_mut().zip(v) {
+                    *c += v;
+                }
+            }
+            Sum::Bytes(b) => {
+                for (c, v) in acc.iter_mut().zip(b.chunks_exact(2)) {
+                    *c += u16::from_le_bytes([v[0], v[1]]);
+                }
+            }
+        }
     }
 
-    /// Row of the n-gram `ids` (`None` if the tables lack it).
+    fn get(self, i: usize) -> u16 {
+        match self {
+            Sum::Values(v) => v[i],
+            Sum::Bytes(b) => u16::from_le_bytes([b[2 * i], b[2 * i + 1]]),
+        }
+    }
+}
+
+impl Tables {
+    /// The n-gram `ids`, if the tables hold it (and all its prefixes).
     #[inline]
-    fn lookup(&self, ids: &[u16]) -> Option<&[u8]> {
+    fn lookup(&self, ids: &[u16]) -> Option<Found<'_>> {
         let r = match *ids {
             [a] => self.uni.get(a as usize).copied().unwrap_or(NONE),
             [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
@@ -268,18 +306,26 @@ impl Tables {
             }
             _ => return self.table.get(pack(ids)),
         };
-        (r != NONE).then(|| self.row(r))
+        (r != NONE).then(|| {
+            let w = self.width;
+            let at = r as usize * w;
+            Found {
+                row: &self.rows[at..at + w],
+                sum: Sum::Values(&self.sums[at..at + w]),
+            }
+        })
     }
 }
 
-/// An open-addressing table of the longer n-grams, each slot a key followed by its row: the
-/// look-up that finds the key has loaded the row's cache line with it.
+/// An open-addressing table of the longer n-grams, each slot a key followed by the n-gram's
+/// sum and row: the look-up that finds the key has loaded them with it.
 struct LongTable {
     /// Number of slots.
     n: usize,
     len: usize,
     /// Per slot: the packed n-gram (8 bytes, little-endian; 0 for an empty slot, which
-    /// [`pack`] never gives), then `width` bytes of row, padded to 8 bytes.
+    /// [`pack`] never gives), the sum (`width` little-endian `u16`), the row (`width`
+    /// bytes), padded to 8 bytes.
     slots: Vec<u8>,
     width: usize,
     stride: usize,
@@ -289,7 +335,7 @@ impl LongTable {
     fn with_capacity(n: usize, width: usize) -> LongTable {
         // At most two thirds full.
         let n = n * 3 / 2 + 1;
-        let stride = 8 + width.div_ceil(8) * 8;
+        let stride = 8 + (3 * width).div_ceil(8) * 8;
         LongTable {
             n,
             len: 0,
@@ -321,20 +367,26 @@ impl LongTable {
     }
 
     #[inline]
-    fn row_at(&self, i: usize) -> &[u8] {
+    fn found_at(&self, i: usize) -> Found<'_> {
         let at = i * self.stride + 8;
-        &self.slots[at..at + self.width]
+        let w = self.width;
+        Found {
+            sum: Sum::Bytes(&self.slots[at..at + 2 * w]),
+            row: &self.slots[at + 2 * w..at + 3 * w],
+        }
     }
 
-    /// Stores `row` for `key`, unless `key` is there already (the first row stays).
-    fn insert(&mut self, key: u64, row: impl Iterator<Item = u8>) {
+    /// Stores the row and sum of `key`, unless `key` is there already (the first stays).
+    fn insert(&mut self, key: u64, row: &[u8], sum: &[u16]) {
         if (self.len + 1) * 3 > self.n * 2 {
             // Grow: twice the slots, every key again.
             let mut bigger = LongTable::with_capacity(self.n * 4 / 3, self.width);
             for i in 0..self.n {
                 let k = self.key_at(i);
                 if k != 0 {
-                    bigger.insert(k, self.row_at(i).iter().copied());
+                    let f = self.found_at(i);
+                    let sum: Vec<u16> = (0..self.width).map(|j| f.sum.get(j)).collect();
+                    bigger.insert(k, f.row, &sum);
                 }
             }
             *self = bigger;
@@ -348,20 +400,24 @@ impl LongTable {
             }
         }
         self.len += 1;
-        let at = i * self.stride;
+        let (at, w) = (i * self.stride, self.width);
         self.slots[at..at + 8].copy_from_slice(&key.to_le_bytes());
-        for (d, v) in self.slots[at + 8..at + 8 + self.width].iter_mut().zip(row) {
-            *d = v;
+        for (d, v) in self.slots[at + 8..at + 8 + 2 * w]
+            .chunks_exact_mut(2)
+            .zip(sum)
+        {
+            d.copy_from_slice(&v.to_le_bytes());
         }
+        self.slots[at + 8 + 2 * w..at + 8 + 3 * w].copy_from_slice(row);
     }
 
     #[inline]
-    fn get(&self, key: u64) -> Option<&[u8]> {
+    fn get(&self, key: u64) -> Option<Found<'_>> {
         let mut i = self.slot(key);
         loop {
             let k = self.key_at(i);
             if k == key {
-                return Some(self.row_at(i));
+                return Some(self.found_at(i));
             }
             if k == 0 {
                 return None;
@@ -392,9 +448,6 @@ impl Tables {
     fn build(g: &GroupView<'_>, keep: &[usize]) -> Result<Tables, Error> {
         let width = g.langs.len();
         let mut ids = CharIds::new();
-        let mut uni = Vec::new();
-        let mut bi = vec![NONE; DIRECT_BI * DIRECT_BI];
-        let mut rows = Vec::new();
         // Letter ids first, so that the table of longer n-grams is made at its final size.
         let mut grams: Vec<([u16; MAX_ORDER], usize)> = Vec::with_capacity(g.ngrams.len());
         for ngram in &g.ngrams {
@@ -418,30 +471,60 @@ impl Tables {
             _ => false,
         };
         let long = grams.iter().filter(|(b, n)| !short(&b[..*n])).count();
-        let mut table = LongTable::with_capacity(long, keep.len());
-        for (k, (b, n)) in grams.iter().enumerate() {
-            if !short(&b[..*n]) {
-                table.insert(pack(&b[..*n]), keep.iter().map(|&i| g.rows[k * width + i]));
-            }
-        }
-        for (k, (buf, n)) in grams.iter().enumerate() {
-            let stored = keep.iter().map(|&i| g.rows[k * width + i]);
-            let row = (rows.len() / keep.len().max(1)) as u32;
-            match buf[..*n] {
-                [a] => {
-                    if uni.len() <= a as usize {
-                        uni.resize(a as usize + 1, NONE);
+        let w = keep.len();
+        let mut t = Tables {
+            ids,
+            uni: Vec::new(),
+            bi: vec![NONE; DIRECT_BI * DIRECT_BI],
+            table: LongTable::with_capacity(long, w),
+            rows: Vec::new(),
+            sums: Vec::new(),
+            width: w,
+            floor_row: vec![g.floor; w],
+        };
+        // Shortest first, so that every n-gram's prefix is in place when its sum is made. An
+        // n-gram whose prefix is missing is left out: scoring backs off at the prefix and
+        // never reaches it.
+        let mut row = vec![0u8; w];
+        let mut sum = vec![0u16; w];
+        for order in 1..=MAX_ORDER {
+            for (k, (buf, n)) in grams.iter().enumerate() {
+                if *n != order {
+                    continue;
+                }
+                let ids = &buf[..*n];
+                for (r, &i) in row.iter_mut().zip(keep) {
+                    *r = g.rows[k * width + i];
+                }
+                sum.iter_mut().for_each(|s| *s = 0);
+                if order > 1 {
+                    let Some(prefix) = t.lookup(&ids[..order - 1]) else {
+                        continue;
+                    };
+                    prefix.sum.add_to(&mut sum);
+                }
+                for (s, &r) in sum.iter_mut().zip(&row) {
+                    *s += r as u16;
+                }
+                let entry = (t.rows.len() / w.max(1)) as u32;
+                match *ids {
+                    [a] => {
+                        if t.uni.len() <= a as usize {
+                            t.uni.resize(a as usize + 1, NONE);
+                        }
+                        t.uni[a as usize] = entry;
                     }
-                    uni[a as usize] = row;
-                    rows.extend(stored);
+                    [a, b] if short(ids) => t.bi[a as usize * DIRECT_BI + b as usize] = entry,
+                    _ => {
+                        t.table.insert(pack(ids), &row, &sum);
+                        continue;
+                    }
                 }
-                [a, b] if short(&[a, b]) => {
-                    bi[a as usize * DIRECT_BI + b as usize] = row;
-                    rows.extend(stored);
-                }
-                _ => {}
+                t.rows.extend_from_slice(&row);
+                t.sums.extend_from_slice(&sum);
             }
         }
+        let ids = &mut t.ids;
         // Upper-case forms share their letter's id, so that scoring folds case for free.
         let lower: Vec<(char, u16)> = (0..DIRECT as u32)
             .filter_map(char::from_u32)
@@ -463,15 +546,7 @@ impl Tables {
                 }
             }
         }
-        Ok(Tables {
-            ids,
-            uni,
-            bi,
-            table,
-            rows,
-            width: keep.len(),
-            floor_row: vec![g.floor; keep.len()],
-        })
+        Ok(t)
     }
 }
 
@@ -590,19 +665,32 @@ impl<'a> NgramModel<'a> {
             // A word has at most 64 letters, 4 orders each, of at most 255: its sum fits u16,
             // and adding bytes to u16 lanes is half the work of u32 lanes.
             let mut acc = [0u16; MAX_GROUP];
+            let acc_w = &mut acc[..width];
             for i in 0..word.len() {
-                let mut prev: &[u8] = &group.floor_row;
-                let mut found = true;
-                for n in 1..=MAX_ORDER.min(word.len() - i) {
-                    // Tables are prefix-closed: when an n-gram is missing, so are its
-                    // extensions, and they all back off to the last row found.
-                    if found {
-                        match group.lookup(&word[i..i + n]) {
-                            None => found = false,
-                            Some(row) => prev = row,
-                        }
+                // The n-grams of orders 1 to `m` starting here cost the sum of the longest one
+                // stored, plus its row once for each longer order (which backs off to it).
+                // Every stored n-gram's prefixes are stored, so the longest one found from
+                // the top is where a walk up the orders would stop.
+                let m = MAX_ORDER.min(word.len() - i);
+                let mut k = m;
+                let found = loop {
+                    if k == 0 {
+                        break None;
                     }
-                    for (c, &v) in acc[..width].iter_mut().zip(prev) {
+                    if let Some(f) = group.lookup(&word[i..i + k]) {
+                        break Some(f);
+                    }
+                    k -= 1;
+                };
+                let (row, times) = match found {
+                    Some(f) => {
+                        f.sum.add_to(acc_w);
+                        (f.row, m - k)
+                    }
+                    None => (&group.floor_row[..], m),
+                };
+                for _ in 0..times {
+                    for (c, &v) in acc_w.iter_mut().zip(row) {
                         *c += v as u16;
                     }
                 }
