@@ -369,7 +369,7 @@ impl<'a> DocAnalysis<'a> {
 
     /// `ln(1 + characters)` of paragraph `i`.
     pub fn log_chars(&self, i: usize) -> f32 {
-        (self.paras[i].chars() as f32).ln_1p()
+        super::ln_1p_count(self.paras[i].chars())
     }
 
     /// Share of paragraph `i`'s characters inside links.

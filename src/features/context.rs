@@ -52,7 +52,7 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
         0.0
     };
     row[1] = ratio(a.chars_before[i] as f32, a.total_chars as f32);
-    row[2] = (n as f32).ln_1p();
+    row[2] = super::ln_1p_count(u32::try_from(n).unwrap_or(u32::MAX));
     match a.prose_span {
         Some((first, last)) => {
             row[3] = (first <= i && i <= last) as u8 as f32;

@@ -18,9 +18,9 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     let share = a.link_share(i);
     row[0] = share;
     row[1] = (share >= 0.99) as u8 as f32;
-    row[2] = (st.urls as f32).ln_1p();
-    row[3] = (st.emails as f32).ln_1p();
-    row[4] = (st.domains as f32).ln_1p();
+    row[2] = super::ln_1p_count(st.urls);
+    row[3] = super::ln_1p_count(st.emails);
+    row[4] = super::ln_1p_count(st.domains);
     row[5] = (st.urls + st.emails + st.domains > 0) as u8 as f32;
 }
 

@@ -125,6 +125,17 @@ pub(crate) fn ratio(x: f32, y: f32) -> f32 {
     if y > 0.0 { x / y } else { 0.0 }
 }
 
+/// `ln(1 + n)` of a count: looked up below 4,096 (the same values as `f32::ln_1p`, which the
+/// many count columns would otherwise compute for every paragraph).
+pub(crate) fn ln_1p_count(n: u32) -> f32 {
+    static TABLE: std::sync::LazyLock<Vec<f32>> =
+        std::sync::LazyLock::new(|| (0..4096u32).map(|i| (i as f32).ln_1p()).collect());
+    TABLE
+        .get(n as usize)
+        .copied()
+        .unwrap_or_else(|| (n as f32).ln_1p())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

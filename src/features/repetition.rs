@@ -22,9 +22,9 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, c: &CorpusCounts, row: &mut [f32]) {
     row[0] = (a.copies[i] as f32).log2();
     row[1] = (a.earlier_copies[i] > 0) as u8 as f32;
     row[2] = a.repeated_shingles[i];
-    row[3] = (c.other_docs as f32).ln_1p();
+    row[3] = super::ln_1p_count(c.other_docs);
     row[4] = ratio(c.same_site_docs as f32, c.other_docs as f32);
-    row[5] = (c.other_sites as f32).ln_1p();
+    row[5] = super::ln_1p_count(c.other_sites);
     row[6] = c.shingle_share;
     row[7] = a.doc.site.is_some() as u8 as f32;
 }

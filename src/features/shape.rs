@@ -27,8 +27,8 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     let h = &st.hist;
     let text = &a.doc.paragraphs[i].text;
     let plang = st.guess.and_then(|g| g.lang).or(a.lang);
-    row[0] = (h.chars as f32).ln_1p();
-    row[1] = (st.words as f32).ln_1p();
+    row[0] = super::ln_1p_count(h.chars);
+    row[1] = super::ln_1p_count(st.words);
     row[2] = ratio(st.word_chars as f32, st.words as f32);
     row[3] = a.stop_share(i);
     row[4] = plang.and_then(super::stopwords::for_lang).is_some() as u8 as f32;
@@ -39,12 +39,12 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     row[9] = ratio(st.title_words as f32, st.words as f32);
     row[10] = text.chars().next().is_some_and(char::is_uppercase) as u8 as f32;
     row[11] = st.bullet as u8 as f32;
-    row[12] = (st.separators as f32).ln_1p();
+    row[12] = super::ln_1p_count(st.separators);
     let sentences = text
         .split_inclusive(['.', '!', '?'])
         .filter(|s| s.ends_with(['.', '!', '?']) && s.trim().chars().count() > 3)
         .count();
-    row[13] = (sentences as f32).ln_1p();
+    row[13] = super::ln_1p_count(sentences as u32);
 }
 
 #[cfg(test)]
