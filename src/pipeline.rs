@@ -684,6 +684,9 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     sum.skipped_files = files.len() - todo.len();
 
     let stdin = files.iter().any(InputFile::is_stdin);
+    // The language tables are first needed after the corpus counts: they are built beside
+    // the first pass (or the reading of a saved index) rather than before the first document.
+    std::thread::spawn(crate::lang::prepare);
     let mut index = match &opts.index {
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),
         // Every file of the share is counted, finished or not, so that a resumed run classifies

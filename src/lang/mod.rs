@@ -359,6 +359,15 @@ fn model() -> &'static ngram::NgramModel<'static> {
     })
 }
 
+/// Loads the language tables and builds every script group's look-up tables now, rather than
+/// when each is first needed (a few tens of milliseconds, once per process). Detection works
+/// without calling it.
+pub fn prepare() {
+    for g in &model().groups {
+        g.ready();
+    }
+}
+
 /// Options of [`detect_with`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DetectOptions<'a> {
