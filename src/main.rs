@@ -18,6 +18,11 @@ use parasift::segment::TextMode;
 use parasift::{Document, Error, Model};
 use whatlang::Lang;
 
+/// Documents come and go in large, short-lived buffers on several threads: mimalloc reuses
+/// their memory per thread instead of mapping and unmapping it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "parasift",
