@@ -171,10 +171,7 @@ impl Classifier {
                 let cols = x.ncols().max(1);
                 let data = x.as_slice().unwrap_or_default();
                 let mut out = vec![0f32; x.nrows()];
-                for (out, rows) in out
-                    .chunks_mut(BLOCK)
-                    .zip(data.chunks(BLOCK * cols))
-                {
+                for (out, rows) in out.chunks_mut(BLOCK).zip(data.chunks(BLOCK * cols)) {
                     for (t, v) in compiled.iter().zip(leaf_values) {
                         for (o, row) in out.iter_mut().zip(rows.chunks_exact(cols)) {
                             *o += v[t.leaf_of(row)];
