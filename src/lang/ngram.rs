@@ -241,6 +241,8 @@ pub(crate) struct Group<'a> {
 /// letter) and its sum: its row plus the rows of its shorter prefixes, which is what the
 /// n-grams of orders 1 to its length starting at one position cost together.
 struct Tables {
+    /// Unique to these tables in the process: the key of their per-thread word cache.
+    id: u64,
     ids: CharIds,
     /// Entry of each letter's unigram, by id.
     uni: Vec<u32>,
@@ -472,7 +474,9 @@ impl Tables {
         };
         let long = grams.iter().filter(|(b, n)| !short(&b[..*n])).count();
         let w = keep.len();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let mut t = Tables {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ids,
             uni: Vec::new(),
             bi: vec![NONE; DIRECT_BI * DIRECT_BI],
@@ -607,6 +611,40 @@ impl Scored {
     }
 }
 
+/// Words of at most this many letters have their costs remembered, per thread and group
+/// tables.
+const CACHED_LETTERS: usize = 8;
+/// Remembered words per thread and group (direct-mapped).
+const CACHE_SLOTS: usize = 1024;
+
+/// A remembered word: its letter ids and its costs.
+#[derive(Clone)]
+struct CachedWord {
+    /// 0 for an empty slot (no word is empty).
+    len: u8,
+    word: [u16; CACHED_LETTERS],
+    acc: [u16; MAX_GROUP],
+}
+
+impl Default for CachedWord {
+    fn default() -> Self {
+        CachedWord {
+            len: 0,
+            word: [0; CACHED_LETTERS],
+            acc: [0; MAX_GROUP],
+        }
+    }
+}
+
+/// Word caches kept per thread (one per group's tables in use).
+const MAX_CACHES: usize = 8;
+
+thread_local! {
+    /// Per group's tables (by [`Tables::id`]): the costs of recently scored short words.
+    static WORD_COSTS: std::cell::RefCell<Vec<(u64, Vec<CachedWord>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
 impl<'a> NgramModel<'a> {
     /// The groups of `data`. Languages whatlang does not know are left out of their group
     /// (their rows are dropped); each group's look-up tables are built when it first scores.
@@ -657,11 +695,61 @@ impl<'a> NgramModel<'a> {
                 letters: 0,
             };
         };
+        WORD_COSTS.with_borrow_mut(|caches| {
+            let at = match caches.iter().position(|(id, _)| *id == group.id) {
+                Some(at) => at,
+                None => {
+                    if caches.len() == MAX_CACHES {
+                        caches.remove(0);
+                    }
+                    caches.push((group.id, vec![CachedWord::default(); CACHE_SLOTS]));
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[at].1;
+            Self::score_with(
+                group,
+                width,
+                cache,
+                text,
+                max_letters,
+                early_letters,
+                early_margin,
+            )
+        })
+    }
+
+    fn score_with(
+        group: &Tables,
+        width: usize,
+        cache: &mut [CachedWord],
+        text: &str,
+        max_letters: u32,
+        early_letters: u32,
+        early_margin: u32,
+    ) -> Scored {
         let mut costs = [0u32; MAX_GROUP];
         let mut word = [0u16; 64];
         let mut len = 0usize;
         let mut letters = 0u32;
-        let flush = |word: &[u16], costs: &mut [u32; MAX_GROUP]| {
+        let mut flush = |word: &[u16], costs: &mut [u32; MAX_GROUP]| {
+            // A word's costs depend on its letters alone: short words, the most frequent ones,
+            // are remembered.
+            let slot = (word.len() <= CACHED_LETTERS).then(|| {
+                let h = word.iter().fold(word.len() as u64, |h, &id| {
+                    (h ^ id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                });
+                (h >> 54) as usize % CACHE_SLOTS
+            });
+            if let Some(slot) = slot {
+                let c = &cache[slot];
+                if c.len as usize == word.len() && c.word[..word.len()] == *word {
+                    for (c, &a) in costs[..width].iter_mut().zip(&c.acc[..width]) {
+                        *c += a as u32;
+                    }
+                    return;
+                }
+            }
             // A word has at most 64 letters, 4 orders each, of at most 255: its sum fits u16,
             // and adding bytes to u16 lanes is half the work of u32 lanes.
             let mut acc = [0u16; MAX_GROUP];
@@ -697,6 +785,12 @@ impl<'a> NgramModel<'a> {
             }
             for (c, &a) in costs[..width].iter_mut().zip(&acc[..width]) {
                 *c += a as u32;
+            }
+            if let Some(slot) = slot {
+                let c = &mut cache[slot];
+                c.len = word.len() as u8;
+                c.word[..word.len()].copy_from_slice(word);
+                c.acc = acc;
             }
         };
         for c in text.chars() {
@@ -792,5 +886,27 @@ mod tests {
         // "z", "zz" (backing off to the floor) and "z" again.
         assert_eq!(&s.costs[..2], &[720, 720]);
         assert_eq!(s.letters, 2);
+    }
+
+    #[test]
+    fn remembered_words_cost_the_same() {
+        let t = tiny();
+        let m = NgramModel::new(&t.view());
+        let text = "ab ba abba ab ba baab abababababab";
+        let first = m.score(0, text, 1000, 1000, 0);
+        // The second time the short words come from this thread's cache.
+        let again = m.score(0, text, 1000, 1000, 0);
+        let fresh = std::thread::scope(|s| s.spawn(|| m.score(0, text, 1000, 1000, 0)).join());
+        let fresh = fresh.unwrap();
+        assert_eq!(first.costs, again.costs);
+        assert_eq!(first.costs, fresh.costs);
+        // Other tables on the same thread have caches of their own.
+        let mut other = tiny();
+        other.groups[0].rows = vec![30, 30, 30, 30, 30, 30, 30, 30];
+        let o = NgramModel::new(&other.view()).score(0, "ab", 1000, 1000, 0);
+        assert_eq!(&o.costs[..2], &[90, 90]);
+        // Per word: "ab" 50 | 100; "ba" 100 | 50 (see above).
+        let s = m.score(0, "ab ab ab", 1000, 1000, 0);
+        assert_eq!(&s.costs[..2], &[150, 300]);
     }
 }
