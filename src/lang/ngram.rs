@@ -218,12 +218,16 @@ impl CharIds {
             .filter(|&id| id < 0x8000)
             .ok_or_else(|| Error::CorruptModel("language tables: too many letters".into()))?;
         self.next += 1;
+        self.set(c, id);
+        Ok(id)
+    }
+
+    fn set(&mut self, c: char, id: u16) {
         if (c as usize) < DIRECT {
             self.direct[c as usize] = id;
         } else {
             self.other.insert(c, id);
         }
-        Ok(id)
     }
 }
 
@@ -543,11 +547,7 @@ impl Tables {
                 && ids.get(u) == 0
                 && fold(u) == c
             {
-                if (u as usize) < DIRECT {
-                    ids.direct[u as usize] = id;
-                } else {
-                    ids.other.insert(u, id);
-                }
+                ids.set(u, id);
             }
         }
         Ok(t)
