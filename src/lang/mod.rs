@@ -177,9 +177,15 @@ pub fn is_word_char(c: char) -> bool {
 /// [`char_kind`] for characters it leaves alone).
 #[inline]
 pub fn push_lower(s: &mut String, c: char) {
+    push_lower_kind(s, c, if c.is_ascii() { 0 } else { char_kind(c) });
+}
+
+/// [`push_lower`] for a character whose [`char_kind`] is `k` (ASCII needs no kind).
+#[inline]
+fn push_lower_kind(s: &mut String, c: char, k: u8) {
     if c.is_ascii() {
         s.push(c.to_ascii_lowercase());
-    } else if char_kind(c) & LOWERS == 0 {
+    } else if k & LOWERS == 0 {
         s.push(c);
     } else {
         s.extend(c.to_lowercase());
@@ -200,13 +206,7 @@ pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&st
             if word.is_empty() {
                 starts_upper = k & UPPER != 0;
             }
-            if c.is_ascii() {
-                word.push(c.to_ascii_lowercase());
-            } else if k & LOWERS == 0 {
-                word.push(c);
-            } else {
-                word.extend(c.to_lowercase());
-            }
+            push_lower_kind(word, c, k);
             chars += 1;
         } else if !word.is_empty() {
             f(word, starts_upper);

@@ -256,8 +256,8 @@ struct Tables {
     table: LongTable,
     /// One row of `width` bytes per unigram and per bigram of `bi`, back to back.
     rows: Vec<u8>,
-    /// Their sums, `width` values each.
-    sums: Vec<u16>,
+    /// Their sums, `width` little-endian `u16` each.
+    sums: Vec<u8>,
     width: usize,
     floor_row: Vec<u8>,
 }
@@ -266,38 +266,20 @@ struct Tables {
 #[derive(Clone, Copy)]
 struct Found<'t> {
     row: &'t [u8],
-    /// `width` little-endian `u16` (in the table) or the values themselves.
-    sum: Sum<'t>,
+    /// `width` little-endian `u16`.
+    sum: &'t [u8],
 }
 
-#[derive(Clone, Copy)]
-enum Sum<'t> {
-    Bytes(&'t [u8]),
-    Values(&'t [u16]),
+/// A sum as stored: `u16` values, little-endian.
+fn sum_bytes(sum: &[u16]) -> Vec<u8> {
+    sum.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-impl Sum<'_> {
-    #[inline]
-    fn add_to(self, acc: &mut [u16]) {
-        match self {
-            Sum::Values(v) => {
-                for (c, &v) in acc.iter_mut().zip(v) {
-                    *c += v;
-                }
-            }
-            Sum::Bytes(b) => {
-                for (c, v) in acc.iter_mut().zip(b.chunks_exact(2)) {
-                    *c += u16::from_le_bytes([v[0], v[1]]);
-                }
-            }
-        }
-    }
-
-    fn get(self, i: usize) -> u16 {
-        match self {
-            Sum::Values(v) => v[i],
-            Sum::Bytes(b) => u16::from_le_bytes([b[2 * i], b[2 * i + 1]]),
-        }
+/// Adds a stored sum to `acc`.
+#[inline]
+fn add_sum(acc: &mut [u16], sum: &[u8]) {
+    for (c, v) in acc.iter_mut().zip(sum.chunks_exact(2)) {
+        *c += u16::from_le_bytes([v[0], v[1]]);
     }
 }
 
@@ -313,11 +295,10 @@ impl Tables {
             _ => return self.table.get(pack(ids)),
         };
         (r != NONE).then(|| {
-            let w = self.width;
-            let at = r as usize * w;
+            let (w, r) = (self.width, r as usize);
             Found {
-                row: &self.rows[at..at + w],
-                sum: Sum::Values(&self.sums[at..at + w]),
+                row: &self.rows[r * w..(r + 1) * w],
+                sum: &self.sums[2 * r * w..2 * (r + 1) * w],
             }
         })
     }
@@ -377,13 +358,13 @@ impl LongTable {
         let at = i * self.stride + 8;
         let w = self.width;
         Found {
-            sum: Sum::Bytes(&self.slots[at..at + 2 * w]),
+            sum: &self.slots[at..at + 2 * w],
             row: &self.slots[at + 2 * w..at + 3 * w],
         }
     }
 
     /// Stores the row and sum of `key`, unless `key` is there already (the first stays).
-    fn insert(&mut self, key: u64, row: &[u8], sum: &[u16]) {
+    fn insert(&mut self, key: u64, row: &[u8], sum: &[u8]) {
         if (self.len + 1) * 3 > self.n * 2 {
             // Grow: twice the slots, every key again.
             let mut bigger = LongTable::with_capacity(self.n * 4 / 3, self.width);
@@ -391,8 +372,7 @@ impl LongTable {
                 let k = self.key_at(i);
                 if k != 0 {
                     let f = self.found_at(i);
-                    let sum: Vec<u16> = (0..self.width).map(|j| f.sum.get(j)).collect();
-                    bigger.insert(k, f.row, &sum);
+                    bigger.insert(k, f.row, f.sum);
                 }
             }
             *self = bigger;
@@ -408,12 +388,7 @@ impl LongTable {
         self.len += 1;
         let (at, w) = (i * self.stride, self.width);
         self.slots[at..at + 8].copy_from_slice(&key.to_le_bytes());
-        for (d, v) in self.slots[at + 8..at + 8 + 2 * w]
-            .chunks_exact_mut(2)
-            .zip(sum)
-        {
-            d.copy_from_slice(&v.to_le_bytes());
-        }
+        self.slots[at + 8..at + 8 + 2 * w].copy_from_slice(sum);
         self.slots[at + 8 + 2 * w..at + 8 + 3 * w].copy_from_slice(row);
     }
 
@@ -509,7 +484,7 @@ impl Tables {
                     let Some(prefix) = t.lookup(&ids[..order - 1]) else {
                         continue;
                     };
-                    prefix.sum.add_to(&mut sum);
+                    add_sum(&mut sum, prefix.sum);
                 }
                 for (s, &r) in sum.iter_mut().zip(&row) {
                     *s += r as u16;
@@ -524,12 +499,12 @@ impl Tables {
                     }
                     [a, b] if short(ids) => t.bi[a as usize * DIRECT_BI + b as usize] = entry,
                     _ => {
-                        t.table.insert(pack(ids), &row, &sum);
+                        t.table.insert(pack(ids), &row, &sum_bytes(&sum));
                         continue;
                     }
                 }
                 t.rows.extend_from_slice(&row);
-                t.sums.extend_from_slice(&sum);
+                t.sums.extend_from_slice(&sum_bytes(&sum));
             }
         }
         let ids = &mut t.ids;
@@ -772,7 +747,7 @@ impl<'a> NgramModel<'a> {
                 };
                 let (row, times) = match found {
                     Some(f) => {
-                        f.sum.add_to(acc_w);
+                        add_sum(acc_w, f.sum);
                         (f.row, m - k)
                     }
                     None => (&group.floor_row[..], m),
