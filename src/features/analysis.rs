@@ -161,32 +161,106 @@ impl<'a> DocAnalysis<'a> {
     pub fn new(doc: &'a Document) -> DocAnalysis<'a> {
         let n = doc.paragraphs.len();
         let mut paras: Vec<ParagraphStats> = Vec::with_capacity(n);
-        // Pass 1: script histogram and language per paragraph; the document's language.
-        let hists: Vec<ScriptHistogram> = doc
-            .paragraphs
-            .iter()
-            .map(|p| ScriptHistogram::of(&p.text))
-            .collect();
+        // Pass 1, one walk over each paragraph's characters: script histogram, words and
+        // their hashes, the normalized text's hash, shingles, addresses and separators.
+        let mut shingles = Vec::new();
+        let mut word = String::new();
+        let mut norm = String::new();
+        // Every paragraph's word hashes, back to back: stop words are counted from them once
+        // the languages are known.
+        let mut word_hashes: Vec<u64> = Vec::new();
+        let mut word_ranges: Vec<Range<usize>> = Vec::with_capacity(n);
         let mut script_letters = [0u32; 6];
         let mut total_chars = 0u32;
-        for hist in &hists {
+        for p in &doc.paragraphs {
+            let text = p.text.as_str();
+            let mut st = ParagraphStats::default();
+            norm.clear();
+            let first_word = word_hashes.len();
+            let (mut words, mut title_words) = (0u32, 0u32);
+            let (mut urls, mut emails, mut domains, mut separators) = (0u32, 0u32, 0u32, 0u32);
+            // The whitespace-separated token being read: its start, and whether it holds a
+            // '.', '@' or ':' (every URL, e-mail address and domain does).
+            let mut token: Option<usize> = None;
+            let mut dotted = false;
+            let mut end_token = |end: usize, token: &mut Option<usize>, dotted: &mut bool| {
+                if let Some(start) = token.take()
+                    && std::mem::take(dotted)
+                {
+                    let (u, e, d) = token_kind(&text[start..end]);
+                    urls += u as u32;
+                    emails += e as u32;
+                    domains += d as u32;
+                }
+            };
+            let (hist, word_chars) = lang::walk(
+                text,
+                &mut word,
+                |word, starts_upper| {
+                    words += 1;
+                    title_words += starts_upper as u32;
+                    if !norm.is_empty() {
+                        norm.push(' ');
+                    }
+                    norm.push_str(word);
+                    word_hashes.push(xxh3_64(word.as_bytes()));
+                },
+                |at, c, space| {
+                    if space {
+                        end_token(at, &mut token, &mut dotted);
+                        return;
+                    }
+                    if token.is_none() {
+                        token = Some(at);
+                    }
+                    match c {
+                        '.' | '@' | ':' => dotted = true,
+                        '©' | '|' | '»' | '›' | '·' | '•' => separators += 1,
+                        _ => {}
+                    }
+                },
+            );
+            end_token(text.len(), &mut token, &mut dotted);
             for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
                 *acc += l;
             }
             total_chars = total_chars.saturating_add(hist.chars);
+            st.hist = hist;
+            st.words = words;
+            st.word_chars = word_chars;
+            st.title_words = title_words;
+            st.urls = urls;
+            st.emails = emails;
+            st.domains = domains;
+            st.separators = separators;
+            st.terminal = ends_terminal(text);
+            st.bullet = text.chars().next().is_some_and(|c| {
+                matches!(
+                    c,
+                    '•' | '·' | '-' | '*' | '–' | '—' | '»' | '>' | '|' | '►' | '▪'
+                )
+            });
+            st.hash = xxh3_64(norm.as_bytes());
+            let hashes = &word_hashes[first_word..];
+            let start = shingles.len();
+            if hashes.len() >= SHINGLE_WORDS {
+                for w in hashes.windows(SHINGLE_WORDS) {
+                    shingles.push(w.iter().fold(0u64, |h, &x| mix(h, x)));
+                }
+            }
+            st.shingle_range = start..shingles.len();
+            word_ranges.push(first_word..word_hashes.len());
+            paras.push(st);
         }
+        // The paragraphs' languages and the document's.
         let found = lang::detect_document(
-            doc.paragraphs.iter().map(|p| p.text.as_str()).zip(&hists),
+            doc.paragraphs
+                .iter()
+                .map(|p| p.text.as_str())
+                .zip(paras.iter().map(|st| &st.hist)),
             &lang::DetectOptions::default(),
         );
         let (lang, lang_share) = (found.lang, found.share);
-        for (hist, guess) in hists.into_iter().zip(found.paragraphs) {
-            paras.push(ParagraphStats {
-                hist,
-                guess: Some(guess),
-                ..ParagraphStats::default()
-            });
-        }
         let script = {
             let h = ScriptHistogram {
                 letters: script_letters,
@@ -194,58 +268,16 @@ impl<'a> DocAnalysis<'a> {
             };
             h.dominant()
         };
-
-        // Pass 2: words, stop words, tokens, hashes, shingles.
-        let mut shingles = Vec::new();
-        let mut word = String::new();
-        let mut norm = String::new();
-        let mut word_hashes: Vec<u64> = Vec::new();
-        for (p, st) in doc.paragraphs.iter().zip(paras.iter_mut()) {
-            let plang = st.guess.and_then(|g| g.lang).or(lang);
-            let stops = plang.and_then(stopwords::for_lang);
-            norm.clear();
-            word_hashes.clear();
-            st.word_chars = lang::for_each_word(&p.text, &mut word, |word, starts_upper| {
-                st.words += 1;
-                if starts_upper {
-                    st.title_words += 1;
-                }
-                let h = xxh3_64(word.as_bytes());
-                if stops.is_some_and(|s| s.contains(&h)) {
-                    st.stopwords += 1;
-                }
-                if !norm.is_empty() {
-                    norm.push(' ');
-                }
-                norm.push_str(word);
-                word_hashes.push(h);
-            });
-            for token in p.text.split_whitespace() {
-                let (u, e, d) = token_kind(token);
-                st.urls += u as u32;
-                st.emails += e as u32;
-                st.domains += d as u32;
+        // Pass 2: stop words, on the list of each paragraph's language (or the document's).
+        for ((st, guess), range) in paras.iter_mut().zip(found.paragraphs).zip(word_ranges) {
+            st.guess = Some(guess);
+            let plang = guess.lang.or(lang);
+            if let Some(stops) = plang.and_then(stopwords::for_lang) {
+                st.stopwords = word_hashes[range]
+                    .iter()
+                    .filter(|h| stops.contains(h))
+                    .count() as u32;
             }
-            st.terminal = ends_terminal(&p.text);
-            st.bullet = p.text.chars().next().is_some_and(|c| {
-                matches!(
-                    c,
-                    '•' | '·' | '-' | '*' | '–' | '—' | '»' | '>' | '|' | '►' | '▪'
-                )
-            });
-            st.separators = p
-                .text
-                .chars()
-                .filter(|c| matches!(c, '©' | '|' | '»' | '›' | '·' | '•'))
-                .count() as u32;
-            st.hash = xxh3_64(norm.as_bytes());
-            let start = shingles.len();
-            if word_hashes.len() >= SHINGLE_WORDS {
-                for w in word_hashes.windows(SHINGLE_WORDS) {
-                    shingles.push(w.iter().fold(0u64, |h, &x| mix(h, x)));
-                }
-            }
-            st.shingle_range = start..shingles.len();
         }
 
         // In-document repetition.
@@ -475,6 +507,25 @@ mod tests {
         assert_eq!(a.repeated_shingles[1], 0.0);
         assert!(a.paras[0].terminal && !a.paras[1].terminal);
         assert_eq!(a.prose_span, None);
+    }
+
+    #[test]
+    fn addresses_and_separators_per_paragraph() {
+        let doc = Document::from_paragraphs(
+            "d",
+            &[
+                "Write to news@example.org or see https://example.com/a | 103news.com ©",
+                "U.S. e.g. It’s",
+                "www.rt.com",
+            ],
+        );
+        let a = DocAnalysis::new(&doc);
+        let counts: Vec<_> = a
+            .paras
+            .iter()
+            .map(|s| (s.urls, s.emails, s.domains, s.separators))
+            .collect();
+        assert_eq!(counts, vec![(1, 1, 1, 2), (0, 0, 0, 0), (1, 0, 0, 0)]);
     }
 
     #[test]

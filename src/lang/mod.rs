@@ -220,6 +220,55 @@ pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&st
     chars
 }
 
+/// One walk over `text` for both its [`ScriptHistogram`] and its words: calls
+/// `on_word(word, starts_upper)` for each word as [`for_each_word`] does, and
+/// `on_char(byte_offset, c, is_whitespace)` for each character. Returns the histogram and the
+/// number of word characters.
+#[inline]
+pub(crate) fn walk(
+    text: &str,
+    word: &mut String,
+    mut on_word: impl FnMut(&str, bool),
+    mut on_char: impl FnMut(usize, char, bool),
+) -> (ScriptHistogram, u32) {
+    let mut h = ScriptHistogram::default();
+    let mut word_chars = 0;
+    let mut starts_upper = false;
+    word.clear();
+    for (at, c) in text.char_indices() {
+        h.chars += 1;
+        let k = char_kind(c);
+        if k & ALPHA != 0 {
+            h.letters[(k >> SCRIPT_SHIFT) as usize] += 1;
+            if k & UPPER != 0 {
+                h.upper += 1;
+            }
+        } else if k & NUMERIC != 0 {
+            h.digits += 1;
+        } else if k & SPACE != 0 {
+            h.spaces += 1;
+        } else {
+            h.other += 1;
+        }
+        if k & (ALPHA | NUMERIC) != 0 {
+            if word.is_empty() {
+                starts_upper = k & UPPER != 0;
+            }
+            push_lower_kind(word, c, k);
+            word_chars += 1;
+        } else if !word.is_empty() {
+            on_word(word, starts_upper);
+            word.clear();
+        }
+        on_char(at, c, k & SPACE != 0);
+    }
+    if !word.is_empty() {
+        on_word(word, starts_upper);
+        word.clear();
+    }
+    (h, word_chars)
+}
+
 /// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
 #[inline]
 pub fn is_letter(c: char) -> bool {
@@ -636,6 +685,35 @@ pub fn iso639_1(lang: Lang) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walk_measures_what_the_separate_passes_do() {
+        for text in [
+            "Read more » news@example.org | Ünïcode ÅNGSTRÖM 2025-06-18",
+            "Следите за новостями: www.rt.com\u{a0}и İstanbul ΣΊΣΥΦΟΣ",
+            "",
+            "   ",
+            "日本語のテキスト 123",
+        ] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            let (mut w1, mut w2) = (String::new(), String::new());
+            let chars = for_each_word(text, &mut w1, |w, up| a.push((w.to_string(), up)));
+            let mut seen = Vec::new();
+            let (hist, word_chars) = walk(
+                text,
+                &mut w2,
+                |w, up| b.push((w.to_string(), up)),
+                |at, c, space| seen.push((at, c, space)),
+            );
+            assert_eq!(hist, ScriptHistogram::of(text), "{text:?}");
+            assert_eq!((word_chars, &b), (chars, &a), "{text:?}");
+            let want: Vec<_> = text
+                .char_indices()
+                .map(|(at, c)| (at, c, c.is_whitespace()))
+                .collect();
+            assert_eq!(seen, want, "{text:?}");
+        }
+    }
 
     #[test]
     fn histogram_counts() {
