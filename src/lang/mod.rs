@@ -197,6 +197,7 @@ fn push_lower_kind(s: &mut String, c: char, k: u8) {
 /// number of word characters. `word` is the buffer the words are built in.
 #[inline]
 pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str, bool)) -> u32 {
+    // `walk` without the histogram: the first pass of `classify` needs the words alone.
     let mut chars = 0;
     let mut starts_upper = false;
     word.clear();
@@ -236,20 +237,8 @@ pub(crate) fn walk(
     let mut starts_upper = false;
     word.clear();
     for (at, c) in text.char_indices() {
-        h.chars += 1;
         let k = char_kind(c);
-        if k & ALPHA != 0 {
-            h.letters[(k >> SCRIPT_SHIFT) as usize] += 1;
-            if k & UPPER != 0 {
-                h.upper += 1;
-            }
-        } else if k & NUMERIC != 0 {
-            h.digits += 1;
-        } else if k & SPACE != 0 {
-            h.spaces += 1;
-        } else {
-            h.other += 1;
-        }
+        h.add(k);
         if k & (ALPHA | NUMERIC) != 0 {
             if word.is_empty() {
                 starts_upper = k & UPPER != 0;
@@ -297,22 +286,27 @@ impl ScriptHistogram {
     pub fn of(text: &str) -> ScriptHistogram {
         let mut h = ScriptHistogram::default();
         for c in text.chars() {
-            h.chars += 1;
-            let kind = char_kind(c);
-            if kind & ALPHA != 0 {
-                h.letters[(kind >> SCRIPT_SHIFT) as usize] += 1;
-                if kind & UPPER != 0 {
-                    h.upper += 1;
-                }
-            } else if kind & NUMERIC != 0 {
-                h.digits += 1;
-            } else if kind & SPACE != 0 {
-                h.spaces += 1;
-            } else {
-                h.other += 1;
-            }
+            h.add(char_kind(c));
         }
         h
+    }
+
+    /// Counts one character of [`char_kind`] `k`.
+    #[inline]
+    fn add(&mut self, k: u8) {
+        self.chars += 1;
+        if k & ALPHA != 0 {
+            self.letters[(k >> SCRIPT_SHIFT) as usize] += 1;
+            if k & UPPER != 0 {
+                self.upper += 1;
+            }
+        } else if k & NUMERIC != 0 {
+            self.digits += 1;
+        } else if k & SPACE != 0 {
+            self.spaces += 1;
+        } else {
+            self.other += 1;
+        }
     }
 
     /// All letters.
