@@ -40,6 +40,9 @@ pub struct ParagraphStats {
     pub bullet: bool,
     /// Contains `©`, `|`, `»`, `›` or `·` separators typical of navigation and footers.
     pub separators: u32,
+    /// Sentences: pieces ending in '.', '!' or '?' with more than 3 characters besides the
+    /// whitespace before them.
+    pub sentences: u32,
     /// Hash of the normalized text (lower-cased alphanumerics), stable across versions.
     pub hash: u64,
     /// This paragraph's shingles in [`DocAnalysis::shingles`].
@@ -179,6 +182,9 @@ impl<'a> DocAnalysis<'a> {
             let first_word = word_hashes.len();
             let (mut words, mut title_words) = (0u32, 0u32);
             let (mut urls, mut emails, mut domains, mut separators) = (0u32, 0u32, 0u32, 0u32);
+            // Characters of the sentence being read, not counting the whitespace it starts
+            // with.
+            let (mut sentences, mut sentence_chars) = (0u32, 0u32);
             // The whitespace-separated token being read: its start, and whether it holds a
             // '.', '@' or ':' (every URL, e-mail address and domain does).
             let mut token: Option<usize> = None;
@@ -208,15 +214,21 @@ impl<'a> DocAnalysis<'a> {
                 |at, c, space| {
                     if space {
                         end_token(at, &mut token, &mut dotted);
+                        sentence_chars += (sentence_chars > 0) as u32;
                         return;
                     }
                     if token.is_none() {
                         token = Some(at);
                     }
+                    sentence_chars += 1;
                     match c {
                         '.' | '@' | ':' => dotted = true,
                         '©' | '|' | '»' | '›' | '·' | '•' => separators += 1,
                         _ => {}
+                    }
+                    if matches!(c, '.' | '!' | '?') {
+                        sentences += (sentence_chars > 3) as u32;
+                        sentence_chars = 0;
                     }
                 },
             );
@@ -233,6 +245,7 @@ impl<'a> DocAnalysis<'a> {
             st.emails = emails;
             st.domains = domains;
             st.separators = separators;
+            st.sentences = sentences;
             st.terminal = ends_terminal(text);
             st.bullet = text.chars().next().is_some_and(|c| {
                 matches!(
@@ -526,6 +539,27 @@ mod tests {
             .map(|s| (s.urls, s.emails, s.domains, s.separators))
             .collect();
         assert_eq!(counts, vec![(1, 1, 1, 2), (0, 0, 0, 0), (1, 0, 0, 0)]);
+    }
+
+    #[test]
+    fn sentences_are_pieces_ending_in_punctuation() {
+        let texts = [
+            "The cat sat on the mat. It ran! Why?",
+            "  .   Ab.  Abc. Abcd.   x",
+            "U.S. officials met e.g. today... Really?!",
+            "No sentence here",
+            " \u{a0}Tab\tseparated words here. ",
+            "",
+        ];
+        let doc = Document::from_paragraphs("d", &texts);
+        let a = DocAnalysis::new(&doc);
+        for (st, text) in a.paras.iter().zip(texts) {
+            let want = text
+                .split_inclusive(['.', '!', '?'])
+                .filter(|s| s.ends_with(['.', '!', '?']) && s.trim().chars().count() > 3)
+                .count() as u32;
+            assert_eq!(st.sentences, want, "{text:?}");
+        }
     }
 
     #[test]

@@ -40,11 +40,7 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     row[10] = text.chars().next().is_some_and(char::is_uppercase) as u8 as f32;
     row[11] = st.bullet as u8 as f32;
     row[12] = super::ln_1p_count(st.separators);
-    let sentences = text
-        .split_inclusive(['.', '!', '?'])
-        .filter(|s| s.ends_with(['.', '!', '?']) && s.trim().chars().count() > 3)
-        .count();
-    row[13] = super::ln_1p_count(sentences as u32);
+    row[13] = super::ln_1p_count(st.sentences);
 }
 
 #[cfg(test)]
