@@ -6,6 +6,7 @@ use whatlang::Lang;
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::document::{BlockTag, Document};
+use crate::hash::U64Map;
 use crate::lang::{self, LangGuess, ScriptClass, ScriptHistogram};
 
 use super::stopwords;
@@ -311,28 +312,28 @@ impl<'a> DocAnalysis<'a> {
             }
             i = j;
         }
-        // Shingles seen in more than one paragraph of the document.
-        let mut owners: Vec<(u64, usize)> = Vec::with_capacity(shingles.len());
+        // Shingles seen in more than one paragraph of the document: per shingle, the first
+        // paragraph that has it, whether another has it too, and the last paragraph it was
+        // counted for (a paragraph counts each of its distinct shingles once).
+        let mut seen: U64Map<(usize, bool, usize)> =
+            U64Map::with_capacity_and_hasher(shingles.len(), Default::default());
         for (idx, st) in paras.iter().enumerate() {
             for &s in &shingles[st.shingle_range.clone()] {
-                owners.push((s, idx));
+                let e = seen.entry(s).or_insert((idx, false, usize::MAX));
+                e.1 |= e.0 != idx;
             }
         }
-        owners.sort_unstable();
-        owners.dedup();
         let mut shared = vec![0u32; n];
-        let mut i = 0;
-        while i < owners.len() {
-            let mut j = i;
-            while j < owners.len() && owners[j].0 == owners[i].0 {
-                j += 1;
-            }
-            if j - i > 1 {
-                for &(_, idx) in &owners[i..j] {
+        for (idx, st) in paras.iter().enumerate() {
+            for s in &shingles[st.shingle_range.clone()] {
+                if let Some(e) = seen.get_mut(s)
+                    && e.1
+                    && e.2 != idx
+                {
+                    e.2 = idx;
                     shared[idx] += 1;
                 }
             }
-            i = j;
         }
         let repeated_shingles = paras
             .iter()
