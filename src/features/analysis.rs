@@ -157,6 +157,19 @@ fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
+/// Appends the shingle hashes of a paragraph's word hashes to `out`: one per run of
+/// [`SHINGLE_WORDS`] words (none for a shorter paragraph). Stable across versions: saved
+/// indexes hold them.
+pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
+    if word_hashes.len() >= SHINGLE_WORDS {
+        out.extend(
+            word_hashes
+                .windows(SHINGLE_WORDS)
+                .map(|w| w.iter().fold(0u64, |h, &x| mix(h, x))),
+        );
+    }
+}
+
 /// Minimum characters for a paragraph to count as long prose.
 pub const PROSE_CHARS: u32 = 150;
 
@@ -255,13 +268,8 @@ impl<'a> DocAnalysis<'a> {
                 )
             });
             st.hash = xxh3_64(norm.as_bytes());
-            let hashes = &word_hashes[first_word..];
             let start = shingles.len();
-            if hashes.len() >= SHINGLE_WORDS {
-                for w in hashes.windows(SHINGLE_WORDS) {
-                    shingles.push(w.iter().fold(0u64, |h, &x| mix(h, x)));
-                }
-            }
+            push_shingles(&word_hashes[first_word..], &mut shingles);
             st.shingle_range = start..shingles.len();
             word_ranges.push(first_word..word_hashes.len());
             paras.push(st);

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::analysis::{DocAnalysis, SHINGLE_WORDS};
+use super::analysis::{DocAnalysis, push_shingles};
 use super::sketch::Sketch;
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -56,10 +56,6 @@ pub struct DocKeys {
     pub shingles: Vec<u64>,
 }
 
-fn mix(h: u64, w: u64) -> u64 {
-    (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
 impl DocKeys {
     /// The keys of a document.
     pub fn of(doc: &Document) -> DocKeys {
@@ -77,13 +73,7 @@ impl DocKeys {
                 word_hashes.push(xxh3_64(word.as_bytes()));
             });
             keys.paragraphs.push(xxh3_64(norm.as_bytes()));
-            if word_hashes.len() >= SHINGLE_WORDS {
-                keys.shingles.extend(
-                    word_hashes
-                        .windows(SHINGLE_WORDS)
-                        .map(|w| w.iter().fold(0u64, |h, &x| mix(h, x))),
-                );
-            }
+            push_shingles(&word_hashes, &mut keys.shingles);
         }
         keys.dedup();
         keys
