@@ -198,27 +198,54 @@ fn push_lower_kind(s: &mut String, c: char, k: u8) {
 #[inline]
 pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str, bool)) -> u32 {
     // `walk` without the histogram: the first pass of `classify` needs the words alone.
-    let mut chars = 0;
-    let mut starts_upper = false;
-    word.clear();
+    let mut words = Words::new(word);
     for c in text.chars() {
-        let k = char_kind(c);
-        if k & (ALPHA | NUMERIC) != 0 {
-            if word.is_empty() {
-                starts_upper = k & UPPER != 0;
-            }
-            push_lower_kind(word, c, k);
-            chars += 1;
-        } else if !word.is_empty() {
-            f(word, starts_upper);
-            word.clear();
+        words.step(c, char_kind(c), &mut f);
+    }
+    words.finish(&mut f)
+}
+
+/// The word being built by a walk over a text's characters.
+struct Words<'w> {
+    word: &'w mut String,
+    starts_upper: bool,
+    chars: u32,
+}
+
+impl<'w> Words<'w> {
+    fn new(word: &'w mut String) -> Words<'w> {
+        word.clear();
+        Words {
+            word,
+            starts_upper: false,
+            chars: 0,
         }
     }
-    if !word.is_empty() {
-        f(word, starts_upper);
-        word.clear();
+
+    /// Takes character `c` of [`char_kind`] `k`: extends the word, or ends it.
+    #[inline]
+    fn step(&mut self, c: char, k: u8, on_word: &mut impl FnMut(&str, bool)) {
+        if k & (ALPHA | NUMERIC) != 0 {
+            if self.word.is_empty() {
+                self.starts_upper = k & UPPER != 0;
+            }
+            push_lower_kind(self.word, c, k);
+            self.chars += 1;
+        } else if !self.word.is_empty() {
+            on_word(self.word, self.starts_upper);
+            self.word.clear();
+        }
     }
-    chars
+
+    /// Ends the last word; returns the number of word characters.
+    #[inline]
+    fn finish(self, on_word: &mut impl FnMut(&str, bool)) -> u32 {
+        if !self.word.is_empty() {
+            on_word(self.word, self.starts_upper);
+            self.word.clear();
+        }
+        self.chars
+    }
 }
 
 /// One walk over `text` for both its [`ScriptHistogram`] and its words: calls
@@ -233,29 +260,14 @@ pub(crate) fn walk(
     mut on_char: impl FnMut(usize, char, bool),
 ) -> (ScriptHistogram, u32) {
     let mut h = ScriptHistogram::default();
-    let mut word_chars = 0;
-    let mut starts_upper = false;
-    word.clear();
+    let mut words = Words::new(word);
     for (at, c) in text.char_indices() {
         let k = char_kind(c);
         h.add(k);
-        if k & (ALPHA | NUMERIC) != 0 {
-            if word.is_empty() {
-                starts_upper = k & UPPER != 0;
-            }
-            push_lower_kind(word, c, k);
-            word_chars += 1;
-        } else if !word.is_empty() {
-            on_word(word, starts_upper);
-            word.clear();
-        }
+        words.step(c, k, &mut on_word);
         on_char(at, c, k & SPACE != 0);
     }
-    if !word.is_empty() {
-        on_word(word, starts_upper);
-        word.clear();
-    }
-    (h, word_chars)
+    (h, words.finish(&mut on_word))
 }
 
 /// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
