@@ -329,7 +329,7 @@ fn load_model(path: Option<&PathBuf>) -> Result<Model, Error> {
             Error::Io { .. } => e,
             other => Error::input(p.display().to_string(), other.to_string()),
         }),
-        None => Model::embedded().cloned(),
+        None => Model::embedded_owned(),
     }
 }
 

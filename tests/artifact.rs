@@ -11,6 +11,12 @@ fn bytes() -> Vec<u8> {
 }
 
 #[test]
+fn an_owned_copy_of_the_embedded_model_is_the_same_model() {
+    let owned = Model::embedded_owned().unwrap();
+    assert_eq!(owned.to_bytes().unwrap(), bytes());
+}
+
+#[test]
 fn round_trip_gives_identical_bytes() {
     let b = bytes();
     let m = Model::from_bytes(&b).unwrap();
