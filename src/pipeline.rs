@@ -686,7 +686,7 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     let stdin = files.iter().any(InputFile::is_stdin);
     // The language tables are first needed after the corpus counts: they are built beside
     // the first pass (or the reading of a saved index) rather than before the first document.
-    std::thread::spawn(crate::lang::prepare);
+    crate::lang::prepare_in_background();
     let mut index = match &opts.index {
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),
         // Every file of the share is counted, finished or not, so that a resumed run classifies

@@ -423,6 +423,15 @@ pub fn prepare() {
     }
 }
 
+/// Starts [`prepare`] on a thread of its own, once per process, so that the tables are built
+/// while the caller does other work (loading a model, a first pass over the input).
+pub fn prepare_in_background() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        std::thread::spawn(prepare);
+    });
+}
+
 /// Options of [`detect_with`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DetectOptions<'a> {
