@@ -307,9 +307,7 @@ impl Tables {
             }
         })
     }
-}
 
-impl Tables {
     /// Starts loading the slot of the n-gram `ids` if it lives in the [`LongTable`].
     #[inline]
     fn prefetch(&self, ids: &[u16]) {
@@ -641,7 +639,7 @@ impl Scored {
 /// Words of at most this many letters have their costs remembered, per thread and group
 /// tables.
 const CACHED_LETTERS: usize = 12;
-/// Remembered words per thread and group (direct-mapped).
+/// Remembered words per thread and group (direct-mapped; a power of two).
 const CACHE_SLOTS: usize = 8192;
 
 /// A remembered word: its letter ids and its costs.
@@ -766,7 +764,7 @@ impl<'a> NgramModel<'a> {
                 let h = word.iter().fold(word.len() as u64, |h, &id| {
                     (h ^ id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
                 });
-                (h >> 51) as usize % CACHE_SLOTS
+                (h >> (64 - CACHE_SLOTS.ilog2())) as usize
             });
             if let Some(slot) = slot {
                 let c = &cache[slot];
@@ -922,6 +920,39 @@ mod tests {
         // "z", "zz" (backing off to the floor) and "z" again.
         assert_eq!(&s.costs[..2], &[720, 720]);
         assert_eq!(s.letters, 2);
+    }
+
+    #[test]
+    fn long_ngrams_back_off_to_their_prefix_rows() {
+        // "abc" lives in the long table, which keeps sums only: where "abca" is missing, the
+        // 4th order costs the row of "abc", recovered as its sum minus the sum of "ab".
+        let t = TablesData {
+            source: "test".into(),
+            groups: vec![GroupData {
+                name: "latin".into(),
+                langs: vec!["eng".into(), "deu".into()],
+                ngrams: vec![
+                    "a".into(),
+                    "b".into(),
+                    "c".into(),
+                    "ab".into(),
+                    "abc".into(),
+                ],
+                rows: vec![20, 20, 20, 20, 30, 40, 10, 60, 5, 50],
+                floor: 240,
+            }],
+        };
+        let m = NgramModel::new(&t.view());
+        // a|b|c|a at positions 0..4 of "abca":
+        //   0: abc's sum (5+10+20 | 50+60+20) + abc's row (5 | 50)   = 40 | 180
+        //   1: b's sum + twice b's row ("bc", "bca" missing)          = 60 | 60
+        //   2: c's sum + c's row ("ca" missing)                        = 60 | 80
+        //   3: a                                                       = 20 | 20
+        let s = m.score(0, "abca", 100, 100, 0);
+        assert_eq!(&s.costs[..2], &[180, 340]);
+        // Once more from the word cache.
+        let s = m.score(0, "abca abca", 100, 100, 0);
+        assert_eq!(&s.costs[..2], &[360, 680]);
     }
 
     #[test]
