@@ -171,9 +171,22 @@ impl Classifier {
                 let cols = x.ncols().max(1);
                 let data = x.as_slice().unwrap_or_default();
                 let mut out = vec![0f32; x.nrows()];
+                // Within a block, rows walk a tree eight at a time (`FlatTree::leaves_of`).
+                const SIDE: usize = 8;
                 for (out, rows) in out.chunks_mut(BLOCK).zip(data.chunks(BLOCK * cols)) {
                     for (t, v) in compiled.iter().zip(leaf_values) {
-                        for (o, row) in out.iter_mut().zip(rows.chunks_exact(cols)) {
+                        let mut outs = out.chunks_exact_mut(SIDE);
+                        let mut groups = rows.chunks_exact(SIDE * cols);
+                        for (o, g) in (&mut outs).zip(&mut groups) {
+                            let mut r = g.chunks_exact(cols);
+                            let side: [&[f32]; SIDE] =
+                                std::array::from_fn(|_| r.next().unwrap_or_default());
+                            for (o, leaf) in o.iter_mut().zip(t.leaves_of(side)) {
+                                *o += v[leaf];
+                            }
+                        }
+                        let rest = groups.remainder().chunks_exact(cols);
+                        for (o, row) in outs.into_remainder().iter_mut().zip(rest) {
                             *o += v[t.leaf_of(row)];
                         }
                     }
