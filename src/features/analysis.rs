@@ -153,6 +153,47 @@ fn token_kind(token: &str) -> (bool, bool, bool) {
     (false, false, false)
 }
 
+/// URLs, e-mail addresses and bare domains among the whitespace-separated tokens of `text`.
+/// Only a token with a '.', '@' or ':' can be one, so only those are looked at.
+fn addresses(text: &str) -> (u32, u32, u32) {
+    let (mut urls, mut emails, mut domains) = (0u32, 0u32, 0u32);
+    // The end of the last token looked at.
+    let mut done = 0;
+    for at in memchr::memchr3_iter(b'.', b'@', b':', text.as_bytes()) {
+        if at < done {
+            continue;
+        }
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| lang::scan::is_space(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = text[at..]
+            .char_indices()
+            .find(|&(_, c)| lang::scan::is_space(c))
+            .map_or(text.len(), |(i, _)| at + i);
+        let (u, e, d) = token_kind(&text[start..end]);
+        urls += u as u32;
+        emails += e as u32;
+        domains += d as u32;
+        done = end;
+    }
+    (urls, emails, domains)
+}
+
+/// Sentences of `text`: pieces ending in '.', '!' or '?' with more than three characters
+/// from the first one that is not whitespace.
+fn sentences(text: &str) -> u32 {
+    let mut count = 0;
+    let mut from = 0;
+    for at in memchr::memchr3_iter(b'.', b'!', b'?', text.as_bytes()) {
+        let piece = text[from..=at].trim_start_matches(lang::scan::is_space);
+        count += piece.chars().nth(3).is_some() as u32;
+        from = at + 1;
+    }
+    count
+}
+
 fn mix(h: u64, w: u64) -> u64 {
     (h.rotate_left(23) ^ w).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
@@ -178,11 +219,11 @@ impl<'a> DocAnalysis<'a> {
     pub fn new(doc: &'a Document) -> DocAnalysis<'a> {
         let n = doc.paragraphs.len();
         let mut paras: Vec<ParagraphStats> = Vec::with_capacity(n);
-        // Pass 1, one walk over each paragraph's characters: script histogram, words and
-        // their hashes, the normalized text's hash, shingles, addresses and separators.
+        // Pass 1, over each paragraph's bytes: script histogram, words and their hashes, the
+        // normalized text's hash, shingles, addresses, separators and sentences.
         let mut shingles = Vec::new();
-        let mut word = String::new();
-        let mut norm = String::new();
+        let mut norm = Vec::new();
+        let mut scanner = lang::scan::WordScanner::default();
         // Every paragraph's word hashes, back to back: stop words are counted from them once
         // the languages are known.
         let mut word_hashes: Vec<u64> = Vec::new();
@@ -194,72 +235,25 @@ impl<'a> DocAnalysis<'a> {
             let mut st = ParagraphStats::default();
             norm.clear();
             let first_word = word_hashes.len();
-            let (mut words, mut title_words) = (0u32, 0u32);
-            let (mut urls, mut emails, mut domains, mut separators) = (0u32, 0u32, 0u32, 0u32);
-            // Characters of the sentence being read, not counting the whitespace it starts
-            // with.
-            let (mut sentences, mut sentence_chars) = (0u32, 0u32);
-            // The whitespace-separated token being read: its start, and whether it holds a
-            // '.', '@' or ':' (every URL, e-mail address and domain does).
-            let mut token: Option<usize> = None;
-            let mut dotted = false;
-            let mut end_token = |end: usize, token: &mut Option<usize>, dotted: &mut bool| {
-                if let Some(start) = token.take()
-                    && std::mem::take(dotted)
-                {
-                    let (u, e, d) = token_kind(&text[start..end]);
-                    urls += u as u32;
-                    emails += e as u32;
-                    domains += d as u32;
-                }
-            };
-            let (hist, word_chars) = lang::walk(
-                text,
-                &mut word,
-                |word, starts_upper| {
-                    words += 1;
-                    title_words += starts_upper as u32;
-                    if !norm.is_empty() {
-                        norm.push(' ');
-                    }
-                    norm.push_str(word);
-                    word_hashes.push(xxh3_64(word.as_bytes()));
-                },
-                |at, c, space| {
-                    if space {
-                        end_token(at, &mut token, &mut dotted);
-                        sentence_chars += (sentence_chars > 0) as u32;
-                        return;
-                    }
-                    if token.is_none() {
-                        token = Some(at);
-                    }
-                    sentence_chars += 1;
-                    match c {
-                        '.' | '@' | ':' => dotted = true,
-                        '©' | '|' | '»' | '›' | '·' | '•' => separators += 1,
-                        _ => {}
-                    }
-                    if matches!(c, '.' | '!' | '?') {
-                        sentences += (sentence_chars > 3) as u32;
-                        sentence_chars = 0;
-                    }
-                },
-            );
-            end_token(text.len(), &mut token, &mut dotted);
+            let mut separators = memchr::memchr_iter(b'|', text.as_bytes()).count() as u32;
+            let hist = lang::scan::histogram(text, |c| {
+                separators += matches!(c, '©' | '»' | '›' | '·' | '•') as u32;
+            });
+            let counts = scanner.words(text, &mut norm, &mut word_hashes);
+            let (urls, emails, domains) = addresses(text);
             for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
                 *acc += l;
             }
             total_chars = total_chars.saturating_add(hist.chars);
             st.hist = hist;
-            st.words = words;
-            st.word_chars = word_chars;
-            st.title_words = title_words;
+            st.words = counts.words;
+            st.word_chars = counts.word_chars;
+            st.title_words = counts.title_words;
             st.urls = urls;
             st.emails = emails;
             st.domains = domains;
             st.separators = separators;
-            st.sentences = sentences;
+            st.sentences = sentences(text);
             st.terminal = ends_terminal(text);
             st.bullet = text.chars().next().is_some_and(|c| {
                 matches!(
@@ -267,7 +261,7 @@ impl<'a> DocAnalysis<'a> {
                     '•' | '·' | '-' | '*' | '–' | '—' | '»' | '>' | '|' | '►' | '▪'
                 )
             });
-            st.hash = xxh3_64(norm.as_bytes());
+            st.hash = xxh3_64(&norm);
             let start = shingles.len();
             push_shingles(&word_hashes[first_word..], &mut shingles);
             st.shingle_range = start..shingles.len();
@@ -568,6 +562,36 @@ mod tests {
                 .filter(|s| s.ends_with(['.', '!', '?']) && s.trim().chars().count() > 3)
                 .count() as u32;
             assert_eq!(st.sentences, want, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_match_their_definitions(
+            text in "[a-zA-Z0-9 .@:!?/|©»·•\u{a0}\u{2003}\tжЖé’-]{0,60}"
+        ) {
+            let doc = Document::from_paragraphs("d", &[text.as_str()]);
+            let st = &DocAnalysis::new(&doc).paras[0];
+            let (mut urls, mut emails, mut domains) = (0, 0, 0);
+            for token in text.split(char::is_whitespace) {
+                if token.contains(['.', '@', ':']) {
+                    let (u, e, d) = token_kind(token);
+                    urls += u as u32;
+                    emails += e as u32;
+                    domains += d as u32;
+                }
+            }
+            proptest::prop_assert_eq!((st.urls, st.emails, st.domains), (urls, emails, domains));
+            let sentences = text
+                .split_inclusive(['.', '!', '?'])
+                .filter(|s| s.ends_with(['.', '!', '?']) && s.trim().chars().count() > 3)
+                .count() as u32;
+            proptest::prop_assert_eq!(st.sentences, sentences);
+            let separators = text
+                .chars()
+                .filter(|c| matches!(c, '©' | '|' | '»' | '›' | '·' | '•'))
+                .count() as u32;
+            proptest::prop_assert_eq!(st.separators, separators);
         }
     }
 

@@ -60,19 +60,14 @@ impl DocKeys {
     /// The keys of a document.
     pub fn of(doc: &Document) -> DocKeys {
         let mut keys = DocKeys::default();
-        let (mut word, mut norm) = (String::new(), String::new());
+        let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
+        let mut scanner = crate::lang::scan::WordScanner::default();
         for p in &doc.paragraphs {
             norm.clear();
             word_hashes.clear();
-            crate::lang::for_each_word(&p.text, &mut word, |word, _| {
-                if !norm.is_empty() {
-                    norm.push(' ');
-                }
-                norm.push_str(word);
-                word_hashes.push(xxh3_64(word.as_bytes()));
-            });
-            keys.paragraphs.push(xxh3_64(norm.as_bytes()));
+            scanner.words(&p.text, &mut norm, &mut word_hashes);
+            keys.paragraphs.push(xxh3_64(&norm));
             push_shingles(&word_hashes, &mut keys.shingles);
         }
         keys.dedup();

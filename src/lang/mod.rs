@@ -2,6 +2,7 @@
 //! per script group (whatlang for the scripts the tables do not cover).
 
 pub mod ngram;
+pub(crate) mod scan;
 
 use std::sync::OnceLock;
 
@@ -163,6 +164,22 @@ pub(crate) fn char_kind(c: char) -> u8 {
     }
 }
 
+/// The table behind [`char_kind`], for a loop to look characters up in with [`kind_in`]
+/// without checking each time that the table is built.
+#[inline]
+pub(crate) fn kinds() -> &'static [u8] {
+    &KINDS
+}
+
+/// [`char_kind`] through `kinds`, the table [`kinds`] gives.
+#[inline]
+pub(crate) fn kind_in(kinds: &[u8], c: char) -> u8 {
+    match kinds.get(c as usize) {
+        Some(&k) => k,
+        None => classify_char(c),
+    }
+}
+
 /// Whether `c` is alphanumeric (`char::is_alphanumeric`, through the table of [`char_kind`]).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
@@ -194,80 +211,30 @@ fn push_lower_kind(s: &mut String, c: char, k: u8) {
 
 /// Calls `f(word, starts_upper)` for each word of `text` (a maximal run of alphanumeric
 /// characters, as [`is_word_char`]), lower-cased as [`push_lower`] does, and returns the
-/// number of word characters. `word` is the buffer the words are built in.
-#[inline]
+/// number of word characters. `word` is the buffer the words are built in. This is the
+/// definition that [`scan::words`] computes faster.
+#[cfg(test)]
 pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str, bool)) -> u32 {
-    // `walk` without the histogram: the first pass of `classify` needs the words alone.
-    let mut words = Words::new(word);
+    word.clear();
+    let (mut starts_upper, mut chars) = (false, 0);
     for c in text.chars() {
-        words.step(c, char_kind(c), &mut f);
-    }
-    words.finish(&mut f)
-}
-
-/// The word being built by a walk over a text's characters.
-struct Words<'w> {
-    word: &'w mut String,
-    starts_upper: bool,
-    chars: u32,
-}
-
-impl<'w> Words<'w> {
-    fn new(word: &'w mut String) -> Words<'w> {
-        word.clear();
-        Words {
-            word,
-            starts_upper: false,
-            chars: 0,
-        }
-    }
-
-    /// Takes character `c` of [`char_kind`] `k`: extends the word, or ends it.
-    #[inline]
-    fn step(&mut self, c: char, k: u8, on_word: &mut impl FnMut(&str, bool)) {
-        if k & (ALPHA | NUMERIC) != 0 {
-            if self.word.is_empty() {
-                self.starts_upper = k & UPPER != 0;
-            }
-            push_lower_kind(self.word, c, k);
-            self.chars += 1;
-        } else if !self.word.is_empty() {
-            on_word(self.word, self.starts_upper);
-            self.word.clear();
-        }
-    }
-
-    /// Ends the last word; returns the number of word characters.
-    #[inline]
-    fn finish(self, on_word: &mut impl FnMut(&str, bool)) -> u32 {
-        if !self.word.is_empty() {
-            on_word(self.word, self.starts_upper);
-            self.word.clear();
-        }
-        self.chars
-    }
-}
-
-/// One walk over `text` for both its [`ScriptHistogram`] and its words: calls
-/// `on_word(word, starts_upper)` for each word as [`for_each_word`] does, and
-/// `on_char(byte_offset, c, is_whitespace)` for each character. Returns the histogram and the
-/// number of word characters.
-#[inline]
-pub(crate) fn walk(
-    text: &str,
-    word: &mut String,
-    mut on_word: impl FnMut(&str, bool),
-    mut on_char: impl FnMut(usize, char, bool),
-) -> (ScriptHistogram, u32) {
-    let mut h = ScriptHistogram::default();
-    let mut words = Words::new(word);
-    for (at, c) in text.char_indices() {
         let k = char_kind(c);
-        h.add(k);
-        words.step(c, k, &mut on_word);
-        on_char(at, c, k & SPACE != 0);
+        if k & (ALPHA | NUMERIC) != 0 {
+            if word.is_empty() {
+                starts_upper = k & UPPER != 0;
+            }
+            push_lower_kind(word, c, k);
+            chars += 1;
+        } else if !word.is_empty() {
+            f(word, starts_upper);
+            word.clear();
+        }
     }
-    (h, words.finish(&mut on_word))
+    if !word.is_empty() {
+        f(word, starts_upper);
+        word.clear();
+    }
+    chars
 }
 
 /// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
@@ -700,35 +667,6 @@ pub fn iso639_1(lang: Lang) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn walk_measures_what_the_separate_passes_do() {
-        for text in [
-            "Read more » news@example.org | Ünïcode ÅNGSTRÖM 2025-06-18",
-            "Следите за новостями: www.rt.com\u{a0}и İstanbul ΣΊΣΥΦΟΣ",
-            "",
-            "   ",
-            "日本語のテキスト 123",
-        ] {
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            let (mut w1, mut w2) = (String::new(), String::new());
-            let chars = for_each_word(text, &mut w1, |w, up| a.push((w.to_string(), up)));
-            let mut seen = Vec::new();
-            let (hist, word_chars) = walk(
-                text,
-                &mut w2,
-                |w, up| b.push((w.to_string(), up)),
-                |at, c, space| seen.push((at, c, space)),
-            );
-            assert_eq!(hist, ScriptHistogram::of(text), "{text:?}");
-            assert_eq!((word_chars, &b), (chars, &a), "{text:?}");
-            let want: Vec<_> = text
-                .char_indices()
-                .map(|(at, c)| (at, c, c.is_whitespace()))
-                .collect();
-            assert_eq!(seen, want, "{text:?}");
-        }
-    }
 
     #[test]
     fn histogram_counts() {

@@ -1,0 +1,443 @@
+//! Byte-level scans of a paragraph that give what a walk over its characters would: the script
+//! histogram ([`histogram`]) and the words ([`WordScanner`]). ASCII is read through tables or
+//! eight bytes at a time, and only the other characters are decoded and looked up in
+//! [`char_kind`]'s table.
+
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::{
+    ALPHA, LOWERS, NUMERIC, SPACE, ScriptClass, ScriptHistogram, UPPER, char_kind, kind_in, kinds,
+};
+
+/// [`char_kind`] of each byte below 0x80, and 0 for the bytes that start or continue a longer
+/// character. ASCII letters are Latin, the script class 0.
+static ASCII_KIND: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALPHA
+        } else if c.is_ascii_digit() {
+            NUMERIC
+        } else if matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ') {
+            SPACE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Per ASCII byte, the increments of the packed histogram counters: 16-bit lanes for Latin
+/// letters, upper-case letters, digits and whitespace, lowest first.
+static ASCII_COUNTS: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut b = 0;
+    while b < 128 {
+        let k = ASCII_KIND[b];
+        t[b] = if k & ALPHA != 0 {
+            1 | if k & UPPER != 0 { 1 << 16 } else { 0 }
+        } else if k & NUMERIC != 0 {
+            1 << 32
+        } else if k & SPACE != 0 {
+            1 << 48
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The character starting at byte `at` of `text` (which must be a character boundary).
+#[inline]
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..).and_then(|s| s.chars().next())
+}
+
+/// The [`ScriptHistogram`] of `text`, as [`ScriptHistogram::of`] counts it; `on_wide(c)` is
+/// called for each character outside ASCII, in order.
+pub(crate) fn histogram(text: &str, mut on_wide: impl FnMut(char)) -> ScriptHistogram {
+    let mut h = ScriptHistogram::default();
+    let bytes = text.as_bytes();
+    // ASCII bytes are counted in the four 16-bit lanes of `packed`, which are added out to
+    // `lanes` before one could overflow.
+    let (mut packed, mut pending, mut ascii) = (0u64, 0u32, 0u32);
+    let mut lanes = [0u32; 4];
+    let flush = |lanes: &mut [u32; 4], packed: &mut u64| {
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            *lane += ((*packed >> (16 * i)) & 0xFFFF) as u32;
+        }
+        *packed = 0;
+    };
+    let kinds = kinds();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            packed += ASCII_COUNTS[b as usize];
+            pending += 1;
+            ascii += 1;
+            if pending == u32::from(u16::MAX) {
+                flush(&mut lanes, &mut packed);
+                pending = 0;
+            }
+            i += 1;
+        } else {
+            let Some(c) = char_at(text, i) else { break };
+            h.add(kind_in(kinds, c));
+            on_wide(c);
+            i += c.len_utf8();
+        }
+    }
+    flush(&mut lanes, &mut packed);
+    let [letters, upper, digits, spaces] = lanes;
+    h.letters[ScriptClass::Latin as usize] += letters;
+    h.upper += upper;
+    h.digits += digits;
+    h.spaces += spaces;
+    h.other += ascii - letters - digits - spaces;
+    h.chars += ascii;
+    h
+}
+
+/// What [`WordScanner::words`] counts of a text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct WordCounts {
+    /// Words.
+    pub words: u32,
+    /// Words whose first character is upper-case.
+    pub title_words: u32,
+    /// Characters in words.
+    pub word_chars: u32,
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// Per byte of `y`, whose bytes are below 0x80: the high bit set where the byte is in `lo..=hi`.
+#[inline(always)]
+const fn in_range(y: u64, lo: u8, hi: u8) -> u64 {
+    (y.wrapping_add((0x80 - lo as u64) * ONES) & !y.wrapping_add((0x7F - hi as u64) * ONES)) & HIGH
+}
+
+/// The high bits of the eight bytes of `m`, gathered into the low eight bits (first byte lowest).
+#[inline(always)]
+const fn gather(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// Eight bytes (little-endian in `x`): a bit per byte for the ASCII letters and digits, and
+/// a bit per byte for the bytes of 0x80 and above.
+#[inline(always)]
+fn classify8(x: u64) -> (u64, u64) {
+    let high = x & HIGH;
+    let y = x & !HIGH;
+    let word = (in_range(y, b'0', b'9') | in_range(y | (0x20 * ONES), b'a', b'z')) & !high;
+    (gather(word), gather(high))
+}
+
+/// Eight bytes with their ASCII upper-case letters lower-cased.
+#[inline(always)]
+fn lower8(x: u64) -> u64 {
+    let upper = in_range(x & !HIGH, b'A', b'Z') & !(x & HIGH);
+    x | (upper >> 2)
+}
+
+/// Eight bytes of `b` from `at` as a little-endian `u64` (zeros past the end).
+#[inline(always)]
+fn load8(b: &[u8], at: usize) -> u64 {
+    match b.get(at..at + 8) {
+        Some(s) => u64::from_le_bytes(s.try_into().unwrap_or([0; 8])),
+        None => {
+            let mut pad = [0u8; 8];
+            let s = b.get(at..).unwrap_or_default();
+            pad[..s.len()].copy_from_slice(s);
+            u64::from_le_bytes(pad)
+        }
+    }
+}
+
+/// The 64 bits of `bits` from bit `at` on (zeros past the end).
+#[inline(always)]
+fn window(bits: &[u64], at: usize) -> u64 {
+    let (w, o) = (at / 64, at % 64);
+    let lo = bits.get(w).map_or(0, |&b| b >> o);
+    let hi = bits.get(w + 1).map_or(0, |&b| (b << 1) << (63 - o));
+    lo | hi
+}
+
+/// The first clear bit of `bits` at or after `from` (`bits.len() * 64` if there is none).
+fn next_clear(bits: &[u64], from: usize) -> usize {
+    let mut at = from;
+    loop {
+        let run = (!window(bits, at)).trailing_zeros() as usize;
+        at += run;
+        if run < 64 || at >= bits.len() * 64 {
+            return at.min(bits.len() * 64);
+        }
+    }
+}
+
+/// Appends the lower-case form of `c`, of [`char_kind`] `k`, to `out`.
+#[inline]
+fn push_lower(out: &mut Vec<u8>, c: char, k: u8) {
+    // Four bytes pushed and the unused ones cut: a copy of a fixed length needs no call.
+    let mut push = |c: char| {
+        let mut buf = [0u8; 4];
+        let len = c.encode_utf8(&mut buf).len();
+        let at = out.len();
+        out.extend_from_slice(&buf);
+        out.truncate(at + len);
+    };
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase() as u8);
+    } else if k & LOWERS == 0 {
+        push(c);
+    } else {
+        c.to_lowercase().for_each(push);
+    }
+}
+
+/// Finds a paragraph's words (see [`WordScanner::words`]), keeping its buffers from one
+/// paragraph to the next.
+///
+/// A paragraph mostly in ASCII is read eight bytes at a time into a bit per byte, set for the
+/// bytes of its letters and digits; its words are then read off the bits a word at a time,
+/// and copied and lower-cased sixteen bytes at a time, with no branch per byte. A paragraph
+/// in another script is walked a character at a time.
+#[derive(Debug, Default)]
+pub(crate) struct WordScanner {
+    word: Vec<u64>,
+    high: Vec<u64>,
+}
+
+impl WordScanner {
+    /// The words of `text` as [`super::for_each_word`] finds them (maximal runs of alphanumeric
+    /// characters, lower-cased), appended to `norm` with a space before each but the first
+    /// word `norm` gets, and the `xxh3_64` hash of each word pushed to `hashes`.
+    pub(crate) fn words(
+        &mut self,
+        text: &str,
+        norm: &mut Vec<u8>,
+        hashes: &mut Vec<u64>,
+    ) -> WordCounts {
+        let bytes = text.as_bytes();
+        let (word, high) = (&mut self.word, &mut self.high);
+        word.clear();
+        high.clear();
+        let mut high_bytes = 0;
+        for at in (0..bytes.len()).step_by(64) {
+            let (mut w, mut h) = (0u64, 0u64);
+            for k in 0..8 {
+                let (a, b) = classify8(load8(bytes, at + 8 * k));
+                w |= a << (8 * k);
+                h |= b << (8 * k);
+            }
+            word.push(w);
+            high.push(h);
+            high_bytes += h.count_ones() as usize;
+        }
+        if high_bytes == 0 {
+            return Self::read_words(text, word, None, norm, hashes);
+        }
+        if high_bytes * 8 > bytes.len() {
+            return walk_words(text, norm, hashes);
+        }
+        // The letters and digits outside ASCII: each starts with a byte of 0xC0 or above.
+        for (ci, &h) in high.iter().enumerate() {
+            let mut m = h;
+            while m != 0 {
+                let at = ci * 64 + m.trailing_zeros() as usize;
+                m &= m - 1;
+                if bytes.get(at).is_some_and(|&b| b >= 0xC0)
+                    && let Some(c) = char_at(text, at)
+                    && char_kind(c) & (ALPHA | NUMERIC) != 0
+                {
+                    for p in at..at + c.len_utf8() {
+                        word[p / 64] |= 1 << (p % 64);
+                    }
+                }
+            }
+        }
+        Self::read_words(text, word, Some(high), norm, hashes)
+    }
+
+    /// The words whose bytes are set in `word`; `high` marks the bytes outside ASCII, if any.
+    fn read_words(
+        text: &str,
+        word: &[u64],
+        high: Option<&[u64]>,
+        norm: &mut Vec<u8>,
+        hashes: &mut Vec<u64>,
+    ) -> WordCounts {
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut counts = WordCounts::default();
+        norm.reserve(n + 16);
+        // The last bit of the previous 64: a word going on into the next 64 does not start
+        // again there.
+        let mut carry = 0u64;
+        for (ci, &m) in word.iter().enumerate() {
+            let mut starts = m & !((m << 1) | carry);
+            carry = m >> 63;
+            while starts != 0 {
+                let start = ci * 64 + starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                let end = next_clear(word, start).min(n);
+                let len = end - start;
+                if !norm.is_empty() {
+                    norm.push(b' ');
+                }
+                let at = norm.len();
+                counts.words += 1;
+                let ascii = match high {
+                    None => true,
+                    Some(h) if len < 64 => window(h, start) & ((1u64 << len) - 1) == 0,
+                    Some(_) => bytes[start..end].is_ascii(),
+                };
+                if ascii {
+                    counts.title_words += bytes[start].is_ascii_uppercase() as u32;
+                    counts.word_chars += len as u32;
+                    if len <= 16 {
+                        // Sixteen bytes copied and lower-cased, then cut to the word.
+                        let a = lower8(load8(bytes, start)).to_le_bytes();
+                        let b = lower8(load8(bytes, start + 8)).to_le_bytes();
+                        norm.extend_from_slice(&a);
+                        norm.extend_from_slice(&b);
+                        norm.truncate(at + len);
+                    } else {
+                        norm.extend(bytes[start..end].iter().map(u8::to_ascii_lowercase));
+                    }
+                } else {
+                    for (i, c) in text[start..end].chars().enumerate() {
+                        let k = char_kind(c);
+                        if i == 0 {
+                            counts.title_words += (k & UPPER != 0) as u32;
+                        }
+                        counts.word_chars += 1;
+                        push_lower(norm, c, k);
+                    }
+                }
+                hashes.push(xxh3_64(&norm[at..]));
+            }
+        }
+        counts
+    }
+}
+
+/// [`WordScanner::words`] a character at a time.
+fn walk_words(text: &str, norm: &mut Vec<u8>, hashes: &mut Vec<u64>) -> WordCounts {
+    let mut counts = WordCounts::default();
+    let kinds = kinds();
+    let mut at = None;
+    let mut end_word = |norm: &mut Vec<u8>, at: &mut Option<usize>| {
+        if let Some(at) = at.take() {
+            hashes.push(xxh3_64(&norm[at..]));
+        }
+    };
+    for c in text.chars() {
+        let k = kind_in(kinds, c);
+        if k & (ALPHA | NUMERIC) != 0 {
+            if at.is_none() {
+                if !norm.is_empty() {
+                    norm.push(b' ');
+                }
+                at = Some(norm.len());
+                counts.words += 1;
+                counts.title_words += (k & UPPER != 0) as u32;
+            }
+            push_lower(norm, c, k);
+            counts.word_chars += 1;
+        } else {
+            end_word(norm, &mut at);
+        }
+    }
+    end_word(norm, &mut at);
+    counts
+}
+
+/// Whether `c` is whitespace (`char::is_whitespace`, through the table of [`char_kind`]).
+#[inline]
+pub(crate) fn is_space(c: char) -> bool {
+    if c.is_ascii() {
+        ASCII_KIND[c as usize] & SPACE != 0
+    } else {
+        char_kind(c) & SPACE != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{classify_char, for_each_word};
+    use proptest::prelude::*;
+
+    #[test]
+    fn ascii_tables_agree_with_the_unicode_tables() {
+        for b in 0u8..128 {
+            let k = classify_char(b as char) & (ALPHA | UPPER | NUMERIC | SPACE);
+            assert_eq!(ASCII_KIND[b as usize], k, "{b:#x}");
+            assert_eq!(is_space(b as char), (b as char).is_whitespace(), "{b:#x}");
+        }
+    }
+
+    fn check(text: &str) {
+        let mut wide = Vec::new();
+        let h = histogram(text, |c| wide.push(c));
+        assert_eq!(h, ScriptHistogram::of(text), "{text:?}");
+        let want: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
+        assert_eq!(wide, want, "{text:?}");
+
+        let (mut word, mut want_norm, mut want_hashes) = (String::new(), String::new(), vec![]);
+        let mut want = WordCounts::default();
+        want.word_chars = for_each_word(text, &mut word, |w, up| {
+            want.words += 1;
+            want.title_words += up as u32;
+            if !want_norm.is_empty() {
+                want_norm.push(' ');
+            }
+            want_norm.push_str(w);
+            want_hashes.push(xxh3_64(w.as_bytes()));
+        });
+        let (mut norm, mut hashes) = (Vec::new(), Vec::new());
+        let got = WordScanner::default().words(text, &mut norm, &mut hashes);
+        assert_eq!(got, want, "{text:?}");
+        assert_eq!(norm, want_norm.as_bytes(), "{text:?}");
+        assert_eq!(hashes, want_hashes, "{text:?}");
+    }
+
+    #[test]
+    fn scans_match_the_character_walks() {
+        for text in [
+            "Read more » news@example.org | Ünïcode ÅNGSTRÖM 2025-06-18",
+            "Следите за новостями: www.rt.com\u{a0}и İstanbul ΣΊΣΥΦΟΣ",
+            "",
+            "   ",
+            "x",
+            "日本語のテキスト 123",
+            "ÀB\u{0301}c “quoted” K\u{212A}elvin\u{0B}tab\u{85}next",
+        ] {
+            check(text);
+        }
+        // Long enough for the packed ASCII counters to be added out more than once.
+        check(&"Word 12, ".repeat(20_000));
+        check(&format!("{}é{}", "A".repeat(70_000), "b ".repeat(40_000)));
+    }
+
+    proptest! {
+        #[test]
+        fn scans_match_the_character_walks_on_any_text(text in "(?s).{0,80}") {
+            check(&text);
+        }
+
+        #[test]
+        fn scans_match_on_mixed_latin_text(text in "[a-zA-Z0-9 .,’“”ÉéßİΣЖж\u{a0}\t-]{0,120}") {
+            check(&text);
+        }
+    }
+}
