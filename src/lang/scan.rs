@@ -32,27 +32,6 @@ static ASCII_KIND: [u8; 256] = {
     t
 };
 
-/// Per ASCII byte, the increments of the packed histogram counters: 16-bit lanes for Latin
-/// letters, upper-case letters, digits and whitespace, lowest first.
-static ASCII_COUNTS: [u64; 128] = {
-    let mut t = [0u64; 128];
-    let mut b = 0;
-    while b < 128 {
-        let k = ASCII_KIND[b];
-        t[b] = if k & ALPHA != 0 {
-            1 | if k & UPPER != 0 { 1 << 16 } else { 0 }
-        } else if k & NUMERIC != 0 {
-            1 << 32
-        } else if k & SPACE != 0 {
-            1 << 48
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
-};
-
 /// The character starting at byte `at` of `text` (which must be a character boundary).
 #[inline]
 fn char_at(text: &str, at: usize) -> Option<char> {
@@ -60,32 +39,37 @@ fn char_at(text: &str, at: usize) -> Option<char> {
 }
 
 /// The [`ScriptHistogram`] of `text`, as [`ScriptHistogram::of`] counts it; `on_wide(c)` is
-/// called for each character outside ASCII, in order.
+/// called for each character outside ASCII, in order. Runs of eight ASCII bytes are counted
+/// at once.
 pub(crate) fn histogram(text: &str, mut on_wide: impl FnMut(char)) -> ScriptHistogram {
     let mut h = ScriptHistogram::default();
     let bytes = text.as_bytes();
-    // ASCII bytes are counted in the four 16-bit lanes of `packed`, which are added out to
-    // `lanes` before one could overflow.
-    let (mut packed, mut pending, mut ascii) = (0u64, 0u32, 0u32);
-    let mut lanes = [0u32; 4];
-    let flush = |lanes: &mut [u32; 4], packed: &mut u64| {
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            *lane += ((*packed >> (16 * i)) & 0xFFFF) as u32;
-        }
-        *packed = 0;
-    };
     let kinds = kinds();
+    // ASCII letters, upper-case letters, digits, whitespace and all ASCII bytes.
+    let (mut letters, mut upper, mut digits, mut spaces, mut ascii) = (0u32, 0, 0, 0, 0);
     let mut i = 0;
     while i < bytes.len() {
+        if let Some(x) = bytes.get(i..i + 8) {
+            let x = u64::from_le_bytes(x.try_into().unwrap_or([0x80; 8]));
+            if x & HIGH == 0 {
+                let lower = in_range(x | (0x20 * ONES), b'a', b'z');
+                letters += lower.count_ones();
+                upper += (lower & !in_range(x, b'a', b'z')).count_ones();
+                digits += in_range(x, b'0', b'9').count_ones();
+                spaces += (in_range(x, b'\t', b'\r') | in_range(x, b' ', b' ')).count_ones();
+                ascii += 8;
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         if b < 0x80 {
-            packed += ASCII_COUNTS[b as usize];
-            pending += 1;
+            let k = ASCII_KIND[b as usize];
+            letters += (k & ALPHA != 0) as u32;
+            upper += (k & UPPER != 0) as u32;
+            digits += (k & NUMERIC != 0) as u32;
+            spaces += (k & SPACE != 0) as u32;
             ascii += 1;
-            if pending == u32::from(u16::MAX) {
-                flush(&mut lanes, &mut packed);
-                pending = 0;
-            }
             i += 1;
         } else {
             let Some(c) = char_at(text, i) else { break };
@@ -94,8 +78,6 @@ pub(crate) fn histogram(text: &str, mut on_wide: impl FnMut(char)) -> ScriptHist
             i += c.len_utf8();
         }
     }
-    flush(&mut lanes, &mut packed);
-    let [letters, upper, digits, spaces] = lanes;
     h.letters[ScriptClass::Latin as usize] += letters;
     h.upper += upper;
     h.digits += digits;
@@ -184,7 +166,7 @@ fn next_clear(bits: &[u64], from: usize) -> usize {
 }
 
 /// Appends the lower-case form of `c`, of [`char_kind`] `k`, to `out`.
-#[inline]
+#[inline(always)]
 fn push_lower(out: &mut Vec<u8>, c: char, k: u8) {
     // Four bytes pushed and the unused ones cut: a copy of a fixed length needs no call.
     let mut push = |c: char| {
@@ -231,10 +213,27 @@ impl WordScanner {
         word.clear();
         high.clear();
         let mut high_bytes = 0;
-        for at in (0..bytes.len()).step_by(64) {
+        let mut chunks = bytes.chunks_exact(64);
+        for (ci, chunk) in (&mut chunks).enumerate() {
             let (mut w, mut h) = (0u64, 0u64);
-            for k in 0..8 {
-                let (a, b) = classify8(load8(bytes, at + 8 * k));
+            for (k, x) in chunk.chunks_exact(8).enumerate() {
+                let (a, b) = classify8(u64::from_le_bytes(x.try_into().unwrap_or([0; 8])));
+                w |= a << (8 * k);
+                h |= b << (8 * k);
+            }
+            word.push(w);
+            high.push(h);
+            high_bytes += h.count_ones() as usize;
+            // Text in another script is walked a character at a time: tell it early.
+            if ci == 0 && high_bytes > 16 {
+                return walk_words(text, norm, hashes);
+            }
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let (mut w, mut h) = (0u64, 0u64);
+            for k in 0..rest.len().div_ceil(8) {
+                let (a, b) = classify8(load8(rest, 8 * k));
                 w |= a << (8 * k);
                 h |= b << (8 * k);
             }
@@ -249,6 +248,7 @@ impl WordScanner {
             return walk_words(text, norm, hashes);
         }
         // The letters and digits outside ASCII: each starts with a byte of 0xC0 or above.
+        let kinds = kinds();
         for (ci, &h) in high.iter().enumerate() {
             let mut m = h;
             while m != 0 {
@@ -256,7 +256,7 @@ impl WordScanner {
                 m &= m - 1;
                 if bytes.get(at).is_some_and(|&b| b >= 0xC0)
                     && let Some(c) = char_at(text, at)
-                    && char_kind(c) & (ALPHA | NUMERIC) != 0
+                    && kind_in(kinds, c) & (ALPHA | NUMERIC) != 0
                 {
                     for p in at..at + c.len_utf8() {
                         word[p / 64] |= 1 << (p % 64);
