@@ -317,18 +317,32 @@ impl<'a> DocAnalysis<'a> {
         // Shingles seen in more than one paragraph of the document: per shingle, the first
         // paragraph that has it, whether another has it too, and the last paragraph it was
         // counted for (a paragraph counts each of its distinct shingles once).
-        let mut seen: U64Map<(usize, bool, usize)> =
-            U64Map::with_capacity_and_hasher(shingles.len(), Default::default());
+        // Only shingles that share a bucket of a small table with another can occur twice;
+        // in most documents they are few, and only they go into the map.
+        let bits = (shingles.len() * 8)
+            .next_power_of_two()
+            .clamp(1 << 10, 1 << 20);
+        let shift = 64 - bits.ilog2();
+        let mut buckets = vec![0u8; bits];
+        for &s in &shingles {
+            let b = &mut buckets[(s >> shift) as usize];
+            *b = b.saturating_add(1);
+        }
+        let maybe_repeated = |s: u64| buckets[(s >> shift) as usize] > 1;
+        let mut seen: U64Map<(usize, bool, usize)> = U64Map::default();
         for (idx, st) in paras.iter().enumerate() {
             for &s in &shingles[st.shingle_range.clone()] {
-                let e = seen.entry(s).or_insert((idx, false, usize::MAX));
-                e.1 |= e.0 != idx;
+                if maybe_repeated(s) {
+                    let e = seen.entry(s).or_insert((idx, false, usize::MAX));
+                    e.1 |= e.0 != idx;
+                }
             }
         }
         let mut shared = vec![0u32; n];
         for (idx, st) in paras.iter().enumerate() {
             for s in &shingles[st.shingle_range.clone()] {
-                if let Some(e) = seen.get_mut(s)
+                if maybe_repeated(*s)
+                    && let Some(e) = seen.get_mut(s)
                     && e.1
                     && e.2 != idx
                 {
