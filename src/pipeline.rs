@@ -840,36 +840,51 @@ fn process_batch(
         }
         b
     };
-    let finish = |slot: &Slot, a: Option<&DocAnalysis<'_>>, index: Option<&CorpusIndex>| match slot
-    {
-        Slot::End(f) => (*f, Done::FileEnd(*f)),
-        Slot::Item(file, line, Err(e)) => (
-            *file,
-            Done::Rejected(clone_error(e), *line, reject_row(*file, *line)),
-        ),
-        Slot::Item(file, _, Ok(p)) => {
-            let owned;
-            let a = match a {
-                Some(a) => a,
-                None => {
-                    owned = DocAnalysis::new(&p.doc);
-                    &owned
-                }
-            };
-            let pred = model.classify_analysis(a, index);
-            let mut b = Vec::new();
-            render(kind, p, &pred, text_key, &mut b);
-            (*file, Done::Written(b))
-        }
+    // Documents are classified in groups, so that the classifier scores the paragraphs of a
+    // group in one pass (`Model::classify_analyses`).
+    const GROUP: usize = 32;
+    let finish = |slots: &[Slot],
+                  analyses: &[Option<DocAnalysis<'_>>],
+                  index: Option<&CorpusIndex>|
+     -> Vec<(usize, Done)> {
+        let docs: Vec<&DocAnalysis<'_>> = analyses.iter().flatten().collect();
+        let mut preds = model.classify_analyses(&docs, index).into_iter();
+        slots
+            .iter()
+            .zip(analyses)
+            .map(
+                |(slot, a)| match (slot, a, a.as_ref().and_then(|_| preds.next())) {
+                    (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
+                    (Slot::Item(file, line, Err(e)), ..) => (
+                        *file,
+                        Done::Rejected(clone_error(e), *line, reject_row(*file, *line)),
+                    ),
+                    (Slot::Item(file, _, Ok(p)), _, Some(pred)) => {
+                        let mut b = Vec::new();
+                        render(kind, p, &pred, text_key, &mut b);
+                        (*file, Done::Written(b))
+                    }
+                    // A parsed document always has its analysis and prediction.
+                    (Slot::Item(file, line, Ok(p)), ..) => (
+                        *file,
+                        Done::Rejected(
+                            Error::input(&p.doc.source, "document was not analysed"),
+                            *line,
+                            reject_row(*file, *line),
+                        ),
+                    ),
+                },
+            )
+            .collect()
     };
+    fn analyse(s: &Slot) -> Option<DocAnalysis<'_>> {
+        match s {
+            Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
+            _ => None,
+        }
+    }
     if incremental {
-        let analyses: Vec<Option<DocAnalysis<'_>>> = slots
-            .par_iter()
-            .map(|s| match s {
-                Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
-                _ => None,
-            })
-            .collect();
+        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.par_iter().map(analyse).collect();
         if let Some(ix) = index.as_mut() {
             for a in analyses.iter().flatten() {
                 ix.add(a);
@@ -877,13 +892,19 @@ fn process_batch(
         }
         let index = index.as_ref();
         slots
-            .par_iter()
-            .zip(&analyses)
-            .map(|(s, a)| finish(s, a.as_ref(), index))
+            .par_chunks(GROUP)
+            .zip(analyses.par_chunks(GROUP))
+            .flat_map_iter(|(s, a)| finish(s, a, index))
             .collect()
     } else {
         let index = index.as_ref();
-        slots.par_iter().map(|s| finish(s, None, index)).collect()
+        slots
+            .par_chunks(GROUP)
+            .flat_map_iter(|s| {
+                let analyses: Vec<Option<DocAnalysis<'_>>> = s.iter().map(analyse).collect();
+                finish(s, &analyses, index)
+            })
+            .collect()
     }
 }
 

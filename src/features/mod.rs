@@ -111,12 +111,20 @@ impl FeatureSchema {
     /// taken to occur in this document only.
     pub fn rows(a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>) -> Array2<f32> {
         let (n, len) = (a.paras.len(), Self::len());
-        let mut data = vec![0f32; n * len];
-        for (i, row) in data.chunks_exact_mut(len).enumerate() {
+        let mut data = Vec::with_capacity(n * len);
+        Self::append_rows(a, corpus, &mut data);
+        Array2::from_shape_vec((n, len), data).unwrap_or_else(|_| Array2::zeros((n, len)))
+    }
+
+    /// Appends the rows of [`FeatureSchema::rows`] to `data`, row after row.
+    pub fn append_rows(a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>, data: &mut Vec<f32>) {
+        let (n, len) = (a.paras.len(), Self::len());
+        let start = data.len();
+        data.resize(start + n * len, 0.0);
+        for (i, row) in data[start..].chunks_exact_mut(len).enumerate() {
             let counts = corpus.map(|c| c.counts(a, i)).unwrap_or_default();
             Self::fill_row(a, i, &counts, row);
         }
-        Array2::from_shape_vec((n, len), data).unwrap_or_else(|_| Array2::zeros((n, len)))
     }
 }
 
