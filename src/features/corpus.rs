@@ -44,15 +44,15 @@ const MAX_SITES: usize = 8;
 pub const DEFAULT_INDEX_MEMORY: usize = 256 << 20;
 
 /// What a document adds to a [`CorpusIndex`]: its normalized-paragraph hashes and word-shingle
-/// hashes, each sorted and counted once.
+/// hashes, each counted once.
 ///
 /// The same hashes as [`DocAnalysis`] (`ParagraphStats::hash`, `DocAnalysis::shingles`), computed
 /// without the rest of the analysis, so that a first pass over a corpus is cheap.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocKeys {
-    /// Distinct paragraph hashes, sorted.
+    /// Distinct paragraph hashes, in the order they first occur.
     pub paragraphs: Vec<u64>,
-    /// Distinct shingle hashes, sorted.
+    /// Distinct shingle hashes, in the order they first occur.
     pub shingles: Vec<u64>,
 }
 
@@ -85,11 +85,38 @@ impl DocKeys {
     }
 
     fn dedup(&mut self) {
-        for v in [&mut self.paragraphs, &mut self.shingles] {
-            v.sort_unstable();
-            v.dedup();
-        }
+        dedup_hashes(&mut self.paragraphs);
+        dedup_hashes(&mut self.shingles);
     }
+}
+
+/// Keeps the first occurrence of each hash in `v`, in order: through an open-addressing table
+/// at most half full, which for a document's few hundred shingles is cheaper than sorting.
+fn dedup_hashes(v: &mut Vec<u64>) {
+    if v.len() < 2 {
+        return;
+    }
+    let size = (v.len() * 2).next_power_of_two();
+    let (shift, mask) = (64 - size.ilog2(), size - 1);
+    // 0 marks an empty slot, so a hash of 0 is remembered apart.
+    let mut table = vec![0u64; size];
+    let mut zero = false;
+    v.retain(|&h| {
+        if h == 0 {
+            return !std::mem::replace(&mut zero, true);
+        }
+        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
+        loop {
+            match table[i] {
+                0 => {
+                    table[i] = h;
+                    return true;
+                }
+                x if x == h => return false,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    });
 }
 
 #[derive(Debug, Clone, Default)]
@@ -643,6 +670,23 @@ mod tests {
         let mut d = Document::from_paragraphs(id, texts);
         d.site = site.map(str::to_string);
         d
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dedup_keeps_each_hash_once_in_first_order(
+            v in proptest::collection::vec(proptest::prop_oneof![0u64..6, proptest::num::u64::ANY], 0..300)
+        ) {
+            let mut got = v.clone();
+            dedup_hashes(&mut got);
+            let mut want: Vec<u64> = Vec::new();
+            for h in v {
+                if !want.contains(&h) {
+                    want.push(h);
+                }
+            }
+            proptest::prop_assert_eq!(got, want);
+        }
     }
 
     #[test]
