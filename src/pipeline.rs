@@ -291,20 +291,8 @@ pub fn build_index(
         ..Summary::default()
     };
     let consumed = Arc::clone(&progress.consumed);
-    batches(files, which.to_vec(), opts, &consumed, |batch| {
-        let keys: Vec<Option<(DocKeys, Option<String>)>> = batch
-            .into_par_iter()
-            .filter_map(|ev| match ev {
-                Event::Item(it) => Some(it),
-                Event::FileEnd(_) => None,
-            })
-            .map(|it| {
-                let name = file_name(files, it.file);
-                it.parse(&name, &opts.read)
-                    .ok()
-                    .map(|p| (DocKeys::of(&p.doc), p.doc.site))
-            })
-            .collect();
+    type Keys = Vec<Option<(DocKeys, Option<String>)>>;
+    let mut add = |keys: Keys, sum: &mut Summary| {
         for k in keys {
             sum.docs_in += 1;
             match k {
@@ -315,10 +303,37 @@ pub fn build_index(
                 None => sum.rejected += 1,
             }
         }
+    };
+    // The keys of one batch are counted on this thread while the workers make the next
+    // batch's.
+    let mut pending: Keys = Vec::new();
+    batches(files, which.to_vec(), opts, &consumed, |batch| {
+        let mut next: Keys = Vec::new();
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                next = batch
+                    .into_par_iter()
+                    .filter_map(|ev| match ev {
+                        Event::Item(it) => Some(it),
+                        Event::FileEnd(_) => None,
+                    })
+                    .map(|it| {
+                        let name = file_name(files, it.file);
+                        it.parse(&name, &opts.read)
+                            .ok()
+                            .map(|p| (DocKeys::of(&p.doc), p.doc.site))
+                    })
+                    .collect();
+            });
+            add(std::mem::take(&mut pending), &mut sum);
+        });
+        pending = next;
         sum.bytes = consumed.load(Ordering::Relaxed);
         progress.tick(sum.docs_in, sum.bytes);
         Ok(())
     })?;
+    add(pending, &mut sum);
+    sum.bytes = consumed.load(Ordering::Relaxed);
     progress.finish();
     sum.seconds = progress.start.elapsed().as_secs_f64();
     Ok((index, sum))
