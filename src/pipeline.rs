@@ -721,26 +721,8 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     let consumed = Arc::clone(&progress.consumed);
     let text_key = opts.read.keys.text.clone();
     let kind = opts.output;
-    let result = batches(&files, todo, opts, &consumed, |batch| {
-        let items = batch.iter().filter(|e| matches!(e, Event::Item(_))).count() as u64;
-        sum.docs_in += items;
-        sum.bytes += batch
-            .iter()
-            .map(|e| match e {
-                Event::Item(it) => it.bytes as u64,
-                Event::FileEnd(_) => 0,
-            })
-            .sum::<u64>();
-        let done = process_batch(
-            batch,
-            &files,
-            opts,
-            model,
-            &mut index,
-            incremental,
-            &text_key,
-            kind,
-        );
+    // A batch's results are written on this thread while the workers process the next batch.
+    let mut write = |done: Vec<(usize, Done)>, sum: &mut Summary| -> Result<()> {
         for (file, d) in done {
             let bytes = match d {
                 Done::Written(b) => {
@@ -778,10 +760,42 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
                 }
             }
         }
-        rejects.flush()?;
+        rejects.flush()
+    };
+    let mut pending: Vec<(usize, Done)> = Vec::new();
+    let result = batches(&files, todo, opts, &consumed, |batch| {
+        let items = batch.iter().filter(|e| matches!(e, Event::Item(_))).count() as u64;
+        sum.docs_in += items;
+        sum.bytes += batch
+            .iter()
+            .map(|e| match e {
+                Event::Item(it) => it.bytes as u64,
+                Event::FileEnd(_) => 0,
+            })
+            .sum::<u64>();
+        let mut next = Vec::new();
+        let mut written = Ok(());
+        rayon::in_place_scope(|scope| {
+            scope.spawn(|_| {
+                next = process_batch(
+                    batch,
+                    &files,
+                    opts,
+                    model,
+                    &mut index,
+                    incremental,
+                    &text_key,
+                    kind,
+                );
+            });
+            written = write(std::mem::take(&mut pending), &mut sum);
+        });
+        written?;
+        pending = next;
         progress.tick(sum.docs_in, sum.bytes);
         Ok(())
-    });
+    })
+    .and_then(|()| write(std::mem::take(&mut pending), &mut sum));
     progress.finish();
     if let Err(e) = result {
         if let Some(s) = shard {
