@@ -236,10 +236,10 @@ impl<'a> DocAnalysis<'a> {
             norm.clear();
             let first_word = word_hashes.len();
             let mut separators = memchr::memchr_iter(b'|', text.as_bytes()).count() as u32;
-            let hist = lang::scan::histogram(text, |c| {
-                separators += matches!(c, '©' | '»' | '›' | '·' | '•') as u32;
-            });
-            let counts = scanner.words(text, &mut norm, &mut word_hashes);
+            let (counts, hist) =
+                scanner.words_and_histogram(text, &mut norm, &mut word_hashes, |c| {
+                    separators += matches!(c, '©' | '»' | '›' | '·' | '•') as u32;
+                });
             let (urls, emails, domains) = addresses(text);
             for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
                 *acc += l;

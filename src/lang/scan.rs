@@ -208,6 +208,31 @@ impl WordScanner {
         norm: &mut Vec<u8>,
         hashes: &mut Vec<u64>,
     ) -> WordCounts {
+        let mut hist = ScriptHistogram::default();
+        self.scan::<false>(text, norm, hashes, &mut hist, &mut |_| {})
+    }
+
+    /// [`WordScanner::words`], and the [`histogram`] of `text` (with its `on_wide`) too.
+    pub(crate) fn words_and_histogram(
+        &mut self,
+        text: &str,
+        norm: &mut Vec<u8>,
+        hashes: &mut Vec<u64>,
+        mut on_wide: impl FnMut(char),
+    ) -> (WordCounts, ScriptHistogram) {
+        let mut hist = ScriptHistogram::default();
+        let counts = self.scan::<true>(text, norm, hashes, &mut hist, &mut on_wide);
+        (counts, hist)
+    }
+
+    fn scan<const HIST: bool>(
+        &mut self,
+        text: &str,
+        norm: &mut Vec<u8>,
+        hashes: &mut Vec<u64>,
+        hist: &mut ScriptHistogram,
+        on_wide: &mut impl FnMut(char),
+    ) -> WordCounts {
         let bytes = text.as_bytes();
         let (word, high) = (&mut self.word, &mut self.high);
         word.clear();
@@ -226,7 +251,7 @@ impl WordScanner {
             high_bytes += h.count_ones() as usize;
             // Text in another script is walked a character at a time: tell it early.
             if ci == 0 && high_bytes > 16 {
-                return walk_words(text, norm, hashes);
+                return walk_words::<HIST>(text, norm, hashes, hist, on_wide);
             }
         }
         let rest = chunks.remainder();
@@ -241,11 +266,14 @@ impl WordScanner {
             high.push(h);
             high_bytes += h.count_ones() as usize;
         }
+        if high_bytes * 8 > bytes.len() {
+            return walk_words::<HIST>(text, norm, hashes, hist, on_wide);
+        }
+        if HIST {
+            *hist = histogram(text, &mut *on_wide);
+        }
         if high_bytes == 0 {
             return Self::read_words(text, word, None, norm, hashes);
-        }
-        if high_bytes * 8 > bytes.len() {
-            return walk_words(text, norm, hashes);
         }
         // The letters and digits outside ASCII: each starts with a byte of 0xC0 or above.
         let kinds = kinds();
@@ -330,8 +358,14 @@ impl WordScanner {
     }
 }
 
-/// [`WordScanner::words`] a character at a time.
-fn walk_words(text: &str, norm: &mut Vec<u8>, hashes: &mut Vec<u64>) -> WordCounts {
+/// [`WordScanner::words`] a character at a time, and with `HIST` the histogram too.
+fn walk_words<const HIST: bool>(
+    text: &str,
+    norm: &mut Vec<u8>,
+    hashes: &mut Vec<u64>,
+    hist: &mut ScriptHistogram,
+    on_wide: &mut impl FnMut(char),
+) -> WordCounts {
     let mut counts = WordCounts::default();
     let kinds = kinds();
     let mut at = None;
@@ -342,6 +376,12 @@ fn walk_words(text: &str, norm: &mut Vec<u8>, hashes: &mut Vec<u64>) -> WordCoun
     };
     for c in text.chars() {
         let k = kind_in(kinds, c);
+        if HIST {
+            hist.add(k);
+            if !c.is_ascii() {
+                on_wide(c);
+            }
+        }
         if k & (ALPHA | NUMERIC) != 0 {
             if at.is_none() {
                 if !norm.is_empty() {
@@ -409,6 +449,14 @@ mod tests {
         assert_eq!(got, want, "{text:?}");
         assert_eq!(norm, want_norm.as_bytes(), "{text:?}");
         assert_eq!(hashes, want_hashes, "{text:?}");
+
+        let (mut norm, mut hashes, mut wide2) = (Vec::new(), Vec::new(), Vec::new());
+        let (got, h2) =
+            WordScanner::default()
+                .words_and_histogram(text, &mut norm, &mut hashes, |c| wide2.push(c));
+        assert_eq!((got, h2), (want, h), "{text:?}");
+        assert_eq!(norm, want_norm.as_bytes(), "{text:?}");
+        assert_eq!((hashes, wide2), (want_hashes, wide), "{text:?}");
     }
 
     #[test]
@@ -424,9 +472,15 @@ mod tests {
         ] {
             check(text);
         }
-        // Long enough for the packed ASCII counters to be added out more than once.
+        // Long texts; a text in another script after a first 64 bytes in ASCII; a long word.
         check(&"Word 12, ".repeat(20_000));
         check(&format!("{}é{}", "A".repeat(70_000), "b ".repeat(40_000)));
+        check(&format!(
+            "{} {}",
+            "a".repeat(70),
+            "Привет, мир. ".repeat(20)
+        ));
+        check(&format!("{} x{}y", "Слово ".repeat(3), "Z".repeat(150)));
     }
 
     proptest! {
