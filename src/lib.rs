@@ -41,6 +41,7 @@ pub mod eval;
 pub mod features;
 pub mod fixtures;
 pub mod hash;
+mod jsonout;
 pub mod lang;
 pub mod metrics;
 pub mod model;

@@ -340,29 +340,6 @@ pub fn build_index(
 }
 
 #[derive(Serialize)]
-struct ParagraphOut<'a> {
-    text: &'a str,
-    start: usize,
-    end: usize,
-    label: &'static str,
-    score: f32,
-    lang: Option<&'static str>,
-    iso639_1: Option<&'static str>,
-    lang_confidence: f32,
-    script: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct DocOut<'a> {
-    id: &'a str,
-    source: &'a str,
-    lang: Option<&'static str>,
-    iso639_1: Option<&'static str>,
-    lang_share: f32,
-    paragraphs: Vec<ParagraphOut<'a>>,
-}
-
-#[derive(Serialize)]
 struct ExtractOut<'a> {
     id: &'a str,
     source: &'a str,
@@ -415,34 +392,46 @@ pub fn render(
     let doc = &parsed.doc;
     let lang = pred.lang.map(|l| l.code());
     match kind {
+        // Written by hand (the same bytes as the derived `DocOut`): this output is most of
+        // what `classify` writes.
         OutputKind::Paragraphs => {
-            let paragraphs = doc
-                .paragraphs
-                .iter()
-                .zip(&pred.paragraphs)
-                .map(|(p, x)| ParagraphOut {
-                    text: &p.text,
-                    start: p.start,
-                    end: p.end,
-                    label: x.label().name(),
-                    score: x.score(),
-                    lang: x.lang().map(|l| l.code()),
-                    iso639_1: x.lang().and_then(crate::lang::iso639_1),
-                    lang_confidence: x.language().confidence,
-                    script: x.language().script.map(|s| s.name()),
-                })
-                .collect();
-            json_line(
-                out,
-                &DocOut {
-                    id: &doc.id,
-                    source: &doc.source,
-                    lang,
-                    iso639_1: pred.lang.and_then(crate::lang::iso639_1),
-                    lang_share: pred.lang_share,
-                    paragraphs,
-                },
-            );
+            use crate::jsonout::{number, opt_string, string};
+            out.extend_from_slice(b"{\"id\":");
+            string(out, &doc.id);
+            out.extend_from_slice(b",\"source\":");
+            string(out, &doc.source);
+            out.extend_from_slice(b",\"lang\":");
+            opt_string(out, lang);
+            out.extend_from_slice(b",\"iso639_1\":");
+            opt_string(out, pred.lang.and_then(crate::lang::iso639_1));
+            out.extend_from_slice(b",\"lang_share\":");
+            number(out, pred.lang_share);
+            out.extend_from_slice(b",\"paragraphs\":[");
+            for (i, (p, x)) in doc.paragraphs.iter().zip(&pred.paragraphs).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"text\":");
+                string(out, &p.text);
+                out.extend_from_slice(b",\"start\":");
+                number(out, p.start);
+                out.extend_from_slice(b",\"end\":");
+                number(out, p.end);
+                out.extend_from_slice(b",\"label\":");
+                string(out, x.label().name());
+                out.extend_from_slice(b",\"score\":");
+                number(out, x.score());
+                out.extend_from_slice(b",\"lang\":");
+                opt_string(out, x.lang().map(|l| l.code()));
+                out.extend_from_slice(b",\"iso639_1\":");
+                opt_string(out, x.lang().and_then(crate::lang::iso639_1));
+                out.extend_from_slice(b",\"lang_confidence\":");
+                number(out, x.language().confidence);
+                out.extend_from_slice(b",\"script\":");
+                opt_string(out, x.language().script.map(|s| s.name()));
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"]}\n");
         }
         OutputKind::Extract => json_line(
             out,
@@ -949,5 +938,83 @@ fn clone_error(e: &Error) -> Error {
             message,
         } => Error::input(source_name.clone(), message.clone()),
         other => Error::input("parasift", other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The output the hand-written JSON must equal, as `serde` derives it.
+    #[derive(Serialize)]
+    struct ParagraphOut<'a> {
+        text: &'a str,
+        start: usize,
+        end: usize,
+        label: &'static str,
+        score: f32,
+        lang: Option<&'static str>,
+        iso639_1: Option<&'static str>,
+        lang_confidence: f32,
+        script: Option<&'static str>,
+    }
+
+    #[derive(Serialize)]
+    struct DocOut<'a> {
+        id: &'a str,
+        source: &'a str,
+        lang: Option<&'static str>,
+        iso639_1: Option<&'static str>,
+        lang_share: f32,
+        paragraphs: Vec<ParagraphOut<'a>>,
+    }
+
+    #[test]
+    fn paragraphs_output_is_the_derived_json() {
+        let model = Model::embedded().unwrap();
+        let texts = [
+            "Plain English paragraph, long enough to have a language and a score of its own.",
+            "Цитата «в кавычках» — и \"двойные\" тоже, с обратной чертой \\ и\tтабуляцией.",
+            "control \u{1} \u{1f} \u{7f} bytes",
+            "",
+        ];
+        for (n, texts) in [&texts[..], &texts[..1], &[]].into_iter().enumerate() {
+            let mut doc = Document::from_paragraphs(&format!("id \"{n}\"\n"), texts);
+            doc.source = "https://example.com/ä?q=\"x\"".into();
+            let pred = model.classify(&doc);
+            let parsed = Parsed { doc, line: None };
+            let mut got = Vec::new();
+            render(OutputKind::Paragraphs, &parsed, &pred, "text", &mut got);
+            let doc = &parsed.doc;
+            let want = DocOut {
+                id: &doc.id,
+                source: &doc.source,
+                lang: pred.lang.map(|l| l.code()),
+                iso639_1: pred.lang.and_then(crate::lang::iso639_1),
+                lang_share: pred.lang_share,
+                paragraphs: doc
+                    .paragraphs
+                    .iter()
+                    .zip(&pred.paragraphs)
+                    .map(|(p, x)| ParagraphOut {
+                        text: &p.text,
+                        start: p.start,
+                        end: p.end,
+                        label: x.label().name(),
+                        score: x.score(),
+                        lang: x.lang().map(|l| l.code()),
+                        iso639_1: x.lang().and_then(crate::lang::iso639_1),
+                        lang_confidence: x.language().confidence,
+                        script: x.language().script.map(|s| s.name()),
+                    })
+                    .collect(),
+            };
+            let mut want_bytes = serde_json::to_vec(&want).unwrap();
+            want_bytes.push(b'\n');
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                String::from_utf8(want_bytes).unwrap()
+            );
+        }
     }
 }
