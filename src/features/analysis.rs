@@ -181,6 +181,22 @@ fn addresses(text: &str) -> (u32, u32, u32) {
     (urls, emails, domains)
 }
 
+/// The `©`, `|`, `»`, `›`, `·` and `•` characters of `text`, found from the bytes they start
+/// with in UTF-8.
+fn separators(text: &str) -> u32 {
+    let b = text.as_bytes();
+    let bars = memchr::memchr_iter(b'|', b).count();
+    let others = memchr::memchr2_iter(0xC2, 0xE2, b)
+        .filter(|&at| {
+            matches!(
+                b.get(at..(at + 3).min(b.len())),
+                Some([0xC2, 0xA9 | 0xBB | 0xB7, ..] | [0xE2, 0x80, 0xBA | 0xA2])
+            )
+        })
+        .count();
+    (bars + others) as u32
+}
+
 /// Sentences of `text`: pieces ending in '.', '!' or '?' with more than three characters
 /// from the first one that is not whitespace.
 fn sentences(text: &str) -> u32 {
@@ -235,11 +251,7 @@ impl<'a> DocAnalysis<'a> {
             let mut st = ParagraphStats::default();
             norm.clear();
             let first_word = word_hashes.len();
-            let mut separators = memchr::memchr_iter(b'|', text.as_bytes()).count() as u32;
-            let (counts, hist) =
-                scanner.words_and_histogram(text, &mut norm, &mut word_hashes, |c| {
-                    separators += matches!(c, '©' | '»' | '›' | '·' | '•') as u32;
-                });
+            let (counts, hist) = scanner.words_and_histogram(text, &mut norm, &mut word_hashes);
             let (urls, emails, domains) = addresses(text);
             for (acc, l) in script_letters.iter_mut().zip(hist.letters) {
                 *acc += l;
@@ -252,7 +264,7 @@ impl<'a> DocAnalysis<'a> {
             st.urls = urls;
             st.emails = emails;
             st.domains = domains;
-            st.separators = separators;
+            st.separators = separators(text);
             st.sentences = sentences(text);
             st.terminal = ends_terminal(text);
             st.bullet = text.chars().next().is_some_and(|c| {
@@ -582,7 +594,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn counts_match_their_definitions(
-            text in "[a-zA-Z0-9 .@:!?/|©»·•\u{a0}\u{2003}\tжЖé’-]{0,60}"
+            text in "[a-zA-Z0-9 .@:!?/|©»›·•\u{a0}\u{2003}\u{2020}\u{ab}\tжЖé’-]{0,60}"
         ) {
             let doc = Document::from_paragraphs("d", &[text.as_str()]);
             let st = &DocAnalysis::new(&doc).paras[0];

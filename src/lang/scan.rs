@@ -6,7 +6,8 @@
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::{
-    ALPHA, LOWERS, NUMERIC, SPACE, ScriptClass, ScriptHistogram, UPPER, char_kind, kind_in, kinds,
+    ALPHA, LOWERS, NUMERIC, SCRIPT_SHIFT, SPACE, ScriptClass, ScriptHistogram, UPPER, char_kind,
+    kind_in, kinds,
 };
 
 /// [`char_kind`] of each byte below 0x80, and 0 for the bytes that start or continue a longer
@@ -32,16 +33,54 @@ static ASCII_KIND: [u8; 256] = {
     t
 };
 
+/// For the letters U+0400 to U+047F (the basic Cyrillic block and its historic letters), the
+/// two bytes of each in UTF-8 start with 0xD0 or 0xD1: per letter, indexed by the lead's last
+/// bit and the second byte's low six bits, its [`char_kind`] and its lower-case form in UTF-8.
+static CYRILLIC: [(u8, [u8; 2]); 128] = {
+    let mut t = [(0u8, [0u8; 2]); 128];
+    let mut i = 0;
+    while i < 128 {
+        let code = 0x400 + i as u32;
+        // Upper case: U+0400 to U+042F, and the even letters from U+0460 on.
+        let lower = match code {
+            0x400..=0x40F => code + 0x50,
+            0x410..=0x42F => code + 0x20,
+            0x460..=0x47F if code.is_multiple_of(2) => code + 1,
+            _ => code,
+        };
+        let mut kind = ALPHA | ((ScriptClass::Cyrillic as u8) << SCRIPT_SHIFT);
+        if lower != code {
+            kind |= UPPER | LOWERS;
+        }
+        t[i] = (
+            kind,
+            [0xC0 | (lower >> 6) as u8, 0x80 | (lower & 0x3F) as u8],
+        );
+        i += 1;
+    }
+    t
+};
+
+/// The entry of [`CYRILLIC`] for the letter starting at byte `at` of `bytes`, if one does.
+#[inline(always)]
+fn cyrillic_at(bytes: &[u8], at: usize) -> Option<(u8, [u8; 2])> {
+    match bytes.get(at..at + 2)? {
+        &[lead @ (0xD0 | 0xD1), second] if second & 0xC0 == 0x80 => {
+            Some(CYRILLIC[(((lead & 1) << 6) | (second & 0x3F)) as usize])
+        }
+        _ => None,
+    }
+}
+
 /// The character starting at byte `at` of `text` (which must be a character boundary).
 #[inline]
 fn char_at(text: &str, at: usize) -> Option<char> {
     text.get(at..).and_then(|s| s.chars().next())
 }
 
-/// The [`ScriptHistogram`] of `text`, as [`ScriptHistogram::of`] counts it; `on_wide(c)` is
-/// called for each character outside ASCII, in order. Runs of eight ASCII bytes are counted
-/// at once.
-pub(crate) fn histogram(text: &str, mut on_wide: impl FnMut(char)) -> ScriptHistogram {
+/// The [`ScriptHistogram`] of `text`, as [`ScriptHistogram::of`] counts it. Runs of eight ASCII
+/// bytes are counted at once, and the Cyrillic letters of [`CYRILLIC`] without decoding them.
+pub(crate) fn histogram(text: &str) -> ScriptHistogram {
     let mut h = ScriptHistogram::default();
     let bytes = text.as_bytes();
     let kinds = kinds();
@@ -71,10 +110,12 @@ pub(crate) fn histogram(text: &str, mut on_wide: impl FnMut(char)) -> ScriptHist
             spaces += (k & SPACE != 0) as u32;
             ascii += 1;
             i += 1;
+        } else if let Some((k, _)) = cyrillic_at(bytes, i) {
+            h.add(k);
+            i += 2;
         } else {
             let Some(c) = char_at(text, i) else { break };
             h.add(kind_in(kinds, c));
-            on_wide(c);
             i += c.len_utf8();
         }
     }
@@ -209,19 +250,18 @@ impl WordScanner {
         hashes: &mut Vec<u64>,
     ) -> WordCounts {
         let mut hist = ScriptHistogram::default();
-        self.scan::<false>(text, norm, hashes, &mut hist, &mut |_| {})
+        self.scan::<false>(text, norm, hashes, &mut hist)
     }
 
-    /// [`WordScanner::words`], and the [`histogram`] of `text` (with its `on_wide`) too.
+    /// [`WordScanner::words`], and the [`histogram`] of `text` too.
     pub(crate) fn words_and_histogram(
         &mut self,
         text: &str,
         norm: &mut Vec<u8>,
         hashes: &mut Vec<u64>,
-        mut on_wide: impl FnMut(char),
     ) -> (WordCounts, ScriptHistogram) {
         let mut hist = ScriptHistogram::default();
-        let counts = self.scan::<true>(text, norm, hashes, &mut hist, &mut on_wide);
+        let counts = self.scan::<true>(text, norm, hashes, &mut hist);
         (counts, hist)
     }
 
@@ -231,7 +271,6 @@ impl WordScanner {
         norm: &mut Vec<u8>,
         hashes: &mut Vec<u64>,
         hist: &mut ScriptHistogram,
-        on_wide: &mut impl FnMut(char),
     ) -> WordCounts {
         let bytes = text.as_bytes();
         let (word, high) = (&mut self.word, &mut self.high);
@@ -251,7 +290,7 @@ impl WordScanner {
             high_bytes += h.count_ones() as usize;
             // Text in another script is walked a character at a time: tell it early.
             if ci == 0 && high_bytes > 16 {
-                return walk_words::<HIST>(text, norm, hashes, hist, on_wide);
+                return walk_words::<HIST>(text, norm, hashes, hist);
             }
         }
         let rest = chunks.remainder();
@@ -267,10 +306,10 @@ impl WordScanner {
             high_bytes += h.count_ones() as usize;
         }
         if high_bytes * 8 > bytes.len() {
-            return walk_words::<HIST>(text, norm, hashes, hist, on_wide);
+            return walk_words::<HIST>(text, norm, hashes, hist);
         }
         if HIST {
-            *hist = histogram(text, &mut *on_wide);
+            *hist = histogram(text);
         }
         if high_bytes == 0 {
             return Self::read_words(text, word, None, norm, hashes);
@@ -358,29 +397,32 @@ impl WordScanner {
     }
 }
 
-/// [`WordScanner::words`] a character at a time, and with `HIST` the histogram too.
+/// [`WordScanner::words`] a character at a time, and with `HIST` the histogram too. ASCII and
+/// the letters of [`CYRILLIC`] are looked up without decoding them.
 fn walk_words<const HIST: bool>(
     text: &str,
     norm: &mut Vec<u8>,
     hashes: &mut Vec<u64>,
     hist: &mut ScriptHistogram,
-    on_wide: &mut impl FnMut(char),
 ) -> WordCounts {
     let mut counts = WordCounts::default();
     let kinds = kinds();
+    let bytes = text.as_bytes();
+    // Where the word being read starts in `norm`.
     let mut at = None;
-    let mut end_word = |norm: &mut Vec<u8>, at: &mut Option<usize>| {
-        if let Some(at) = at.take() {
-            hashes.push(xxh3_64(&norm[at..]));
-        }
-    };
-    for c in text.chars() {
-        let k = kind_in(kinds, c);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // The character's kind and length, and how to push it lower-cased.
+        let (k, len, cyrillic) = if b < 0x80 {
+            (ASCII_KIND[b as usize], 1, None)
+        } else if let Some((k, lower)) = cyrillic_at(bytes, i) {
+            (k, 2, Some(lower))
+        } else {
+            let Some(c) = char_at(text, i) else { break };
+            (kind_in(kinds, c), c.len_utf8(), None)
+        };
         if HIST {
             hist.add(k);
-            if !c.is_ascii() {
-                on_wide(c);
-            }
         }
         if k & (ALPHA | NUMERIC) != 0 {
             if at.is_none() {
@@ -391,13 +433,24 @@ fn walk_words<const HIST: bool>(
                 counts.words += 1;
                 counts.title_words += (k & UPPER != 0) as u32;
             }
-            push_lower(norm, c, k);
+            match cyrillic {
+                Some(lower) => norm.extend_from_slice(&lower),
+                None if b < 0x80 => norm.push(b.to_ascii_lowercase()),
+                None => {
+                    if let Some(c) = char_at(text, i) {
+                        push_lower(norm, c, k);
+                    }
+                }
+            }
             counts.word_chars += 1;
-        } else {
-            end_word(norm, &mut at);
+        } else if let Some(at) = at.take() {
+            hashes.push(xxh3_64(&norm[at..]));
         }
+        i += len;
     }
-    end_word(norm, &mut at);
+    if let Some(at) = at {
+        hashes.push(xxh3_64(&norm[at..]));
+    }
     counts
 }
 
@@ -418,6 +471,19 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn cyrillic_table_agrees_with_the_unicode_tables() {
+        for code in 0x400u32..0x480 {
+            let c = char::from_u32(code).unwrap();
+            let mut buf = [0u8; 4];
+            let (k, lower) = cyrillic_at(c.encode_utf8(&mut buf).as_bytes(), 0).unwrap();
+            assert_eq!(k, classify_char(c), "{c}");
+            let want: String = c.to_lowercase().collect();
+            assert_eq!(std::str::from_utf8(&lower).unwrap(), want, "{c}");
+        }
+        assert!(cyrillic_at("Ҁ".as_bytes(), 0).is_none() && cyrillic_at(&[0xD0], 0).is_none());
+    }
+
+    #[test]
     fn ascii_tables_agree_with_the_unicode_tables() {
         for b in 0u8..128 {
             let k = classify_char(b as char) & (ALPHA | UPPER | NUMERIC | SPACE);
@@ -427,11 +493,8 @@ mod tests {
     }
 
     fn check(text: &str) {
-        let mut wide = Vec::new();
-        let h = histogram(text, |c| wide.push(c));
+        let h = histogram(text);
         assert_eq!(h, ScriptHistogram::of(text), "{text:?}");
-        let want: Vec<char> = text.chars().filter(|c| !c.is_ascii()).collect();
-        assert_eq!(wide, want, "{text:?}");
 
         let (mut word, mut want_norm, mut want_hashes) = (String::new(), String::new(), vec![]);
         let mut want = WordCounts::default();
@@ -450,13 +513,11 @@ mod tests {
         assert_eq!(norm, want_norm.as_bytes(), "{text:?}");
         assert_eq!(hashes, want_hashes, "{text:?}");
 
-        let (mut norm, mut hashes, mut wide2) = (Vec::new(), Vec::new(), Vec::new());
-        let (got, h2) =
-            WordScanner::default()
-                .words_and_histogram(text, &mut norm, &mut hashes, |c| wide2.push(c));
+        let (mut norm, mut hashes) = (Vec::new(), Vec::new());
+        let (got, h2) = WordScanner::default().words_and_histogram(text, &mut norm, &mut hashes);
         assert_eq!((got, h2), (want, h), "{text:?}");
         assert_eq!(norm, want_norm.as_bytes(), "{text:?}");
-        assert_eq!((hashes, wide2), (want_hashes, wide), "{text:?}");
+        assert_eq!(hashes, want_hashes, "{text:?}");
     }
 
     #[test]
@@ -490,7 +551,7 @@ mod tests {
         }
 
         #[test]
-        fn scans_match_on_mixed_latin_text(text in "[a-zA-Z0-9 .,’“”ÉéßİΣЖж\u{a0}\t-]{0,120}") {
+        fn scans_match_on_mixed_latin_text(text in "[a-zA-Z0-9 .,’“”ÉéßİΣЖжЀѐѠѡѾѿҀ\u{a0}\t-]{0,120}") {
             check(&text);
         }
     }
