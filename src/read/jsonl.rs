@@ -1,8 +1,10 @@
 //! JSONL records: one JSON object per line, with an id and the text or HTML of a document.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::fmt;
 use std::ops::Range;
 
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -54,7 +56,10 @@ pub fn parse_record_spans(
     opts: &ReadOptions,
 ) -> Result<(Document, Option<Range<usize>>)> {
     let source = format!("{name}:{line_no}");
-    let obj: HashMap<String, &RawValue> = match serde_json::from_str(line) {
+    let keys = &opts.keys;
+    let mut de = serde_json::Deserializer::from_str(line);
+    let read = Fields { keys }.deserialize(&mut de);
+    let obj = match read.and_then(|f| de.end().map(|()| f)) {
         Ok(o) => o,
         Err(e) => {
             return Err(match serde_json::from_str::<Value>(line) {
@@ -63,8 +68,7 @@ pub fn parse_record_spans(
             });
         }
     };
-    let keys = &opts.keys;
-    let id = match obj.get(&keys.id).map(|r| r.get()) {
+    let id = match obj.id.map(|r| r.get()) {
         None | Some("null") => source.clone(),
         Some(raw) => match serde_json::from_str::<Value>(raw) {
             Ok(Value::String(s)) => s,
@@ -77,8 +81,8 @@ pub fn parse_record_spans(
             }
         },
     };
-    let get_str = |k: &str| -> Result<Option<(String, Range<usize>)>> {
-        match obj.get(k).map(|r| r.get()) {
+    let get_str = |k: &str, raw: Option<&RawValue>| -> Result<Option<(String, Range<usize>)>> {
+        match raw.map(|r| r.get()) {
             None | Some("null") => Ok(None),
             Some(raw) => match serde_json::from_str::<String>(raw) {
                 Ok(s) => {
@@ -89,12 +93,22 @@ pub fn parse_record_spans(
             },
         }
     };
-    let (mut doc, span) = if let Some((text, span)) = get_str(&keys.text)? {
+    let (mut doc, span) = if let Some((text, span)) = get_str(&keys.text, obj.text)? {
         (
             text_document(&id, &source, &text, opts.text_mode),
             Some(span),
         )
-    } else if let Some((html, _)) = get_str(&keys.html)? {
+    } else if let Some(html) = match obj.html {
+        Html::Missing => None,
+        Html::Parsed(html) => Some(html),
+        Html::NotString => {
+            return Err(Error::input(
+                &source,
+                format!("\"{}\" must be a string", keys.html),
+            ));
+        }
+        Html::Raw(raw) => get_str(&keys.html, Some(raw))?.map(|(h, _)| h),
+    } {
         (html_document(&id, &source, &html), None)
     } else {
         return Err(Error::input(
@@ -102,8 +116,95 @@ pub fn parse_record_spans(
             format!("record has neither \"{}\" nor \"{}\"", keys.text, keys.html),
         ));
     };
-    doc.site = get_str(&keys.url)?.and_then(|(u, _)| url_host(&u));
+    doc.site = get_str(&keys.url, obj.url)?.and_then(|(u, _)| url_host(&u));
     Ok((doc, span))
+}
+
+/// The HTML value of a record.
+enum Html<'a> {
+    /// No such key, or `null`.
+    Missing,
+    /// A string, read once.
+    Parsed(String),
+    /// Something else than a string.
+    NotString,
+    /// The key also names another field: read from its raw text.
+    Raw(&'a RawValue),
+}
+
+/// The fields of a record that a document is made from, read in one pass over the line: the
+/// id, text and URL as raw JSON (the text's place in the line is kept), the HTML, usually by
+/// far the longest value, parsed straight away. Other fields are skipped; of a repeated key,
+/// the last value counts.
+struct Record<'a> {
+    id: Option<&'a RawValue>,
+    text: Option<&'a RawValue>,
+    url: Option<&'a RawValue>,
+    html: Html<'a>,
+}
+
+/// Reads a [`Record`] with these keys.
+struct Fields<'k> {
+    keys: &'k JsonlKeys,
+}
+
+impl<'de> DeserializeSeed<'de> for Fields<'_> {
+    type Value = Record<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Record<'de>, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Fields<'_> {
+    type Value = Record<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Record<'de>, A::Error> {
+        let k = self.keys;
+        let mut r = Record {
+            id: None,
+            text: None,
+            url: None,
+            html: Html::Missing,
+        };
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let key = key.as_ref();
+            let (id, text, url, html) = (key == k.id, key == k.text, key == k.url, key == k.html);
+            if !(id || text || url) {
+                if html {
+                    r.html = match map.next_value::<Value>()? {
+                        Value::String(s) => Html::Parsed(s),
+                        Value::Null => Html::Missing,
+                        _ => Html::NotString,
+                    };
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                continue;
+            }
+            let raw: &'de RawValue = map.next_value()?;
+            if id {
+                r.id = Some(raw);
+            }
+            if text {
+                r.text = Some(raw);
+            }
+            if url {
+                r.url = Some(raw);
+            }
+            if html {
+                r.html = Html::Raw(raw);
+            }
+        }
+        Ok(r)
+    }
 }
 
 /// Reads every record of a JSONL input; blank lines are skipped, bad lines are errors in place.
@@ -164,6 +265,52 @@ mod tests {
                 .contains("not a JSON object")
         );
         assert_eq!(docs[5].as_ref().unwrap().id, "f.jsonl:7");
+    }
+
+    #[test]
+    fn fields_read_in_one_pass() {
+        let read = |line: &str, opts: &ReadOptions| parse_record("f", 1, line, opts);
+        let opts = ReadOptions::default();
+        // An escaped key, a repeated key (the last counts), a value of another kind skipped.
+        let d = read(
+            r#"{"ht\u006dl": "<p>first</p>", "x": [1, {"y": null}], "html": "<p>A \"quote\"</p>"}"#,
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(d.paragraphs[0].text, "A \"quote\"");
+        let e = read(r#"{"html": 5}"#, &opts).unwrap_err().to_string();
+        assert!(e.contains("\"html\" must be a string"), "{e}");
+        let e = read(r#"{"html": null}"#, &opts).unwrap_err().to_string();
+        assert!(e.contains("neither"), "{e}");
+        let e = read(r#"{"html": "<p>x</p>"} trailing"#, &opts)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("malformed JSON"), "{e}");
+        // One key in two roles: the id is also the URL; the HTML key is also the id.
+        let shared = ReadOptions {
+            keys: JsonlKeys {
+                id: "url".into(),
+                ..JsonlKeys::default()
+            },
+            ..ReadOptions::default()
+        };
+        let d = read(r#"{"url": "https://www.a.com/1", "text": "Hi."}"#, &shared).unwrap();
+        assert_eq!(
+            (d.id.as_str(), d.site.as_deref()),
+            ("https://www.a.com/1", Some("a.com"))
+        );
+        let same = ReadOptions {
+            keys: JsonlKeys {
+                id: "html".into(),
+                ..JsonlKeys::default()
+            },
+            ..ReadOptions::default()
+        };
+        let d = read(r#"{"html": "<p>Body</p>"}"#, &same).unwrap();
+        assert_eq!(
+            (d.id.as_str(), d.paragraphs[0].text.as_str()),
+            ("<p>Body</p>", "Body")
+        );
     }
 
     #[test]
