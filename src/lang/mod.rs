@@ -180,7 +180,7 @@ pub(crate) fn kind_in(kinds: &[u8], c: char) -> u8 {
     }
 }
 
-/// Whether `c` is alphanumeric (`char::is_alphanumeric`, through the table of [`char_kind`]).
+/// Whether `c` is alphanumeric (`char::is_alphanumeric`, through the table of `char_kind`).
 #[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -191,7 +191,7 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// Appends the lower-case form of `c` to `s` (`char::to_lowercase`, through the table of
-/// [`char_kind`] for characters it leaves alone).
+/// `char_kind` for characters it leaves alone).
 #[inline]
 pub fn push_lower(s: &mut String, c: char) {
     push_lower_kind(s, c, if c.is_ascii() { 0 } else { char_kind(c) });
@@ -212,7 +212,7 @@ fn push_lower_kind(s: &mut String, c: char, k: u8) {
 /// Calls `f(word, starts_upper)` for each word of `text` (a maximal run of alphanumeric
 /// characters, as [`is_word_char`]), lower-cased as [`push_lower`] does, and returns the
 /// number of word characters. `word` is the buffer the words are built in. This is the
-/// definition that [`scan::words`] computes faster.
+/// definition that [`scan::WordScanner`] computes faster.
 #[cfg(test)]
 pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&str, bool)) -> u32 {
     word.clear();
@@ -237,7 +237,7 @@ pub(crate) fn for_each_word(text: &str, word: &mut String, mut f: impl FnMut(&st
     chars
 }
 
-/// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of [`char_kind`]).
+/// Whether `c` is alphabetic (`char::is_alphabetic`, through the table of `char_kind`).
 #[inline]
 pub fn is_letter(c: char) -> bool {
     char_kind(c) & ALPHA != 0

@@ -240,9 +240,9 @@ pub(crate) struct WordScanner {
 }
 
 impl WordScanner {
-    /// The words of `text` as [`super::for_each_word`] finds them (maximal runs of alphanumeric
-    /// characters, lower-cased), appended to `norm` with a space before each but the first
-    /// word `norm` gets, and the `xxh3_64` hash of each word pushed to `hashes`.
+    /// The words of `text` (maximal runs of alphanumeric characters, lower-cased, as the tests'
+    /// `for_each_word` defines them), appended to `norm` with a space before each but the
+    /// first word `norm` gets, and the `xxh3_64` hash of each word pushed to `hashes`.
     pub(crate) fn words(
         &mut self,
         text: &str,
