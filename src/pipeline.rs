@@ -271,6 +271,21 @@ fn batches(
     })
 }
 
+/// Runs `work` on the worker threads while `here` runs on the calling thread, and returns
+/// both results: how a batch's results are written or counted while the next batch is made.
+fn beside<H, W: Send>(here: impl FnOnce() -> H, work: impl FnOnce() -> W + Send) -> (H, W) {
+    let mut done = None;
+    let h = rayon::in_place_scope(|scope| {
+        scope.spawn(|_| done = Some(work()));
+        here()
+    });
+    // The scope has waited for `work`, so it has run (a panic in it would have propagated).
+    match done {
+        Some(w) => (h, w),
+        None => unreachable!("rayon scopes wait for their spawned work"),
+    }
+}
+
 fn file_name(files: &[InputFile], i: usize) -> String {
     files[i].path.display().to_string()
 }
@@ -308,10 +323,10 @@ pub fn build_index(
     // batch's.
     let mut pending: Keys = Vec::new();
     batches(files, which.to_vec(), opts, &consumed, |batch| {
-        let mut next: Keys = Vec::new();
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| {
-                next = batch
+        let ((), next) = beside(
+            || add(std::mem::take(&mut pending), &mut sum),
+            || -> Keys {
+                batch
                     .into_par_iter()
                     .filter_map(|ev| match ev {
                         Event::Item(it) => Some(it),
@@ -323,10 +338,9 @@ pub fn build_index(
                             .ok()
                             .map(|p| (DocKeys::of(&p.doc), p.doc.site))
                     })
-                    .collect();
-            });
-            add(std::mem::take(&mut pending), &mut sum);
-        });
+                    .collect()
+            },
+        );
         pending = next;
         sum.bytes = consumed.load(Ordering::Relaxed);
         progress.tick(sum.docs_in, sum.bytes);
@@ -762,11 +776,10 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
                 Event::FileEnd(_) => 0,
             })
             .sum::<u64>();
-        let mut next = Vec::new();
-        let mut written = Ok(());
-        rayon::in_place_scope(|scope| {
-            scope.spawn(|_| {
-                next = process_batch(
+        let (written, next) = beside(
+            || write(std::mem::take(&mut pending), &mut sum),
+            || {
+                process_batch(
                     batch,
                     &files,
                     opts,
@@ -775,10 +788,9 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
                     incremental,
                     &text_key,
                     kind,
-                );
-            });
-            written = write(std::mem::take(&mut pending), &mut sum);
-        });
+                )
+            },
+        );
         written?;
         pending = next;
         progress.tick(sum.docs_in, sum.bytes);
