@@ -7,7 +7,7 @@
 //! and error bounds), and from then on never grows. Either form can be saved to a versioned,
 //! checksummed file and loaded again ([`CorpusIndex::save`], [`CorpusIndex::load`]).
 
-use crate::hash::U64Map;
+use crate::hash::{U64Map, U64Set};
 use std::borrow::Borrow;
 use std::io::{Read, Write};
 use std::path::Path;
@@ -90,33 +90,14 @@ impl DocKeys {
     }
 }
 
-/// Keeps the first occurrence of each hash in `v`, in order: through an open-addressing table
-/// at most half full, which for a document's few hundred shingles is cheaper than sorting.
+/// Keeps the first occurrence of each hash in `v`, in order: through a [`U64Set`], which for
+/// a document's few hundred shingles is cheaper than sorting.
 fn dedup_hashes(v: &mut Vec<u64>) {
     if v.len() < 2 {
         return;
     }
-    let size = (v.len() * 2).next_power_of_two();
-    let (shift, mask) = (64 - size.ilog2(), size - 1);
-    // 0 marks an empty slot, so a hash of 0 is remembered apart.
-    let mut table = vec![0u64; size];
-    let mut zero = false;
-    v.retain(|&h| {
-        if h == 0 {
-            return !std::mem::replace(&mut zero, true);
-        }
-        let mut i = (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize;
-        loop {
-            match table[i] {
-                0 => {
-                    table[i] = h;
-                    return true;
-                }
-                x if x == h => return false,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    });
+    let mut seen = U64Set::with_capacity(v.len());
+    v.retain(|&h| seen.insert(h));
 }
 
 #[derive(Debug, Clone, Default)]
