@@ -217,7 +217,46 @@ struct Current {
     file: usize,
     src: Source,
     next_line: usize,
+    /// The start of a line that runs past the end of the source's buffer.
     buf: Vec<u8>,
+}
+
+/// Reads one line of `src` into a vector of its own, without the `\n`, with the number of bytes
+/// it took (line break included); `None` at the end. A line that lies whole in the source's
+/// buffer is copied once, into a vector of its exact length; a longer one is gathered in `spill`.
+fn read_line(src: &mut Source, spill: &mut Vec<u8>) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+    loop {
+        let avail = match src.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            if spill.is_empty() {
+                return Ok(None);
+            }
+            let n = spill.len();
+            return Ok(Some((std::mem::take(spill), n)));
+        }
+        match memchr::memchr(b'\n', avail) {
+            Some(i) => {
+                let line = if spill.is_empty() {
+                    avail[..i].to_vec()
+                } else {
+                    spill.extend_from_slice(&avail[..i]);
+                    std::mem::take(spill)
+                };
+                src.consume(i + 1);
+                let n = line.len() + 1;
+                return Ok(Some((line, n)));
+            }
+            None => {
+                let n = avail.len();
+                spill.extend_from_slice(avail);
+                src.consume(n);
+            }
+        }
+    }
 }
 
 impl<'a> Reader<'a> {
@@ -287,24 +326,25 @@ impl<'a> Reader<'a> {
         };
         let file = cur.file;
         loop {
-            cur.buf.clear();
             let line_no = cur.next_line;
-            let read = cur.src.read_until(b'\n', &mut cur.buf);
+            let read = read_line(&mut cur.src, &mut cur.buf);
             cur.next_line += 1;
             let source = || format!("{}:{line_no}", self.files[file].path.display());
             match read {
-                Ok(0) => {
+                Ok(None) => {
                     self.current = None;
                     return Event::FileEnd(file);
                 }
-                Ok(n) => {
-                    let raw = cur.buf.strip_suffix(b"\n").unwrap_or(&cur.buf);
-                    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+                Ok(Some((mut raw, n))) => {
+                    if raw.last() == Some(&b'\r') {
+                        raw.pop();
+                    }
                     if raw.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
-                    let body = match std::str::from_utf8(raw) {
-                        Ok(s) => Ok(RawBody::Line(s.to_string())),
+                    let body = match simdutf8::compat::from_utf8(&raw) {
+                        // SAFETY: `raw` was just checked to be UTF-8.
+                        Ok(_) => Ok(RawBody::Line(unsafe { String::from_utf8_unchecked(raw) })),
                         Err(e) => Err(Error::input(
                             source(),
                             format!("invalid UTF-8 at byte {}", e.valid_up_to()),
@@ -321,6 +361,7 @@ impl<'a> Reader<'a> {
                     // The rest of the file cannot be read: one error for it, then its end.
                     let err = Error::input(source(), describe_read_error(&e));
                     cur.src = Box::new(std::io::empty());
+                    cur.buf.clear();
                     return Event::Item(RawItem {
                         file,
                         line: Some(line_no),
@@ -351,6 +392,37 @@ impl Iterator for Reader<'_> {
                 Some(ev)
             }
             None => Some(self.next_line()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Lines come out as `split(b'\n')` gives them (with no empty last piece), whatever
+        /// the buffer's size, and their byte counts add up to the input's length.
+        #[test]
+        fn lines_are_the_split_of_the_input(
+            bytes in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), any::<u8>()], 0..300),
+            capacity in 1usize..40,
+        ) {
+            let mut src: Source = Box::new(BufReader::with_capacity(capacity, std::io::Cursor::new(bytes.clone())));
+            let mut spill = Vec::new();
+            let mut lines = Vec::new();
+            let mut total = 0;
+            while let Some((line, n)) = read_line(&mut src, &mut spill).unwrap() {
+                total += n;
+                lines.push(line);
+            }
+            let mut want: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
+            if bytes.last().is_none_or(|&b| b == b'\n') {
+                want.pop();
+            }
+            prop_assert_eq!(lines, want);
+            prop_assert_eq!(total, bytes.len());
         }
     }
 }
