@@ -836,20 +836,17 @@ fn process_batch(
         Item(usize, Option<usize>, Result<Parsed>),
         End(usize),
     }
-    let slots: Vec<Slot> = batch
-        .into_par_iter()
-        .map(|ev| match ev {
-            Event::Item(it) => {
-                let (file, line) = (it.file, it.line);
-                Slot::Item(
-                    file,
-                    line,
-                    RawItem::parse(it, &file_name(files, file), &opts.read),
-                )
-            }
-            Event::FileEnd(f) => Slot::End(f),
-        })
-        .collect();
+    let parse = |ev: Event| match ev {
+        Event::Item(it) => {
+            let (file, line) = (it.file, it.line);
+            Slot::Item(
+                file,
+                line,
+                RawItem::parse(it, &file_name(files, file), &opts.read),
+            )
+        }
+        Event::FileEnd(f) => Slot::End(f),
+    };
     let reject_row = |file: usize, line: Option<usize>| -> Vec<u8> {
         // Attribute files mirror their input row for row: a rejected record keeps its row.
         let mut b = Vec::new();
@@ -914,6 +911,7 @@ fn process_batch(
         }
     }
     if incremental {
+        let slots: Vec<Slot> = batch.into_par_iter().map(parse).collect();
         let analyses: Vec<Option<DocAnalysis<'_>>> = slots.par_iter().map(analyse).collect();
         if let Some(ix) = index.as_mut() {
             for a in analyses.iter().flatten() {
@@ -927,12 +925,16 @@ fn process_batch(
             .flat_map_iter(|(s, a)| finish(s, a, index))
             .collect()
     } else {
+        // Each group is parsed, analysed, classified and rendered in one go, so that no
+        // worker waits at the end of a batch-wide parsing step for the others to finish it.
         let index = index.as_ref();
-        slots
-            .par_chunks(GROUP)
-            .flat_map_iter(|s| {
-                let analyses: Vec<Option<DocAnalysis<'_>>> = s.iter().map(analyse).collect();
-                finish(s, &analyses, index)
+        batch
+            .into_par_iter()
+            .chunks(GROUP)
+            .flat_map_iter(|events| {
+                let slots: Vec<Slot> = events.into_iter().map(parse).collect();
+                let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(analyse).collect();
+                finish(&slots, &analyses, index)
             })
             .collect()
     }
