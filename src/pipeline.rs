@@ -336,7 +336,7 @@ pub fn build_index(
                         let name = file_name(files, it.file);
                         it.parse(&name, &opts.read)
                             .ok()
-                            .map(|p| (DocKeys::of(&p.doc), p.doc.site))
+                            .map(|p| (DocKeys::with_repeated_shingles(&p.doc), p.doc.site))
                     })
                     .collect()
             },

@@ -59,6 +59,15 @@ pub struct DocKeys {
 impl DocKeys {
     /// The keys of a document.
     pub fn of(doc: &Document) -> DocKeys {
+        let mut keys = DocKeys::with_repeated_shingles(doc);
+        dedup_hashes(&mut keys.shingles);
+        keys
+    }
+
+    /// The keys of a document, its shingles not deduplicated yet: what
+    /// [`CorpusIndex::add_keys`] takes, which counts each shingle once per document anyway,
+    /// for less work on the thread that makes the keys.
+    pub(crate) fn with_repeated_shingles(doc: &Document) -> DocKeys {
         let mut keys = DocKeys::default();
         let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
@@ -70,7 +79,7 @@ impl DocKeys {
             keys.paragraphs.push(xxh3_64(&norm));
             push_shingles(&word_hashes, &mut keys.shingles);
         }
-        keys.dedup();
+        dedup_hashes(&mut keys.paragraphs);
         keys
     }
 
@@ -109,10 +118,20 @@ struct Entry {
     overflow: u32,
 }
 
+/// A shingle's count, and the last document that counted it: a document that repeats a
+/// shingle counts it once without a deduplication of its own.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    docs: u32,
+    /// The index's document count when that document was added (0 for none, or for the
+    /// documents of a saved index).
+    last: u32,
+}
+
 #[derive(Debug, Clone, Default)]
 struct Exact {
     paragraphs: U64Map<Entry>,
-    shingles: U64Map<u32>,
+    shingles: U64Map<Seen>,
     /// Bytes held by the site lists.
     site_bytes: usize,
 }
@@ -121,7 +140,7 @@ impl Exact {
     fn bytes(&self) -> usize {
         self.paragraphs.capacity() * (std::mem::size_of::<(u64, Entry)>() + 1)
             + self.site_bytes
-            + self.shingles.capacity() * (std::mem::size_of::<(u64, u32)>() + 1)
+            + self.shingles.capacity() * (std::mem::size_of::<(u64, Seen)>() + 1)
     }
 
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
@@ -139,7 +158,7 @@ impl Exact {
                 sketch.add_paragraph(h, None, e.overflow);
             }
         }
-        let mut keys: Vec<(u64, u32)> = self.shingles.iter().map(|(&k, &c)| (k, c)).collect();
+        let mut keys: Vec<(u64, u32)> = self.shingles.iter().map(|(&k, c)| (k, c.docs)).collect();
         keys.sort_unstable();
         for (h, c) in keys {
             sketch.add_shingle(h, c);
@@ -246,17 +265,22 @@ impl CorpusIndex {
         self.add_keys(&DocKeys::from_analysis(a), a.doc.site.as_deref());
     }
 
-    /// Adds one document by its keys and site.
+    /// Adds one document by its keys and site. Its paragraph hashes are distinct, as
+    /// [`DocKeys::of`] gives them; a shingle listed more than once counts once.
     pub fn add_keys(&mut self, keys: &DocKeys, site: Option<&str>) {
         self.docs = self.docs.saturating_add(1);
+        let doc = self.docs;
         let site = site_hash(site);
         match &mut self.repr {
             Repr::Sketch(sk) => {
                 for &h in &keys.paragraphs {
                     sk.add_paragraph(h, site, 1);
                 }
+                let mut seen = U64Set::with_capacity(keys.shingles.len());
                 for &s in &keys.shingles {
-                    sk.add_shingle(s, 1);
+                    if seen.insert(s) {
+                        sk.add_shingle(s, 1);
+                    }
                 }
             }
             Repr::Exact(ex) => {
@@ -280,7 +304,13 @@ impl CorpusIndex {
                     }
                 }
                 for &s in &keys.shingles {
-                    *ex.shingles.entry(s).or_default() += 1;
+                    let e = ex.shingles.entry(s).or_default();
+                    // (Past u32::MAX documents the count saturates and later documents add
+                    // no shingles; an exact index has long turned into a sketch by then.)
+                    if e.last != doc {
+                        e.last = doc;
+                        e.docs += 1;
+                    }
                 }
                 if ex.bytes() > self.budget / 4 {
                     self.repr = Repr::Sketch(Box::new(ex.to_sketch(self.budget)));
@@ -326,7 +356,7 @@ impl CorpusIndex {
             None => (0, e.sites.len() as u32),
         };
         let shingle_share =
-            Self::shingle_share(a, i, |s| ex.shingles.get(&s).is_some_and(|&c| c > 1));
+            Self::shingle_share(a, i, |s| ex.shingles.get(&s).is_some_and(|c| c.docs > 1));
         CorpusCounts {
             other_docs,
             same_site_docs,
@@ -405,7 +435,8 @@ impl CorpusIndex {
                         buf.clear();
                     }
                 }
-                let mut sh: Vec<(u64, u32)> = ex.shingles.iter().map(|(&k, &c)| (k, c)).collect();
+                let mut sh: Vec<(u64, u32)> =
+                    ex.shingles.iter().map(|(&k, c)| (k, c.docs)).collect();
                 sh.sort_unstable();
                 buf.extend_from_slice(&(sh.len() as u64).to_le_bytes());
                 for (h, c) in sh {
@@ -543,7 +574,10 @@ impl CorpusIndex {
                     r.read_exact(&mut s).map_err(trunc)?;
                     ex.shingles.insert(
                         u64::from_le_bytes(s[..8].try_into().unwrap_or_default()),
-                        u32::from_le_bytes(s[8..].try_into().unwrap_or_default()),
+                        Seen {
+                            docs: u32::from_le_bytes(s[8..].try_into().unwrap_or_default()),
+                            last: 0,
+                        },
                     );
                 }
                 Repr::Exact(ex)
@@ -653,7 +687,43 @@ mod tests {
         d
     }
 
+    /// The bytes an index saves.
+    fn saved(ix: &CorpusIndex) -> Vec<u8> {
+        let mut out = Vec::new();
+        ix.write_to(&mut out).unwrap();
+        out
+    }
+
     proptest::proptest! {
+        /// Keys whose shingles still repeat count as the deduplicated ones do, in an exact
+        /// index, in a sketch, and across the switch from one to the other.
+        #[test]
+        fn repeated_shingles_count_once_per_document(
+            docs in proptest::collection::vec(
+                (proptest::collection::vec(proptest::prop_oneof![
+                    proptest::strategy::Just("a b c d e a b c d e a b c d e".to_string()),
+                    "[a-e ]{0,60}",
+                ], 1..5), proptest::option::of("[xy]")),
+                1..12,
+            ),
+            budget in proptest::prop_oneof![proptest::strategy::Just(1usize << 20), 64usize..4096],
+        ) {
+            let mut deduped = CorpusIndex::with_memory(budget);
+            let mut repeated = CorpusIndex::with_memory(budget);
+            let mut sketched = (CorpusIndex::sketched(4096), CorpusIndex::sketched(4096));
+            for (i, (texts, site)) in docs.iter().enumerate() {
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let d = doc(&i.to_string(), site.as_deref(), &texts);
+                let (once, more) = (DocKeys::of(&d), DocKeys::with_repeated_shingles(&d));
+                deduped.add_keys(&once, site.as_deref());
+                repeated.add_keys(&more, site.as_deref());
+                sketched.0.add_keys(&once, site.as_deref());
+                sketched.1.add_keys(&more, site.as_deref());
+            }
+            proptest::prop_assert_eq!(saved(&deduped), saved(&repeated));
+            proptest::prop_assert_eq!(saved(&sketched.0), saved(&sketched.1));
+        }
+
         #[test]
         fn dedup_keeps_each_hash_once_in_first_order(
             v in proptest::collection::vec(proptest::prop_oneof![0u64..6, proptest::num::u64::ANY], 0..300)
