@@ -28,7 +28,7 @@ pub fn decode_html(bytes: &[u8]) -> (String, &'static Encoding) {
         // wrong declaration is far more common than legacy text that happens to be valid UTF-8.
         if encoding != UTF_8
             && !bytes.is_ascii()
-            && let Ok(text) = std::str::from_utf8(bytes)
+            && let Ok(text) = simdutf8::basic::from_utf8(bytes)
         {
             return (text.to_owned(), UTF_8);
         }
@@ -54,7 +54,7 @@ fn decode_bom(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
 
 /// Valid UTF-8 as is (one copy), else chardetng's guess.
 fn decode_undeclared(bytes: &[u8]) -> (String, &'static Encoding) {
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return (text.to_owned(), UTF_8);
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);

@@ -216,7 +216,7 @@ pub fn read_records(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Result<
         if raw.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match std::str::from_utf8(raw) {
+        match simdutf8::compat::from_utf8(raw) {
             Ok(line) => out.push(parse_record(name, line_no, line, opts)),
             Err(e) => out.push(Err(Error::input(
                 format!("{name}:{line_no}"),

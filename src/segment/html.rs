@@ -745,7 +745,7 @@ impl<'a> Segmenter<'a> {
         } else {
             value
         };
-        let text = match std::str::from_utf8(value) {
+        let text = match simdutf8::basic::from_utf8(value) {
             Ok(text) => Cow::Borrowed(text),
             Err(_) => String::from_utf8_lossy(value),
         };
