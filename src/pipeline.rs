@@ -868,8 +868,11 @@ fn process_batch(
         b
     };
     // Documents are classified in groups, so that the classifier scores the paragraphs of a
-    // group in one pass (`Model::classify_analyses`).
+    // group in one pass (`Model::classify_analyses`): up to 32 documents, fewer when they are
+    // large (a group ends once it holds `GROUP_BYTES` of input), so that a batch of a few
+    // large pages still splits into as many tasks as it has pages.
     const GROUP: usize = 32;
+    const GROUP_BYTES: usize = 64 << 10;
     let finish = |slots: &[Slot],
                   analyses: &[Option<DocAnalysis<'_>>],
                   index: Option<&CorpusIndex>|
@@ -928,9 +931,24 @@ fn process_batch(
         // Each group is parsed, analysed, classified and rendered in one go, so that no
         // worker waits at the end of a batch-wide parsing step for the others to finish it.
         let index = index.as_ref();
-        batch
+        let mut groups: Vec<Vec<Event>> = Vec::new();
+        let mut bytes = 0;
+        for ev in batch {
+            let size = match &ev {
+                Event::Item(it) => it.bytes,
+                Event::FileEnd(_) => 0,
+            };
+            match groups.last_mut() {
+                Some(g) if g.len() < GROUP && bytes < GROUP_BYTES => g.push(ev),
+                _ => {
+                    bytes = 0;
+                    groups.push(vec![ev]);
+                }
+            }
+            bytes += size;
+        }
+        groups
             .into_par_iter()
-            .chunks(GROUP)
             .flat_map_iter(|events| {
                 let slots: Vec<Slot> = events.into_iter().map(parse).collect();
                 let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(analyse).collect();
