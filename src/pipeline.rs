@@ -872,7 +872,7 @@ fn process_batch(
     // large (a group ends once it holds `GROUP_BYTES` of input), so that a batch of a few
     // large pages still splits into as many tasks as it has pages.
     const GROUP: usize = 32;
-    const GROUP_BYTES: usize = 64 << 10;
+    const GROUP_BYTES: usize = 256 << 10;
     let finish = |slots: &[Slot],
                   analyses: &[Option<DocAnalysis<'_>>],
                   index: Option<&CorpusIndex>|
