@@ -870,7 +870,7 @@ fn process_batch(
     // Documents are classified in groups, so that the classifier scores the paragraphs of a
     // group in one pass (`Model::classify_analyses`): up to 32 documents, fewer when they are
     // large (a group ends once it holds `GROUP_BYTES` of input), so that a batch of a few
-    // large pages still splits into as many tasks as it has pages.
+    // large pages still splits into several tasks for the workers to share.
     const GROUP: usize = 32;
     const GROUP_BYTES: usize = 256 << 10;
     let finish = |slots: &[Slot],
