@@ -276,11 +276,11 @@ impl CorpusIndex {
                 for &h in &keys.paragraphs {
                     sk.add_paragraph(h, site, 1);
                 }
-                let mut seen = U64Set::with_capacity(keys.shingles.len());
-                for &s in &keys.shingles {
-                    if seen.insert(s) {
-                        sk.add_shingle(s, 1);
-                    }
+                // A sketch cannot tell a repeat from another document: deduplicate first.
+                let mut shingles = keys.shingles.clone();
+                dedup_hashes(&mut shingles);
+                for s in shingles {
+                    sk.add_shingle(s, 1);
                 }
             }
             Repr::Exact(ex) => {
