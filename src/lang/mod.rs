@@ -385,7 +385,10 @@ fn model() -> &'static ngram::NgramModel<'static> {
 /// when each is first needed (a few tens of milliseconds, once per process). Detection works
 /// without calling it.
 pub fn prepare() {
-    for g in &model().groups {
+    // Largest first: it is the one a first document most likely waits for (Latin script).
+    let mut groups: Vec<_> = model().groups.iter().collect();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.ngrams()));
+    for g in groups {
         g.ready();
     }
 }

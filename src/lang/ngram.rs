@@ -471,6 +471,11 @@ impl<'a> Group<'a> {
     pub fn ready(&self) -> bool {
         self.tables().is_some()
     }
+
+    /// Its number of n-grams: what building its tables costs.
+    pub fn ngrams(&self) -> usize {
+        self.src.ngrams.len()
+    }
 }
 
 impl Tables {
