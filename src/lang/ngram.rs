@@ -525,11 +525,18 @@ impl Tables {
         // never reaches it.
         let mut row = vec![0u8; w];
         let mut sum = vec![0u16; w];
+        // The slots of the n-grams a few places ahead, and of their prefixes, are asked for
+        // early (`Tables::prefetch`), so that the table's cache misses overlap.
+        const AHEAD: usize = 8;
         for order in 1..=MAX_ORDER {
-            for (k, (buf, n)) in grams.iter().enumerate() {
-                if *n != order {
-                    continue;
+            let of_order: Vec<usize> = (0..grams.len()).filter(|&k| grams[k].1 == order).collect();
+            for (j, &k) in of_order.iter().enumerate() {
+                if let Some(&next) = of_order.get(j + AHEAD) {
+                    let (buf, n) = &grams[next];
+                    t.prefetch(&buf[..*n]);
+                    t.prefetch(&buf[..*n - 1]);
                 }
+                let (buf, n) = &grams[k];
                 let ids = &buf[..*n];
                 for (r, &i) in row.iter_mut().zip(keep) {
                     *r = g.rows[k * width + i];
