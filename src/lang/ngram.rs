@@ -340,6 +340,20 @@ impl Tables {
     }
 }
 
+/// Asks the processor to start loading the cache line of `p`.
+#[inline]
+fn prefetch(p: &u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults and has no effect on memory; the
+    // address is that of a live reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(p as *const u8 as *const i8);
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 /// An open-addressing table of the longer n-grams, each slot a key followed by the n-gram's
 /// sum: the look-up that finds the key has loaded the sum with it. Rows are not stored: an
 /// n-gram's row is its sum minus its prefix's sum, and scoring needs it only at the few
@@ -428,17 +442,8 @@ impl LongTable {
     /// word's positions wait for memory together rather than one after another.
     #[inline]
     fn prefetch(&self, key: u64) {
-        let at = self.slot(key) * self.stride;
-        if let Some(p) = self.slots.get(at) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: a prefetch is a hint that never faults and has no effect on memory;
-            // the address is inside `slots` anyway.
-            unsafe {
-                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                _mm_prefetch::<_MM_HINT_T0>(p as *const u8 as *const i8);
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            let _ = p;
+        if let Some(p) = self.slots.get(self.slot(key) * self.stride) {
+            prefetch(p);
         }
     }
 
@@ -515,8 +520,9 @@ impl Tables {
             uni: Vec::new(),
             bi: vec![NONE; DIRECT_BI * DIRECT_BI],
             table: LongTable::with_capacity(long, w),
-            rows: Vec::new(),
-            sums: Vec::new(),
+            // The n-grams outside the long table have a row and a sum each.
+            rows: Vec::with_capacity((grams.len() - long) * w),
+            sums: Vec::with_capacity((grams.len() - long) * w * 2),
             width: w,
             floor_row: vec![g.floor; w],
         };
@@ -535,6 +541,9 @@ impl Tables {
                     let (buf, n) = &grams[next];
                     t.prefetch(&buf[..*n]);
                     t.prefetch(&buf[..*n - 1]);
+                    if let Some(r) = g.rows.get(next * width) {
+                        prefetch(r);
+                    }
                 }
                 let (buf, n) = &grams[k];
                 let ids = &buf[..*n];
