@@ -366,15 +366,14 @@ pub const PRIOR_UNITS: u32 = 160;
 pub const SAMPLE_BYTES: usize = 512;
 
 static TABLES: &[u8] = include_bytes!("../../models/lang.bin");
-static RAW: OnceLock<Option<Vec<u8>>> = OnceLock::new();
 static MODEL: OnceLock<ngram::NgramModel<'static>> = OnceLock::new();
 
 fn model() -> &'static ngram::NgramModel<'static> {
     MODEL.get_or_init(|| {
         // The embedded tables are checked by the unit tests; a build with broken tables
         // detects by script and whatlang alone rather than failing.
-        let raw = RAW.get_or_init(|| ngram::decompress(TABLES).ok());
-        raw.as_deref()
+        ngram::payload(TABLES)
+            .ok()
             .and_then(|raw| ngram::TablesView::parse(raw).ok())
             .map(|view| ngram::NgramModel::new(&view))
             .unwrap_or_else(ngram::NgramModel::empty)
