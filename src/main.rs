@@ -184,7 +184,7 @@ struct CorpusArgs {
     /// Append each rejected record or file to FILE (JSON lines: source, line, reason).
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// Documents per batch (default: 1024 per thread).
+    /// Documents per batch; at most twice this many are in flight (default: 1024 per thread).
     #[arg(long, hide = true)]
     batch_docs: Option<usize>,
     /// Do not show a progress line.

@@ -1,6 +1,7 @@
-//! Whole corpora through classification, streaming: records are read in bounded batches, each
-//! batch is parsed, analysed, classified and rendered in parallel with rayon, written in input
-//! order, and dropped. Memory is the corpus index plus a few batches, whatever the corpus size.
+//! Whole corpora through classification, streaming: records are read in groups on a thread of
+//! their own, each group is parsed, analysed, classified and rendered by whichever rayon worker
+//! is free, and the results are written in input order and dropped. Memory is the corpus index
+//! plus a bounded window of records in flight, whatever the corpus size.
 //!
 //! Corpus repetition needs a first pass: when every input is a file, [`build_index`] streams
 //! them once to count paragraphs (cheaply: hashes only, no analysis), then [`run`] streams them
@@ -9,8 +10,9 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -72,9 +74,10 @@ pub struct RunOptions {
     pub rejects: Option<PathBuf>,
     /// Show a progress line on standard error (only when it is a terminal).
     pub progress: bool,
-    /// Documents per batch (at most).
+    /// Documents per batch: at most twice this many are read and not yet written. Standard
+    /// input without a saved index is counted and classified batch by batch.
     pub batch_docs: usize,
-    /// Input bytes per batch (about).
+    /// Input bytes per batch (about), bounding the records in flight in the same way.
     pub batch_bytes: usize,
 }
 
@@ -271,6 +274,209 @@ fn batches(
     })
 }
 
+/// Records are classified in groups, so that the classifier scores the paragraphs of a group in
+/// one pass (`Model::classify_analyses`): up to 32 documents, fewer when they are large (a group
+/// ends once it holds `GROUP_BYTES` of input), so that a few large pages still split into
+/// several tasks for the workers to share.
+const GROUP: usize = 32;
+const GROUP_BYTES: usize = 256 << 10;
+
+/// What is read but not handed on yet, and how much may be.
+struct Window {
+    used: Mutex<Used>,
+    room: Condvar,
+    max_docs: usize,
+    max_bytes: usize,
+}
+
+#[derive(Default)]
+struct Used {
+    groups: usize,
+    docs: usize,
+    bytes: usize,
+    closed: bool,
+}
+
+impl Window {
+    fn new(max_docs: usize, max_bytes: usize) -> Window {
+        Window {
+            used: Mutex::default(),
+            room: Condvar::new(),
+            max_docs,
+            max_bytes,
+        }
+    }
+
+    /// Waits until a group of `docs` records and `bytes` bytes fits (in an empty window it
+    /// always does) and counts it in; false once the window is closed.
+    fn enter(&self, docs: usize, bytes: usize) -> bool {
+        let mut u = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        while !u.closed
+            && u.groups > 0
+            && (u.docs + docs > self.max_docs || u.bytes + bytes > self.max_bytes)
+        {
+            u = self.room.wait(u).unwrap_or_else(PoisonError::into_inner);
+        }
+        if u.closed {
+            return false;
+        }
+        u.groups += 1;
+        u.docs += docs;
+        u.bytes += bytes;
+        true
+    }
+
+    /// Counts a group out.
+    fn leave(&self, docs: usize, bytes: usize) {
+        let mut u = self.used.lock().unwrap_or_else(PoisonError::into_inner);
+        u.groups -= 1;
+        u.docs -= docs;
+        u.bytes -= bytes;
+        // The reader is woken when the window is half empty, not for every group.
+        if u.groups == 0 || (2 * u.docs <= self.max_docs && 2 * u.bytes <= self.max_bytes) {
+            self.room.notify_all();
+        }
+    }
+
+    /// Makes `enter` give up: nothing more is wanted.
+    fn close(&self) {
+        self.used
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed = true;
+        self.room.notify_all();
+    }
+}
+
+/// What the calling thread of [`stream`] hears: a group's result, or the end of the reading
+/// with the number of groups read.
+enum Msg<R> {
+    Done(u64, std::thread::Result<R>, usize, usize),
+    Read(u64),
+}
+
+/// The next message. On a worker thread of a pool (when a run is started from inside one) it
+/// runs the pool's tasks while it waits, so that a pool of one thread still gets on.
+fn next_message<T>(rx: &Receiver<T>) -> Option<T> {
+    if rayon::current_thread_index().is_none() {
+        return rx.recv().ok();
+    }
+    loop {
+        match rx.try_recv() {
+            Ok(m) => return Some(m),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => {
+                if rayon::yield_now() != Some(rayon::Yield::Executed)
+                    && let Ok(m) = rx.recv_timeout(Duration::from_millis(1))
+                {
+                    return Some(m);
+                }
+            }
+        }
+    }
+}
+
+/// Reads `files[i]` for each `i` of `which` on a thread of its own, in groups (see [`GROUP`]).
+/// Each group goes to `work` on the worker threads as soon as it is read, and each result to
+/// `sink` on the calling thread, in input order, with the group's records and bytes. Nothing
+/// waits for a whole batch: a worker that finishes a group takes the next one. At most
+/// `2 × opts.batch_docs` records and about `2 × opts.batch_bytes` bytes are between the reader
+/// and `sink` at any time.
+fn stream<R: Send>(
+    files: &[InputFile],
+    which: Vec<usize>,
+    opts: &RunOptions,
+    consumed: &Arc<AtomicU64>,
+    work: impl Fn(Vec<Event>) -> R + Sync,
+    mut sink: impl FnMut(R, usize, usize) -> Result<()>,
+) -> Result<()> {
+    let window = Window::new(
+        2 * opts.batch_docs.max(1),
+        2usize.saturating_mul(opts.batch_bytes.max(1)),
+    );
+    let (tx, rx) = std::sync::mpsc::channel::<Msg<R>>();
+    let work = &work;
+    rayon::in_place_scope(|scope| {
+        std::thread::scope(|threads| {
+            let mut reader = Reader::new(files, which, &opts.read);
+            reader.consumed = Arc::clone(consumed);
+            let window = &window;
+            // The reader hands each group to the workers itself.
+            threads.spawn(move || {
+                // Tells the calling thread how many groups there were, however the reading
+                // ends.
+                struct Over<R>(Sender<Msg<R>>, u64);
+                impl<R> Drop for Over<R> {
+                    fn drop(&mut self) {
+                        let _ = self.0.send(Msg::Read(self.1));
+                    }
+                }
+                let mut over = Over(tx, 0);
+                let mut handover = |events: Vec<Event>, docs: usize, bytes: usize| {
+                    if !window.enter(docs, bytes) {
+                        return false;
+                    }
+                    let (tx, seq) = (over.0.clone(), over.1);
+                    over.1 += 1;
+                    scope.spawn(move |_| {
+                        let r =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(events)));
+                        let _ = tx.send(Msg::Done(seq, r, docs, bytes));
+                    });
+                    true
+                };
+                let (mut group, mut docs, mut bytes) = (Vec::new(), 0, 0);
+                for ev in reader {
+                    if let Event::Item(it) = &ev {
+                        docs += 1;
+                        bytes += it.bytes;
+                    }
+                    group.push(ev);
+                    if docs >= GROUP || bytes >= GROUP_BYTES {
+                        if !handover(std::mem::take(&mut group), docs, bytes) {
+                            return;
+                        }
+                        (docs, bytes) = (0, 0);
+                    }
+                }
+                if !group.is_empty() {
+                    handover(group, docs, bytes);
+                }
+            });
+            let mut sunk = 0u64;
+            let mut groups = None;
+            let mut ready = std::collections::BTreeMap::new();
+            while groups.is_none_or(|n| sunk < n) {
+                match next_message(&rx) {
+                    Some(Msg::Done(seq, r, docs, bytes)) => {
+                        ready.insert(seq, (r, docs, bytes));
+                        while let Some((r, docs, bytes)) = ready.remove(&sunk) {
+                            sunk += 1;
+                            window.leave(docs, bytes);
+                            let r = match r {
+                                Ok(r) => r,
+                                Err(panic) => {
+                                    window.close();
+                                    std::panic::resume_unwind(panic);
+                                }
+                            };
+                            if let Err(e) = sink(r, docs, bytes) {
+                                // The reader stops; the groups under way finish unheard.
+                                window.close();
+                                return Err(e);
+                            }
+                        }
+                    }
+                    Some(Msg::Read(n)) => groups = Some(n),
+                    // The reader and every group hold a sender until they are done.
+                    None => break,
+                }
+            }
+            Ok(())
+        })
+    })
+}
+
 /// Runs `work` on the worker threads while `here` runs on the calling thread, and returns
 /// both results: how a batch's results are written or counted while the next batch is made.
 fn beside<H, W: Send>(here: impl FnOnce() -> H, work: impl FnOnce() -> W + Send) -> (H, W) {
@@ -307,46 +513,43 @@ pub fn build_index(
     };
     let consumed = Arc::clone(&progress.consumed);
     type Keys = Vec<Option<(DocKeys, Option<String>)>>;
-    let mut add = |keys: Keys, sum: &mut Summary| {
-        for k in keys {
-            sum.docs_in += 1;
-            match k {
-                Some((keys, site)) => {
-                    index.add_keys(&keys, site.as_deref());
-                    sum.docs_out += 1;
+    // The workers make the keys of groups of records; this thread counts them, in input order.
+    stream(
+        files,
+        which.to_vec(),
+        opts,
+        &consumed,
+        |events| -> Keys {
+            events
+                .into_iter()
+                .filter_map(|ev| match ev {
+                    Event::Item(it) => Some(it),
+                    Event::FileEnd(_) => None,
+                })
+                .map(|it| {
+                    let name = file_name(files, it.file);
+                    it.parse(&name, &opts.read)
+                        .ok()
+                        .map(|p| (DocKeys::with_repeated_shingles(&p.doc), p.doc.site))
+                })
+                .collect()
+        },
+        |keys, _, _| {
+            for k in keys {
+                sum.docs_in += 1;
+                match k {
+                    Some((keys, site)) => {
+                        index.add_keys(&keys, site.as_deref());
+                        sum.docs_out += 1;
+                    }
+                    None => sum.rejected += 1,
                 }
-                None => sum.rejected += 1,
             }
-        }
-    };
-    // The keys of one batch are counted on this thread while the workers make the next
-    // batch's.
-    let mut pending: Keys = Vec::new();
-    batches(files, which.to_vec(), opts, &consumed, |batch| {
-        let ((), next) = beside(
-            || add(std::mem::take(&mut pending), &mut sum),
-            || -> Keys {
-                batch
-                    .into_par_iter()
-                    .filter_map(|ev| match ev {
-                        Event::Item(it) => Some(it),
-                        Event::FileEnd(_) => None,
-                    })
-                    .map(|it| {
-                        let name = file_name(files, it.file);
-                        it.parse(&name, &opts.read)
-                            .ok()
-                            .map(|p| (DocKeys::with_repeated_shingles(&p.doc), p.doc.site))
-                    })
-                    .collect()
-            },
-        );
-        pending = next;
-        sum.bytes = consumed.load(Ordering::Relaxed);
-        progress.tick(sum.docs_in, sum.bytes);
-        Ok(())
-    })?;
-    add(pending, &mut sum);
+            sum.bytes = consumed.load(Ordering::Relaxed);
+            progress.tick(sum.docs_in, sum.bytes);
+            Ok(())
+        },
+    )?;
     sum.bytes = consumed.load(Ordering::Relaxed);
     progress.finish();
     sum.seconds = progress.start.elapsed().as_secs_f64();
@@ -765,38 +968,56 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
         }
         rejects.flush()
     };
-    let mut pending: Vec<(usize, Done)> = Vec::new();
-    let result = batches(&files, todo, opts, &consumed, |batch| {
-        let items = batch.iter().filter(|e| matches!(e, Event::Item(_))).count() as u64;
-        sum.docs_in += items;
-        sum.bytes += batch
-            .iter()
-            .map(|e| match e {
-                Event::Item(it) => it.bytes as u64,
-                Event::FileEnd(_) => 0,
-            })
-            .sum::<u64>();
-        let (written, next) = beside(
-            || write(std::mem::take(&mut pending), &mut sum),
-            || {
-                process_batch(
-                    batch,
-                    &files,
-                    opts,
-                    model,
-                    &mut index,
-                    incremental,
-                    &text_key,
-                    kind,
-                )
+    let ctx = Classify {
+        files: &files,
+        opts,
+        model,
+        text_key: &text_key,
+        kind,
+    };
+    let result = if incremental {
+        // Each batch is counted before it is classified, so the batches take turns: a batch's
+        // results are written on this thread while the workers process the next one.
+        let mut pending: Vec<(usize, Done)> = Vec::new();
+        batches(&files, todo, opts, &consumed, |batch| {
+            let items = batch.iter().filter(|e| matches!(e, Event::Item(_))).count() as u64;
+            sum.docs_in += items;
+            sum.bytes += batch
+                .iter()
+                .map(|e| match e {
+                    Event::Item(it) => it.bytes as u64,
+                    Event::FileEnd(_) => 0,
+                })
+                .sum::<u64>();
+            let (written, next) = beside(
+                || write(std::mem::take(&mut pending), &mut sum),
+                || ctx.batch_counted(batch, &mut index),
+            );
+            written?;
+            pending = next;
+            progress.tick(sum.docs_in, sum.bytes);
+            Ok(())
+        })
+        .and_then(|()| write(std::mem::take(&mut pending), &mut sum))
+    } else {
+        // Groups are parsed, analysed, classified and rendered on the workers, and written on
+        // this thread in input order.
+        let index = index.as_ref();
+        stream(
+            &files,
+            todo,
+            opts,
+            &consumed,
+            |events| ctx.group(events, index),
+            |done, docs, bytes| {
+                sum.docs_in += docs as u64;
+                sum.bytes += bytes as u64;
+                write(done, &mut sum)?;
+                progress.tick(sum.docs_in, sum.bytes);
+                Ok(())
             },
-        );
-        written?;
-        pending = next;
-        progress.tick(sum.docs_in, sum.bytes);
-        Ok(())
-    })
-    .and_then(|()| write(std::mem::take(&mut pending), &mut sum));
+        )
+    };
     progress.finish();
     if let Err(e) = result {
         if let Some(s) = shard {
@@ -819,41 +1040,52 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     Ok(sum)
 }
 
-/// Parses, analyses, classifies and renders one batch in parallel; the result is in input
-/// order, each record with its file.
-#[allow(clippy::too_many_arguments)]
-fn process_batch(
-    batch: Vec<Event>,
-    files: &[InputFile],
-    opts: &RunOptions,
-    model: &Model,
-    index: &mut Option<CorpusIndex>,
-    incremental: bool,
-    text_key: &str,
+/// What classifying a record needs besides the record.
+struct Classify<'a> {
+    files: &'a [InputFile],
+    opts: &'a RunOptions,
+    model: &'a Model,
+    text_key: &'a str,
     kind: OutputKind,
-) -> Vec<(usize, Done)> {
-    enum Slot {
-        Item(usize, Option<usize>, Result<Parsed>),
-        End(usize),
-    }
-    let parse = |ev: Event| match ev {
-        Event::Item(it) => {
-            let (file, line) = (it.file, it.line);
-            Slot::Item(
-                file,
-                line,
-                RawItem::parse(it, &file_name(files, file), &opts.read),
-            )
+}
+
+/// A record, parsed (or not), before classification.
+enum Slot {
+    Item(usize, Option<usize>, Result<Parsed>),
+    End(usize),
+}
+
+impl Slot {
+    fn analyse(&self) -> Option<DocAnalysis<'_>> {
+        match self {
+            Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
+            _ => None,
         }
-        Event::FileEnd(f) => Slot::End(f),
-    };
-    let reject_row = |file: usize, line: Option<usize>| -> Vec<u8> {
+    }
+}
+
+impl Classify<'_> {
+    fn parse(&self, ev: Event) -> Slot {
+        match ev {
+            Event::Item(it) => {
+                let (file, line) = (it.file, it.line);
+                Slot::Item(
+                    file,
+                    line,
+                    RawItem::parse(it, &file_name(self.files, file), &self.opts.read),
+                )
+            }
+            Event::FileEnd(f) => Slot::End(f),
+        }
+    }
+
+    fn reject_row(&self, file: usize, line: Option<usize>) -> Vec<u8> {
         // Attribute files mirror their input row for row: a rejected record keeps its row.
         let mut b = Vec::new();
-        if kind == OutputKind::Attributes {
+        if self.kind == OutputKind::Attributes {
             let id = match line {
-                Some(l) => format!("{}:{l}", file_name(files, file)),
-                None => file_name(files, file),
+                Some(l) => format!("{}:{l}", file_name(self.files, file)),
+                None => file_name(self.files, file),
             };
             json_line(
                 &mut b,
@@ -866,19 +1098,18 @@ fn process_batch(
             );
         }
         b
-    };
-    // Documents are classified in groups, so that the classifier scores the paragraphs of a
-    // group in one pass (`Model::classify_analyses`): up to 32 documents, fewer when they are
-    // large (a group ends once it holds `GROUP_BYTES` of input), so that a batch of a few
-    // large pages still splits into several tasks for the workers to share.
-    const GROUP: usize = 32;
-    const GROUP_BYTES: usize = 256 << 10;
-    let finish = |slots: &[Slot],
-                  analyses: &[Option<DocAnalysis<'_>>],
-                  index: Option<&CorpusIndex>|
-     -> Vec<(usize, Done)> {
+    }
+
+    /// Classifies a group of analysed records in one pass of the classifier
+    /// (`Model::classify_analyses`) and renders them.
+    fn finish(
+        &self,
+        slots: &[Slot],
+        analyses: &[Option<DocAnalysis<'_>>],
+        index: Option<&CorpusIndex>,
+    ) -> Vec<(usize, Done)> {
         let docs: Vec<&DocAnalysis<'_>> = analyses.iter().flatten().collect();
-        let mut preds = model.classify_analyses(&docs, index).into_iter();
+        let mut preds = self.model.classify_analyses(&docs, index).into_iter();
         slots
             .iter()
             .zip(analyses)
@@ -887,11 +1118,11 @@ fn process_batch(
                     (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
                     (Slot::Item(file, line, Err(e)), ..) => (
                         *file,
-                        Done::Rejected(clone_error(e), *line, reject_row(*file, *line)),
+                        Done::Rejected(clone_error(e), *line, self.reject_row(*file, *line)),
                     ),
                     (Slot::Item(file, _, Ok(p)), _, Some(pred)) => {
                         let mut b = Vec::new();
-                        render(kind, p, &pred, text_key, &mut b);
+                        render(self.kind, p, &pred, self.text_key, &mut b);
                         (*file, Done::Written(b))
                     }
                     // A parsed document always has its analysis and prediction.
@@ -900,22 +1131,30 @@ fn process_batch(
                         Done::Rejected(
                             Error::input(&p.doc.source, "document was not analysed"),
                             *line,
-                            reject_row(*file, *line),
+                            self.reject_row(*file, *line),
                         ),
                     ),
                 },
             )
             .collect()
-    };
-    fn analyse(s: &Slot) -> Option<DocAnalysis<'_>> {
-        match s {
-            Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
-            _ => None,
-        }
     }
-    if incremental {
-        let slots: Vec<Slot> = batch.into_par_iter().map(parse).collect();
-        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.par_iter().map(analyse).collect();
+
+    /// Parses, analyses, classifies and renders one group of records, in input order.
+    fn group(&self, events: Vec<Event>, index: Option<&CorpusIndex>) -> Vec<(usize, Done)> {
+        let slots: Vec<Slot> = events.into_iter().map(|ev| self.parse(ev)).collect();
+        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(Slot::analyse).collect();
+        self.finish(&slots, &analyses, index)
+    }
+
+    /// Parses and analyses one batch in parallel, adds it to `index`, then classifies and
+    /// renders it against the counts that include it; the result is in input order.
+    fn batch_counted(
+        &self,
+        batch: Vec<Event>,
+        index: &mut Option<CorpusIndex>,
+    ) -> Vec<(usize, Done)> {
+        let slots: Vec<Slot> = batch.into_par_iter().map(|ev| self.parse(ev)).collect();
+        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.par_iter().map(Slot::analyse).collect();
         if let Some(ix) = index.as_mut() {
             for a in analyses.iter().flatten() {
                 ix.add(a);
@@ -925,35 +1164,7 @@ fn process_batch(
         slots
             .par_chunks(GROUP)
             .zip(analyses.par_chunks(GROUP))
-            .flat_map_iter(|(s, a)| finish(s, a, index))
-            .collect()
-    } else {
-        // Each group is parsed, analysed, classified and rendered in one go, so that no
-        // worker waits at the end of a batch-wide parsing step for the others to finish it.
-        let index = index.as_ref();
-        let mut groups: Vec<Vec<Event>> = Vec::new();
-        let mut bytes = 0;
-        for ev in batch {
-            let size = match &ev {
-                Event::Item(it) => it.bytes,
-                Event::FileEnd(_) => 0,
-            };
-            match groups.last_mut() {
-                Some(g) if g.len() < GROUP && bytes < GROUP_BYTES => g.push(ev),
-                _ => {
-                    bytes = 0;
-                    groups.push(vec![ev]);
-                }
-            }
-            bytes += size;
-        }
-        groups
-            .into_par_iter()
-            .flat_map_iter(|events| {
-                let slots: Vec<Slot> = events.into_iter().map(parse).collect();
-                let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(analyse).collect();
-                finish(&slots, &analyses, index)
-            })
+            .flat_map_iter(|(s, a)| self.finish(s, a, index))
             .collect()
     }
 }

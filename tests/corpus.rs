@@ -504,3 +504,49 @@ fn clean_records_keep_every_other_field() {
         assert_eq!(sp[2], p["score"]);
     }
 }
+
+#[test]
+fn runs_inside_a_pool_write_every_group_in_input_order() {
+    use parasift::pipeline::{OutputKind, RunOptions, run};
+    // Enough small records for many groups, with a bad line among them: the workers finish
+    // groups out of order; the output must not.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let mut f = std::fs::File::create(&input).unwrap();
+    for i in 0..1500 {
+        if i == 700 {
+            writeln!(f, "{{not json").unwrap();
+        }
+        writeln!(
+            f,
+            r#"{{"id":"d{i}","text":"Record {i}: a short paragraph about the weather in town.\n\nShare this page"}}"#
+        )
+        .unwrap();
+    }
+    drop(f);
+    let model = Model::embedded().unwrap();
+    // A one-thread pool: the run starts on its only worker, which must also run the groups.
+    for threads in [1, 2] {
+        let out = dir.path().join(format!("out{threads}"));
+        let opts = RunOptions {
+            output: OutputKind::Extract,
+            output_dir: Some(out.clone()),
+            batch_docs: 40,
+            ..RunOptions::default()
+        };
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let sum = pool
+            .install(|| run(&model, std::slice::from_ref(&input), &opts))
+            .unwrap();
+        assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (1501, 1500, 1));
+        let ids: Vec<String> = read_output(&out.join("in.jsonl"))
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect();
+        let want: Vec<String> = (0..1500).map(|i| format!("d{i}")).collect();
+        assert_eq!(ids, want, "{threads} threads");
+    }
+}
