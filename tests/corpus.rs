@@ -539,7 +539,7 @@ fn runs_inside_a_pool_write_every_group_in_input_order() {
             .build()
             .unwrap();
         let sum = pool
-            .install(|| run(&model, std::slice::from_ref(&input), &opts))
+            .install(|| run(model, std::slice::from_ref(&input), &opts))
             .unwrap();
         assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (1501, 1500, 1));
         let ids: Vec<String> = read_output(&out.join("in.jsonl"))
