@@ -26,8 +26,13 @@ proptest! {
             let chars: Vec<char> = s.chars().collect();
             for p in &ps {
                 prop_assert!(p.start <= p.end && p.end <= chars.len());
+                let span: String = chars[p.start..p.end].iter().collect();
                 if mode == TextMode::Lines {
-                    prop_assert_eq!(chars[p.start..p.end].iter().collect::<String>(), p.text.clone());
+                    prop_assert_eq!(span, p.text.clone());
+                } else {
+                    // A block's span runs from its first line's text to its last's.
+                    let lines: Vec<&str> = span.split('\n').map(str::trim).collect();
+                    prop_assert_eq!(lines.join(" "), p.text.clone());
                 }
             }
         }

@@ -29,17 +29,20 @@ pub fn segment_text(text: &str, mode: TextMode) -> Vec<Paragraph> {
     let mut chars_before = 0usize; // characters before the current line
     let mut block: Option<Paragraph> = None;
     for line in text.split_inclusive('\n') {
-        let line_chars = line.chars().count();
         let content = line.trim_end_matches(['\n', '\r']);
         let trimmed = content.trim();
         if trimmed.is_empty() {
             if let Some(p) = block.take() {
                 out.push(p);
             }
+            chars_before += line.chars().count();
         } else {
+            // Each character is counted once: the paragraph's, and the few around it.
             let lead = content.len() - content.trim_start().len();
             let start = chars_before + content[..lead].chars().count();
             let end = start + trimmed.chars().count();
+            let after = &line[lead + trimmed.len()..];
+            chars_before = end + after.chars().count();
             match mode {
                 TextMode::Lines => out.push(Paragraph {
                     text: trimmed.to_string(),
@@ -64,7 +67,6 @@ pub fn segment_text(text: &str, mode: TextMode) -> Vec<Paragraph> {
                 },
             }
         }
-        chars_before += line_chars;
     }
     if let Some(p) = block.take() {
         out.push(p);
