@@ -5,12 +5,14 @@
 //!
 //! Corpus repetition needs a first pass: when every input is a file, [`build_index`] streams
 //! them once to count paragraphs (cheaply: hashes only, no analysis), then [`run`] streams them
-//! again to classify. Standard input cannot be read twice: without a saved index the counts
+//! again to classify; when all the parsed records of the first pass fit in the window of records
+//! in flight, they are kept and the second pass neither reads nor parses them again. Standard
+//! input cannot be read twice: without a saved index the counts
 //! grow batch by batch, each batch classified against everything seen so far (itself included).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -376,18 +378,52 @@ fn next_message<T>(rx: &Receiver<T>) -> Option<T> {
     }
 }
 
-/// Reads `files[i]` for each `i` of `which` on a thread of its own, in groups (see [`GROUP`]).
+/// A record of a stream: its decompressed bytes, or `None` for the end of a file.
+trait Record {
+    fn bytes(&self) -> Option<usize>;
+}
+
+impl Record for Event {
+    fn bytes(&self) -> Option<usize> {
+        match self {
+            Event::Item(it) => Some(it.bytes),
+            Event::FileEnd(_) => None,
+        }
+    }
+}
+
+impl Record for Slot {
+    fn bytes(&self) -> Option<usize> {
+        match self {
+            Slot::Item(_, _, bytes, _) => Some(*bytes),
+            Slot::End(_) => None,
+        }
+    }
+}
+
+/// The records of `files[i]` for each `i` of `which`, in order, read on the thread that takes
+/// them; the compressed bytes read are added to `consumed`.
+fn read<'a>(
+    files: &'a [InputFile],
+    which: Vec<usize>,
+    opts: &'a RunOptions,
+    consumed: &Arc<AtomicU64>,
+) -> Reader<'a> {
+    let mut reader = Reader::new(files, which, &opts.read);
+    reader.consumed = Arc::clone(consumed);
+    reader
+}
+
+/// Takes the records of `source` on a thread of its own, in groups (see [`GROUP`]).
 /// Each group goes to `work` on the worker threads as soon as it is read, and each result to
 /// `sink` on the calling thread, in input order, with the group's records and bytes. Nothing
 /// waits for a whole batch: a worker that finishes a group takes the next one. At most
 /// `2 × opts.batch_docs` records and about `2 × opts.batch_bytes` bytes are between the reader
 /// and `sink` at any time.
-fn stream<R: Send>(
-    files: &[InputFile],
-    which: Vec<usize>,
+fn stream<T: Record + Send, R: Send>(
+    source: impl Iterator<Item = T> + Send,
     opts: &RunOptions,
-    consumed: &Arc<AtomicU64>,
-    work: impl Fn(Vec<Event>) -> R + Sync,
+    work: impl Fn(Vec<T>) -> R + Sync,
     mut sink: impl FnMut(R, usize, usize) -> Result<()>,
 ) -> Result<()> {
     let window = Window::new(
@@ -398,8 +434,6 @@ fn stream<R: Send>(
     let work = &work;
     rayon::in_place_scope(|scope| {
         std::thread::scope(|threads| {
-            let mut reader = Reader::new(files, which, &opts.read);
-            reader.consumed = Arc::clone(consumed);
             let window = &window;
             // The reader hands each group to the workers itself.
             threads.spawn(move || {
@@ -412,7 +446,7 @@ fn stream<R: Send>(
                     }
                 }
                 let mut over = Over(tx, 0);
-                let mut handover = |events: Vec<Event>, docs: usize, bytes: usize| {
+                let mut handover = |events: Vec<T>, docs: usize, bytes: usize| {
                     if !window.enter(docs, bytes) {
                         return false;
                     }
@@ -426,10 +460,10 @@ fn stream<R: Send>(
                     true
                 };
                 let (mut group, mut docs, mut bytes) = (Vec::new(), 0, 0);
-                for ev in reader {
-                    if let Event::Item(it) = &ev {
+                for ev in source {
+                    if let Some(b) = ev.bytes() {
                         docs += 1;
-                        bytes += it.bytes;
+                        bytes += b;
                     }
                     group.push(ev);
                     if docs >= GROUP || bytes >= GROUP_BYTES {
@@ -505,6 +539,56 @@ pub fn build_index(
     opts: &RunOptions,
     memory: usize,
 ) -> Result<(CorpusIndex, Summary)> {
+    let (index, sum, _) = first_pass(files, which, opts, memory, None)?;
+    Ok((index, sum))
+}
+
+/// The parsed records of a first pass, kept for the second while they fit.
+struct Kept {
+    slots: Vec<Slot>,
+    docs: usize,
+    bytes: usize,
+    max_docs: usize,
+    max_bytes: usize,
+    /// Whether the second pass writes the records themselves (`--output clean`): only then
+    /// are their lines kept.
+    lines: bool,
+}
+
+/// The memory a parsed record holds, about.
+fn held_bytes(p: &Parsed) -> usize {
+    let d = &p.doc;
+    std::mem::size_of::<Slot>()
+        + d.id.capacity()
+        + d.source.capacity()
+        + d.site.as_ref().map_or(0, String::capacity)
+        + d.paragraphs.capacity() * std::mem::size_of::<crate::document::Paragraph>()
+        + d.paragraphs
+            .iter()
+            .map(|x| x.text.capacity())
+            .sum::<usize>()
+        + p.line.as_ref().map_or(0, |(l, _)| l.capacity())
+}
+
+/// What the first pass makes of a record: a document's keys and site, a record that is not a
+/// document (the second pass reports it), or the end of a file; each with the record itself
+/// while records are kept.
+enum Counted {
+    Doc(DocKeys, Option<String>, Option<Slot>),
+    Rejected(Option<Slot>),
+    End(Option<Slot>),
+}
+
+/// [`build_index`], which with `keep` also keeps the parsed records, in order, as long as they
+/// all fit in its bounds; they are returned when they did, so that the second pass need not
+/// read and parse them again.
+fn first_pass(
+    files: &[InputFile],
+    which: &[usize],
+    opts: &RunOptions,
+    memory: usize,
+    mut keep: Option<Kept>,
+) -> Result<(CorpusIndex, Summary, Option<Vec<Slot>>)> {
     let mut index = CorpusIndex::with_memory(memory);
     let mut progress = Progress::new("counting", opts.progress, files, which);
     let mut sum = Summary {
@@ -512,37 +596,72 @@ pub fn build_index(
         ..Summary::default()
     };
     let consumed = Arc::clone(&progress.consumed);
-    type Keys = Vec<Option<(DocKeys, Option<String>)>>;
+    // Whether the workers still hand their parsed records over.
+    let keeping = AtomicBool::new(keep.is_some());
+    let lines = keep.as_ref().is_some_and(|k| k.lines);
     // The workers make the keys of groups of records; this thread counts them, in input order.
     stream(
-        files,
-        which.to_vec(),
+        read(files, which.to_vec(), opts, &consumed),
         opts,
-        &consumed,
-        |events| -> Keys {
+        |events| -> Vec<Counted> {
             events
                 .into_iter()
-                .filter_map(|ev| match ev {
-                    Event::Item(it) => Some(it),
-                    Event::FileEnd(_) => None,
-                })
-                .map(|it| {
-                    let name = file_name(files, it.file);
-                    it.parse(&name, &opts.read)
-                        .ok()
-                        .map(|p| (DocKeys::with_repeated_shingles(&p.doc), p.doc.site))
+                .map(|ev| {
+                    let mut slot = Slot::parse(files, &opts.read, ev);
+                    let keys = match &mut slot {
+                        Slot::Item(_, _, _, Ok(p)) => {
+                            if !lines {
+                                p.line = None;
+                            }
+                            Some((DocKeys::with_repeated_shingles(&p.doc), p.doc.site.clone()))
+                        }
+                        _ => None,
+                    };
+                    let end = matches!(slot, Slot::End(_));
+                    let kept = keeping.load(Ordering::Relaxed).then_some(slot);
+                    match keys {
+                        Some((keys, site)) => Counted::Doc(keys, site, kept),
+                        None if end => Counted::End(kept),
+                        None => Counted::Rejected(kept),
+                    }
                 })
                 .collect()
         },
-        |keys, _, _| {
-            for k in keys {
-                sum.docs_in += 1;
-                match k {
-                    Some((keys, site)) => {
+        |counted, _, _| {
+            for c in counted {
+                let slot = match c {
+                    Counted::Doc(keys, site, slot) => {
                         index.add_keys(&keys, site.as_deref());
+                        sum.docs_in += 1;
                         sum.docs_out += 1;
+                        slot
                     }
-                    None => sum.rejected += 1,
+                    Counted::Rejected(slot) => {
+                        sum.docs_in += 1;
+                        sum.rejected += 1;
+                        slot
+                    }
+                    Counted::End(slot) => slot,
+                };
+                if let Some(k) = keep.as_mut() {
+                    let fits = slot.as_ref().is_some_and(|slot| {
+                        let (docs, bytes) = match slot {
+                            Slot::Item(.., Ok(p)) => (1, held_bytes(p)),
+                            Slot::Item(..) => (1, std::mem::size_of::<Slot>()),
+                            Slot::End(_) => (0, std::mem::size_of::<Slot>()),
+                        };
+                        k.docs += docs;
+                        k.bytes += bytes;
+                        k.docs <= k.max_docs && k.bytes <= k.max_bytes
+                    });
+                    match slot {
+                        Some(slot) if fits => k.slots.push(slot),
+                        // Too many: the second pass reads them again.
+                        _ => {
+                            keep = None;
+                            keeping.store(false, Ordering::Relaxed);
+                        }
+                    }
                 }
             }
             sum.bytes = consumed.load(Ordering::Relaxed);
@@ -553,7 +672,7 @@ pub fn build_index(
     sum.bytes = consumed.load(Ordering::Relaxed);
     progress.finish();
     sum.seconds = progress.start.elapsed().as_secs_f64();
-    Ok((index, sum))
+    Ok((index, sum, keep.map(|k| k.slots)))
 }
 
 #[derive(Serialize)]
@@ -908,13 +1027,26 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     // The language tables are first needed after the corpus counts: they are built beside
     // the first pass (or the reading of a saved index) rather than before the first document.
     crate::lang::prepare_in_background();
+    let mut kept = None;
     let mut index = match &opts.index {
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),
         // Every file of the share is counted, finished or not, so that a resumed run classifies
         // against the same counts as an uninterrupted one.
         IndexSource::Build(memory) if !stdin => {
             let all: Vec<usize> = (0..files.len()).collect();
-            Some(build_index(&files, &all, opts, *memory)?.0)
+            // When every file is to be classified, the parsed records are kept for the second
+            // pass as long as they fit in the window of records in flight.
+            let keep = (todo.len() == files.len()).then(|| Kept {
+                slots: Vec::new(),
+                docs: 0,
+                bytes: 0,
+                max_docs: 2 * opts.batch_docs.max(1),
+                max_bytes: 2usize.saturating_mul(opts.batch_bytes.max(1)),
+                lines: opts.output == OutputKind::Clean,
+            });
+            let (index, _, k) = first_pass(&files, &all, opts, *memory, keep)?;
+            kept = k;
+            Some(index)
         }
         IndexSource::Build(memory) => Some(CorpusIndex::with_memory(*memory)),
     };
@@ -1003,20 +1135,22 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
         // Groups are parsed, analysed, classified and rendered on the workers, and written on
         // this thread in input order.
         let index = index.as_ref();
-        stream(
-            &files,
-            todo,
-            opts,
-            &consumed,
-            |events| ctx.group(events, index),
-            |done, docs, bytes| {
-                sum.docs_in += docs as u64;
-                sum.bytes += bytes as u64;
-                write(done, &mut sum)?;
-                progress.tick(sum.docs_in, sum.bytes);
-                Ok(())
-            },
-        )
+        let sink = |done, docs: usize, bytes: usize| {
+            sum.docs_in += docs as u64;
+            sum.bytes += bytes as u64;
+            write(done, &mut sum)?;
+            progress.tick(sum.docs_in, sum.bytes);
+            Ok(())
+        };
+        match kept {
+            Some(slots) => stream(slots.into_iter(), opts, |s| ctx.parsed(s, index), sink),
+            None => stream(
+                read(&files, todo, opts, &consumed),
+                opts,
+                |events| ctx.group(events, index),
+                sink,
+            ),
+        }
     };
     progress.finish();
     if let Err(e) = result {
@@ -1049,16 +1183,29 @@ struct Classify<'a> {
     kind: OutputKind,
 }
 
-/// A record, parsed (or not), before classification.
+/// A record, parsed (or not), before classification: its file, JSONL line, decompressed bytes
+/// and document; or the end of a file.
 enum Slot {
-    Item(usize, Option<usize>, Result<Parsed>),
+    Item(usize, Option<usize>, usize, Result<Parsed>),
     End(usize),
 }
 
 impl Slot {
+    /// Parses a record read from `files`.
+    fn parse(files: &[InputFile], opts: &ReadOptions, ev: Event) -> Slot {
+        match ev {
+            Event::Item(it) => {
+                let (file, line, bytes) = (it.file, it.line, it.bytes);
+                let parsed = RawItem::parse(it, &file_name(files, file), opts);
+                Slot::Item(file, line, bytes, parsed)
+            }
+            Event::FileEnd(f) => Slot::End(f),
+        }
+    }
+
     fn analyse(&self) -> Option<DocAnalysis<'_>> {
         match self {
-            Slot::Item(_, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
+            Slot::Item(_, _, _, Ok(p)) => Some(DocAnalysis::new(&p.doc)),
             _ => None,
         }
     }
@@ -1066,17 +1213,7 @@ impl Slot {
 
 impl Classify<'_> {
     fn parse(&self, ev: Event) -> Slot {
-        match ev {
-            Event::Item(it) => {
-                let (file, line) = (it.file, it.line);
-                Slot::Item(
-                    file,
-                    line,
-                    RawItem::parse(it, &file_name(self.files, file), &self.opts.read),
-                )
-            }
-            Event::FileEnd(f) => Slot::End(f),
-        }
+        Slot::parse(self.files, &self.opts.read, ev)
     }
 
     fn reject_row(&self, file: usize, line: Option<usize>) -> Vec<u8> {
@@ -1116,17 +1253,17 @@ impl Classify<'_> {
             .map(
                 |(slot, a)| match (slot, a, a.as_ref().and_then(|_| preds.next())) {
                     (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
-                    (Slot::Item(file, line, Err(e)), ..) => (
+                    (Slot::Item(file, line, _, Err(e)), ..) => (
                         *file,
                         Done::Rejected(clone_error(e), *line, self.reject_row(*file, *line)),
                     ),
-                    (Slot::Item(file, _, Ok(p)), _, Some(pred)) => {
+                    (Slot::Item(file, _, _, Ok(p)), _, Some(pred)) => {
                         let mut b = Vec::new();
                         render(self.kind, p, &pred, self.text_key, &mut b);
                         (*file, Done::Written(b))
                     }
                     // A parsed document always has its analysis and prediction.
-                    (Slot::Item(file, line, Ok(p)), ..) => (
+                    (Slot::Item(file, line, _, Ok(p)), ..) => (
                         *file,
                         Done::Rejected(
                             Error::input(&p.doc.source, "document was not analysed"),
@@ -1142,6 +1279,11 @@ impl Classify<'_> {
     /// Parses, analyses, classifies and renders one group of records, in input order.
     fn group(&self, events: Vec<Event>, index: Option<&CorpusIndex>) -> Vec<(usize, Done)> {
         let slots: Vec<Slot> = events.into_iter().map(|ev| self.parse(ev)).collect();
+        self.parsed(slots, index)
+    }
+
+    /// Analyses, classifies and renders one group of parsed records, in input order.
+    fn parsed(&self, slots: Vec<Slot>, index: Option<&CorpusIndex>) -> Vec<(usize, Done)> {
         let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(Slot::analyse).collect();
         self.finish(&slots, &analyses, index)
     }
@@ -1210,6 +1352,54 @@ mod tests {
         iso639_1: Option<&'static str>,
         lang_share: f32,
         paragraphs: Vec<ParagraphOut<'a>>,
+    }
+
+    #[test]
+    fn first_pass_keeps_records_only_while_they_all_fit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        let mut body = String::new();
+        for i in 0..10 {
+            body += &format!("{{\"id\": \"d{i}\", \"text\": \"Paragraph {i}.\\nShare this.\"}}\n");
+        }
+        body += "{not json\n";
+        std::fs::write(&path, body).unwrap();
+        let (files, errors) = select_inputs(std::slice::from_ref(&path), 0, 1);
+        assert!(errors.is_empty());
+        let opts = RunOptions::default();
+        let keep = |max_docs, lines| Kept {
+            slots: Vec::new(),
+            docs: 0,
+            bytes: 0,
+            max_docs,
+            max_bytes: 1 << 20,
+            lines,
+        };
+        let (_, sum, kept) =
+            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, false))).unwrap();
+        assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (11, 10, 1));
+        let kept = kept.expect("eleven records fit in eleven");
+        assert_eq!(kept.len(), 12);
+        assert!(
+            matches!(&kept[0], Slot::Item(0, Some(1), _, Ok(p)) if p.doc.id == "d0" && p.line.is_none())
+        );
+        assert!(matches!(&kept[10], Slot::Item(0, Some(11), _, Err(_))));
+        assert!(matches!(kept[11], Slot::End(0)));
+        // Lines are kept for clean output only.
+        let (_, _, kept) = first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, true))).unwrap();
+        assert!(matches!(&kept.unwrap()[0], Slot::Item(.., Ok(p)) if p.line.is_some()));
+        // One too many: nothing is kept, and the counts are the same.
+        let (index, sum2, kept) =
+            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(10, false))).unwrap();
+        assert!(kept.is_none());
+        assert_eq!((sum2.docs_in, sum2.docs_out), (sum.docs_in, sum.docs_out));
+        let (plain, _) = build_index(&files, &[0], &opts, 1 << 20).unwrap();
+        let bytes = |ix: &CorpusIndex| {
+            let mut b = Vec::new();
+            ix.write_to(&mut b).unwrap();
+            b
+        };
+        assert_eq!(bytes(&index), bytes(&plain));
     }
 
     #[test]

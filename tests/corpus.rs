@@ -370,50 +370,74 @@ fn rejects_are_reported_written_and_counted() {
     let n = corrupt.len();
     corrupt.truncate(n - 3);
     std::fs::write(src.join("c.jsonl.zst"), corrupt).unwrap();
-    let rejects = dir.path().join("rejects.jsonl");
-    let out = run(&[
-        "classify",
-        &s(&src),
-        "--output-dir",
-        &s(&dir.path().join("out")),
-        "--rejects",
-        &s(&rejects),
-    ]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    let err = stderr(&out);
-    assert!(err.contains("a.jsonl:2: malformed JSON"), "{err}");
-    assert!(err.contains("a.jsonl:4: record has neither"), "{err}");
-    assert!(err.contains("b.txt: empty input"), "{err}");
-    assert!(err.contains("c.jsonl.zst:1"), "{err}");
-    let rej = read_output(&rejects);
-    let got: Vec<(String, Option<u64>)> = rej
-        .iter()
-        .map(|r| {
-            (
-                Path::new(r["source"].as_str().unwrap())
-                    .file_name()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-                r["line"].as_u64(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("a.jsonl".to_string(), Some(2)),
-            ("a.jsonl".to_string(), Some(4)),
-            ("b.txt".to_string(), None),
-            ("c.jsonl.zst".to_string(), Some(1)),
-        ]
-    );
-    assert!(
-        rej.iter()
-            .all(|r| !r["reason"].as_str().unwrap().is_empty())
-    );
-    assert!(err.contains("6 documents in, 2 out, 4 rejected"), "{err}");
-    assert_eq!(read_output(&dir.path().join("out/a.jsonl")).len(), 2);
+    // By default the first pass's parsed records are kept for the second; with one-record
+    // batches they do not fit and are read again. Both report and write the same.
+    let mut outputs = Vec::new();
+    for (n, extra) in [&[][..], &["--batch-docs", "1"][..]]
+        .into_iter()
+        .enumerate()
+    {
+        let rejects = dir.path().join(format!("rejects{n}.jsonl"));
+        let out_dir = dir.path().join(format!("out{n}"));
+        let mut args = vec![
+            "classify".to_string(),
+            s(&src),
+            "--output-dir".to_string(),
+            s(&out_dir),
+            "--rejects".to_string(),
+            s(&rejects),
+        ];
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("a.jsonl:2: malformed JSON"), "{err}");
+        assert!(err.contains("a.jsonl:4: record has neither"), "{err}");
+        assert!(err.contains("b.txt: empty input"), "{err}");
+        assert!(err.contains("c.jsonl.zst:1"), "{err}");
+        let rej = read_output(&rejects);
+        let got: Vec<(String, Option<u64>)> = rej
+            .iter()
+            .map(|r| {
+                (
+                    Path::new(r["source"].as_str().unwrap())
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                    r["line"].as_u64(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.jsonl".to_string(), Some(2)),
+                ("a.jsonl".to_string(), Some(4)),
+                ("b.txt".to_string(), None),
+                ("c.jsonl.zst".to_string(), Some(1)),
+            ]
+        );
+        assert!(
+            rej.iter()
+                .all(|r| !r["reason"].as_str().unwrap().is_empty())
+        );
+        assert!(err.contains("6 documents in, 2 out, 4 rejected"), "{err}");
+        assert_eq!(read_output(&out_dir.join("a.jsonl")).len(), 2);
+        let mut files: Vec<(PathBuf, Vec<u8>)> = walk(&out_dir)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(&out_dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect();
+        files.sort();
+        outputs.push((files, std::fs::read(&rejects).unwrap()));
+    }
+    assert_eq!(outputs[0], outputs[1]);
 }
 
 #[test]
