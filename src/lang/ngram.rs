@@ -345,6 +345,22 @@ impl Tables {
     }
 }
 
+/// `len` zero bytes, every page of them written once. The pages of a zeroed allocation fresh
+/// from the system all map the shared zero page until written: the build reads (and prefetches)
+/// slots before it writes them, and the first write to such a page then has to copy it and
+/// flush the page's old translation from every core that runs one of the process's threads.
+fn written_zeros(len: usize) -> Vec<u8> {
+    let mut v = vec![0u8; len];
+    let last = len.saturating_sub(1);
+    for i in (0..len).step_by(4096).chain((len > 0).then_some(last)) {
+        // A volatile write is not removed as a store of the value already there.
+        // SAFETY: `i < len`, so the pointer is to a byte of `v`, valid and aligned for `u8`,
+        // and `v` is not otherwise borrowed.
+        unsafe { std::ptr::write_volatile(v.as_mut_ptr().add(i), 0) };
+    }
+    v
+}
+
 /// Asks the processor to start loading the cache line of `p`.
 #[inline]
 fn prefetch(p: &u8) {
@@ -383,7 +399,7 @@ impl LongTable {
         LongTable {
             n,
             len: 0,
-            slots: vec![0; n * stride],
+            slots: written_zeros(n * stride),
             width,
             stride,
         }
