@@ -434,6 +434,9 @@ fn run_classify(
         opts.batch_docs = n.max(1);
     }
     let sum = pipeline::run(&model, &args.paths(), &opts)?;
+    // The process ends next and its memory goes with it: the model's thousands of tree nodes
+    // need not be freed one by one.
+    std::mem::forget(model);
     eprintln!("parasift: {sum}");
     if sum.rejected > 0 {
         eprintln!(

@@ -384,20 +384,33 @@ fn model() -> &'static ngram::NgramModel<'static> {
 /// when each is first needed (a few tens of milliseconds, once per process). Detection works
 /// without calling it.
 pub fn prepare() {
-    // Largest first: it is the one a first document most likely waits for (Latin script).
-    let mut groups: Vec<_> = model().groups.iter().collect();
-    groups.sort_by_key(|g| std::cmp::Reverse(g.ngrams()));
-    for g in groups {
+    build_groups();
+    // Groups that other threads are still building are waited for.
+    for g in &model().groups {
         g.ready();
     }
 }
 
-/// Starts [`prepare`] on a thread of its own, once per process, so that the tables are built
-/// while the caller does other work (loading a model, a first pass over the input).
+/// Builds the groups that no other thread has started on, largest first: it is the one a first
+/// document most likely waits for (Latin script).
+fn build_groups() {
+    let mut groups: Vec<_> = model().groups.iter().collect();
+    groups.sort_by_key(|g| std::cmp::Reverse(g.ngrams()));
+    for g in groups {
+        g.build_if_unclaimed();
+    }
+}
+
+/// Starts building the tables on two threads of their own, once per process, so that they
+/// are built while the caller does other work (loading a model, a first pass over the input):
+/// one takes the largest group and the other the next ones, so that a document in two scripts
+/// does not wait for one group after the other.
 pub fn prepare_in_background() {
     static STARTED: std::sync::Once = std::sync::Once::new();
     STARTED.call_once(|| {
-        std::thread::spawn(prepare);
+        for _ in 0..2 {
+            std::thread::spawn(build_groups);
+        }
     });
 }
 

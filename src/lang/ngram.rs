@@ -244,6 +244,8 @@ pub(crate) struct Group<'a> {
     keep: Vec<usize>,
     src: GroupView<'a>,
     tables: OnceLock<Option<Tables>>,
+    /// Whether a thread has started to build the tables (see [`Group::build_if_unclaimed`]).
+    claimed: std::sync::atomic::AtomicBool,
 }
 
 /// A group's look-up structures. Every n-gram has its row (the languages' costs of its last
@@ -489,8 +491,23 @@ impl<'a> Group<'a> {
     /// inconsistent.
     fn tables(&self) -> Option<&Tables> {
         self.tables
-            .get_or_init(|| Tables::build(&self.src, &self.keep).ok())
+            .get_or_init(|| {
+                self.claimed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Tables::build(&self.src, &self.keep).ok()
+            })
             .as_ref()
+    }
+
+    /// Builds the tables unless another thread has started to: for threads that build every
+    /// group ahead of use, so that none of them waits on a group another is building.
+    pub fn build_if_unclaimed(&self) {
+        if !self
+            .claimed
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            self.ready();
+        }
     }
 
     /// Whether the group can score: its tables build.
@@ -732,6 +749,7 @@ impl<'a> NgramModel<'a> {
                     keep,
                     src: g.clone(),
                     tables: OnceLock::new(),
+                    claimed: std::sync::atomic::AtomicBool::new(false),
                 }
             })
             .collect();
