@@ -277,11 +277,6 @@ struct Found<'t> {
     sum: &'t [u8],
 }
 
-/// A sum as stored: `u16` values, little-endian.
-fn sum_bytes(sum: &[u16]) -> Vec<u8> {
-    sum.iter().flat_map(|v| v.to_le_bytes()).collect()
-}
-
 /// Adds a stored sum to `acc`.
 #[inline]
 fn add_sum(acc: &mut [u16], sum: &[u8]) {
@@ -568,7 +563,10 @@ impl Tables {
         // n-gram whose prefix is missing is left out: scoring backs off at the prefix and
         // never reaches it.
         let mut row = vec![0u8; w];
-        let mut sum = vec![0u16; w];
+        // The sum as stored: `u16` values, little-endian.
+        let mut sum = vec![0u8; 2 * w];
+        // All the languages, in order: a row is copied whole.
+        let all = w == width && keep.iter().enumerate().all(|(j, &i)| i == j);
         // The slots of the n-grams a few places ahead, and of their prefixes, are asked for
         // early (`Tables::prefetch`), so that the table's cache misses overlap.
         const AHEAD: usize = 8;
@@ -585,18 +583,30 @@ impl Tables {
                 }
                 let (buf, n) = &grams[k];
                 let ids = &buf[..*n];
-                for (r, &i) in row.iter_mut().zip(keep) {
-                    *r = g.rows[k * width + i];
+                let src = &g.rows[k * width..(k + 1) * width];
+                if all {
+                    row.copy_from_slice(src);
+                } else {
+                    for (r, &i) in row.iter_mut().zip(keep) {
+                        *r = src[i];
+                    }
                 }
-                sum.iter_mut().for_each(|s| *s = 0);
                 if order > 1 {
                     let Some(prefix) = t.lookup(&ids[..order - 1]) else {
                         continue;
                     };
-                    add_sum(&mut sum, prefix.sum);
-                }
-                for (s, &r) in sum.iter_mut().zip(&row) {
-                    *s += r as u16;
+                    for ((s, p), &r) in sum
+                        .chunks_exact_mut(2)
+                        .zip(prefix.sum.chunks_exact(2))
+                        .zip(&row)
+                    {
+                        let v = u16::from_le_bytes([p[0], p[1]]) + r as u16;
+                        s.copy_from_slice(&v.to_le_bytes());
+                    }
+                } else {
+                    for (s, &r) in sum.chunks_exact_mut(2).zip(&row) {
+                        s.copy_from_slice(&(r as u16).to_le_bytes());
+                    }
                 }
                 let entry = (t.rows.len() / w.max(1)) as u32;
                 match *ids {
@@ -608,12 +618,12 @@ impl Tables {
                     }
                     [a, b] if short(ids) => t.bi[a as usize * DIRECT_BI + b as usize] = entry,
                     _ => {
-                        t.table.insert(pack(ids), &sum_bytes(&sum));
+                        t.table.insert(pack(ids), &sum);
                         continue;
                     }
                 }
                 t.rows.extend_from_slice(&row);
-                t.sums.extend_from_slice(&sum_bytes(&sum));
+                t.sums.extend_from_slice(&sum);
             }
         }
         let ids = &mut t.ids;
@@ -991,6 +1001,24 @@ mod tests {
         // "z", "zz" (backing off to the floor) and "z" again.
         assert_eq!(&s.costs[..2], &[720, 720]);
         assert_eq!(s.letters, 2);
+    }
+
+    #[test]
+    fn unknown_languages_are_left_out_of_the_tables() {
+        // A column for a code this build does not know is dropped: the scores are those of
+        // the same tables without it.
+        let t = tiny();
+        let mut wide = tiny();
+        let g = &mut wide.groups[0];
+        g.langs.insert(1, "qqq".into());
+        g.rows = g.rows.chunks(2).flat_map(|r| [r[0], 99, r[1]]).collect();
+        let (a, b) = (NgramModel::new(&t.view()), NgramModel::new(&wide.view()));
+        assert_eq!(b.groups[0].langs.len(), 2);
+        for text in ["ab ab", "ba, BA!", "zz", "abba"] {
+            let (x, y) = (a.score(0, text, 100, 100, 0), b.score(0, text, 100, 100, 0));
+            assert_eq!(x.costs[..2], y.costs[..2], "{text}");
+            assert_eq!(x.letters, y.letters);
+        }
     }
 
     #[test]
