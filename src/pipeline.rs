@@ -101,6 +101,17 @@ impl Default for RunOptions {
     }
 }
 
+impl RunOptions {
+    /// How many records, and about how many input bytes, may be read and not yet written:
+    /// twice a batch.
+    fn in_flight(&self) -> (usize, usize) {
+        (
+            2 * self.batch_docs.max(1),
+            2usize.saturating_mul(self.batch_bytes.max(1)),
+        )
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
@@ -426,10 +437,8 @@ fn stream<T: Record + Send, R: Send>(
     work: impl Fn(Vec<T>) -> R + Sync,
     mut sink: impl FnMut(R, usize, usize) -> Result<()>,
 ) -> Result<()> {
-    let window = Window::new(
-        2 * opts.batch_docs.max(1),
-        2usize.saturating_mul(opts.batch_bytes.max(1)),
-    );
+    let (max_docs, max_bytes) = opts.in_flight();
+    let window = Window::new(max_docs, max_bytes);
     let (tx, rx) = std::sync::mpsc::channel::<Msg<R>>();
     let work = &work;
     rayon::in_place_scope(|scope| {
@@ -1036,12 +1045,13 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
             let all: Vec<usize> = (0..files.len()).collect();
             // When every file is to be classified, the parsed records are kept for the second
             // pass as long as they fit in the window of records in flight.
+            let (max_docs, max_bytes) = opts.in_flight();
             let keep = (todo.len() == files.len()).then(|| Kept {
                 slots: Vec::new(),
                 docs: 0,
                 bytes: 0,
-                max_docs: 2 * opts.batch_docs.max(1),
-                max_bytes: 2usize.saturating_mul(opts.batch_bytes.max(1)),
+                max_docs,
+                max_bytes,
                 lines: opts.output == OutputKind::Clean,
             });
             let (index, _, k) = first_pass(&files, &all, opts, *memory, keep)?;
