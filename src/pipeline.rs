@@ -579,7 +579,8 @@ fn held_bytes(p: &Parsed) -> usize {
         + p.line.as_ref().map_or(0, |(l, _)| l.capacity())
 }
 
-/// What the first pass makes of a record: a document's keys and site, a record that is not a
+/// What the first pass makes of a record: a document's keys and site (`None` when the record is
+/// kept: its document holds the site), a record that is not a
 /// document (the second pass reports it), or the end of a file; each with the record itself
 /// while records are kept.
 enum Counted {
@@ -617,17 +618,20 @@ fn first_pass(
                 .into_iter()
                 .map(|ev| {
                     let mut slot = Slot::parse(files, &opts.read, ev);
+                    let keeps = keeping.load(Ordering::Relaxed);
                     let keys = match &mut slot {
                         Slot::Item(_, _, _, Ok(p)) => {
                             if !lines {
                                 p.line = None;
                             }
-                            Some((DocKeys::with_repeated_shingles(&p.doc), p.doc.site.clone()))
+                            // A kept record keeps its site; the counting thread reads it there.
+                            let site = if keeps { None } else { p.doc.site.take() };
+                            Some((DocKeys::with_repeated_shingles(&p.doc), site))
                         }
                         _ => None,
                     };
                     let end = matches!(slot, Slot::End(_));
-                    let kept = keeping.load(Ordering::Relaxed).then_some(slot);
+                    let kept = keeps.then_some(slot);
                     match keys {
                         Some((keys, site)) => Counted::Doc(keys, site, kept),
                         None if end => Counted::End(kept),
@@ -640,7 +644,11 @@ fn first_pass(
             for c in counted {
                 let slot = match c {
                     Counted::Doc(keys, site, slot) => {
-                        index.add_keys(&keys, site.as_deref());
+                        let site = match &slot {
+                            Some(Slot::Item(.., Ok(p))) => p.doc.site.as_deref(),
+                            _ => site.as_deref(),
+                        };
+                        index.add_keys(&keys, site);
                         sum.docs_in += 1;
                         sum.docs_out += 1;
                         slot
