@@ -397,8 +397,57 @@ impl WordScanner {
     }
 }
 
+/// For each [`char_kind`], the counter of a [`Tally`] it adds to: the script class of a letter
+/// (0 to 5), then digits (6), whitespace (7) and everything else (8), as
+/// [`ScriptHistogram::add`] sorts characters.
+static SLOT: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 0;
+    while k < 256 {
+        let kind = k as u8;
+        t[k] = if kind & ALPHA != 0 {
+            kind >> SCRIPT_SHIFT
+        } else if kind & NUMERIC != 0 {
+            6
+        } else if kind & SPACE != 0 {
+            7
+        } else {
+            8
+        };
+        k += 1;
+    }
+    t
+};
+
+/// A [`ScriptHistogram`] counted without a branch per character: one counter per [`SLOT`].
+#[derive(Default)]
+struct Tally {
+    slots: [u32; 9],
+    upper: u32,
+}
+
+impl Tally {
+    #[inline(always)]
+    fn add(&mut self, k: u8) {
+        self.slots[SLOT[k as usize] as usize] += 1;
+        self.upper += (k & (ALPHA | UPPER) == ALPHA | UPPER) as u32;
+    }
+
+    fn histogram(&self) -> ScriptHistogram {
+        let mut h = ScriptHistogram::default();
+        h.letters.copy_from_slice(&self.slots[..6]);
+        h.digits = self.slots[6];
+        h.spaces = self.slots[7];
+        h.other = self.slots[8];
+        h.upper = self.upper;
+        h.chars = self.slots.iter().sum();
+        h
+    }
+}
+
 /// [`WordScanner::words`] a character at a time, and with `HIST` the histogram too. ASCII and
-/// the letters of [`CYRILLIC`] are looked up without decoding them.
+/// the letters of [`CYRILLIC`] are looked up without decoding them, and inside a word, runs of
+/// them are read in loops of their own.
 fn walk_words<const HIST: bool>(
     text: &str,
     norm: &mut Vec<u8>,
@@ -406,50 +455,97 @@ fn walk_words<const HIST: bool>(
     hist: &mut ScriptHistogram,
 ) -> WordCounts {
     let mut counts = WordCounts::default();
+    let mut tally = Tally::default();
     let kinds = kinds();
     let bytes = text.as_bytes();
-    // Where the word being read starts in `norm`.
-    let mut at = None;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        // The character's kind and length, and how to push it lower-cased.
-        let (k, len, cyrillic) = if b < 0x80 {
+    // The kind and length of the character at byte `i`, and its lower-case form if it is a
+    // letter of [`CYRILLIC`]; `None` past the end.
+    let decode = |i: usize| -> Option<(u8, usize, Option<[u8; 2]>)> {
+        let b = *bytes.get(i)?;
+        Some(if b < 0x80 {
             (ASCII_KIND[b as usize], 1, None)
         } else if let Some((k, lower)) = cyrillic_at(bytes, i) {
             (k, 2, Some(lower))
         } else {
-            let Some(c) = char_at(text, i) else { break };
+            let c = char_at(text, i)?;
             (kind_in(kinds, c), c.len_utf8(), None)
-        };
-        if HIST {
-            hist.add(k);
+        })
+    };
+    // Appends the character at byte `i`, a letter or digit, lower-cased.
+    let push = |norm: &mut Vec<u8>, i: usize, k: u8, cyrillic: Option<[u8; 2]>| match cyrillic {
+        Some(lower) => norm.extend_from_slice(&lower),
+        None if bytes[i] < 0x80 => norm.push(bytes[i].to_ascii_lowercase()),
+        None => {
+            if let Some(c) = char_at(text, i) {
+                push_lower(norm, c, k);
+            }
         }
-        if k & (ALPHA | NUMERIC) != 0 {
-            if at.is_none() {
-                if !norm.is_empty() {
-                    norm.push(b' ');
-                }
-                at = Some(norm.len());
-                counts.words += 1;
-                counts.title_words += (k & UPPER != 0) as u32;
-            }
-            match cyrillic {
-                Some(lower) => norm.extend_from_slice(&lower),
-                None if b < 0x80 => norm.push(b.to_ascii_lowercase()),
-                None => {
-                    if let Some(c) = char_at(text, i) {
-                        push_lower(norm, c, k);
-                    }
-                }
-            }
-            counts.word_chars += 1;
-        } else if let Some(at) = at.take() {
-            hashes.push(xxh3_64(&norm[at..]));
+    };
+    let mut i = 0;
+    while let Some((k, len, cyrillic)) = decode(i) {
+        if HIST {
+            tally.add(k);
         }
         i += len;
-    }
-    if let Some(at) = at {
+        if k & (ALPHA | NUMERIC) == 0 {
+            continue;
+        }
+        // A word starts.
+        if !norm.is_empty() {
+            norm.push(b' ');
+        }
+        let at = norm.len();
+        counts.words += 1;
+        counts.title_words += (k & UPPER != 0) as u32;
+        counts.word_chars += 1;
+        push(norm, i - len, k, cyrillic);
+        loop {
+            // Cyrillic letters, and ASCII letters and digits, counted in registers (a count
+            // in memory, added to once per character, would wait on its last store).
+            let (mut run, mut upper) = (0u32, 0u32);
+            while let Some((k, lower)) = cyrillic_at(bytes, i) {
+                norm.extend_from_slice(&lower);
+                upper += (k & UPPER != 0) as u32;
+                run += 1;
+                i += 2;
+            }
+            let (mut latin, mut digits) = (0u32, 0u32);
+            while let Some(&b) = bytes.get(i) {
+                let k = ASCII_KIND[b as usize];
+                if k & (ALPHA | NUMERIC) == 0 {
+                    break;
+                }
+                norm.push(b.to_ascii_lowercase());
+                upper += (k & UPPER != 0) as u32;
+                latin += (k & ALPHA != 0) as u32;
+                digits += (k & ALPHA == 0) as u32;
+                i += 1;
+            }
+            counts.word_chars += run + latin + digits;
+            if HIST {
+                tally.slots[ScriptClass::Cyrillic as usize] += run;
+                tally.slots[ScriptClass::Latin as usize] += latin;
+                tally.slots[6] += digits;
+                tally.upper += upper;
+            }
+            // Any other character: part of the word, or the end of it.
+            let Some((k, len, cyrillic)) = decode(i) else {
+                break;
+            };
+            if HIST {
+                tally.add(k);
+            }
+            i += len;
+            if k & (ALPHA | NUMERIC) == 0 {
+                break;
+            }
+            push(norm, i - len, k, cyrillic);
+            counts.word_chars += 1;
+        }
         hashes.push(xxh3_64(&norm[at..]));
+    }
+    if HIST {
+        *hist = tally.histogram();
     }
     counts
 }
