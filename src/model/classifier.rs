@@ -9,9 +9,12 @@ use super::flat::FlatTree;
 
 /// `(x - mean) / std`, column by column: what the logistic regression is fitted on and fed.
 pub(crate) fn standardize(x: ArrayView2<'_, f32>, mean: &[f32], std: &[f32]) -> Array2<f32> {
-    let mut z = x.to_owned();
-    for (mut col, (m, s)) in z.axis_iter_mut(Axis(1)).zip(mean.iter().zip(std)) {
-        col.mapv_inplace(|v| (v - m) / s);
+    let mut z = x.as_standard_layout().into_owned();
+    // Row by row, along the memory.
+    for mut row in z.axis_iter_mut(Axis(0)) {
+        for (v, (m, s)) in row.iter_mut().zip(mean.iter().zip(std)) {
+            *v = (*v - m) / s;
+        }
     }
     z
 }

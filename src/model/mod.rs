@@ -258,7 +258,8 @@ impl Model {
         corpus: Option<&CorpusIndex>,
     ) -> Vec<DocPrediction> {
         let width = FeatureSchema::len();
-        let mut data = Vec::new();
+        let rows: usize = analyses.iter().map(|a| a.paras.len()).sum();
+        let mut data = Vec::with_capacity(rows * width);
         for a in analyses {
             FeatureSchema::append_rows(a, corpus, &mut data);
         }
