@@ -256,12 +256,15 @@ impl<'a> DocAnalysis<'a> {
         let mut paras: Vec<ParagraphStats> = Vec::with_capacity(n);
         // Pass 1, over each paragraph's bytes: script histogram, words and their hashes, the
         // normalized text's hash, shingles, addresses, separators and sentences.
-        let mut shingles = Vec::new();
+        // About one word in every six bytes of prose: room for that many words and shingles,
+        // so the vectors seldom grow.
+        let words_about = doc.paragraphs.iter().map(|p| p.text.len()).sum::<usize>() / 6 + 16;
+        let mut shingles = Vec::with_capacity(words_about);
         let mut norm = Vec::new();
         let mut scanner = lang::scan::WordScanner::default();
         // Every paragraph's word hashes, back to back: stop words are counted from them once
         // the languages are known.
-        let mut word_hashes: Vec<u64> = Vec::new();
+        let mut word_hashes: Vec<u64> = Vec::with_capacity(words_about);
         let mut word_ranges: Vec<Range<usize>> = Vec::with_capacity(n);
         let mut script_letters = [0u32; 6];
         let mut total_chars = 0u32;
@@ -360,7 +363,9 @@ impl<'a> DocAnalysis<'a> {
             *b = b.saturating_add(1);
         }
         let maybe_repeated = |s: u64| buckets[(s >> shift) as usize] > 1;
-        let mut seen: U64Map<(usize, bool, usize)> = U64Map::default();
+        let candidates = shingles.iter().filter(|&&s| maybe_repeated(s)).count();
+        let mut seen: U64Map<(usize, bool, usize)> =
+            U64Map::with_capacity_and_hasher(candidates, Default::default());
         for (idx, st) in paras.iter().enumerate() {
             for &s in &shingles[st.shingle_range.clone()] {
                 if maybe_repeated(s) {

@@ -68,7 +68,12 @@ impl DocKeys {
     /// [`CorpusIndex::add_keys`] takes, which counts each shingle once per document anyway,
     /// for less work on the thread that makes the keys.
     pub(crate) fn with_repeated_shingles(doc: &Document) -> DocKeys {
-        let mut keys = DocKeys::default();
+        // Room for about one shingle per six bytes, as in `DocAnalysis::new`.
+        let words_about = doc.paragraphs.iter().map(|p| p.text.len()).sum::<usize>() / 6 + 16;
+        let mut keys = DocKeys {
+            paragraphs: Vec::with_capacity(doc.paragraphs.len()),
+            shingles: Vec::with_capacity(words_about),
+        };
         let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
         let mut scanner = crate::lang::scan::WordScanner::default();
