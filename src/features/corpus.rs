@@ -68,11 +68,11 @@ impl DocKeys {
     /// [`CorpusIndex::add_keys`] takes, which counts each shingle once per document anyway,
     /// for less work on the thread that makes the keys.
     pub(crate) fn with_repeated_shingles(doc: &Document) -> DocKeys {
-        // Room for about one shingle per six bytes, as in `DocAnalysis::new`.
-        let words_about = doc.paragraphs.iter().map(|p| p.text.len()).sum::<usize>() / 6 + 16;
+        // (The shingles are not sized up front from the text's length: the keys wait in the
+        // window to be counted, and short paragraphs have no shingles.)
         let mut keys = DocKeys {
             paragraphs: Vec::with_capacity(doc.paragraphs.len()),
-            shingles: Vec::with_capacity(words_about),
+            shingles: Vec::new(),
         };
         let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
