@@ -153,18 +153,6 @@ fn token_kind(token: &str) -> (bool, bool, bool) {
     (false, false, false)
 }
 
-/// Whether each byte is ASCII whitespace (`char::is_whitespace` of the byte, for the bytes below
-/// 0x80).
-static ASCII_SPACE: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        t[b] = (b as u8 as char).is_ascii_whitespace() || b == 0x0B;
-        b += 1;
-    }
-    t
-};
-
 /// URLs, e-mail addresses and bare domains among the whitespace-separated tokens of `text`.
 /// Only a token with a '.', '@' or ':' can be one, so only those are looked at.
 fn addresses(text: &str) -> (u32, u32, u32) {
@@ -179,7 +167,10 @@ fn addresses(text: &str) -> (u32, u32, u32) {
         // A mark that ends its token (a sentence's full stop, a colon) and is the token's first
         // mark (an earlier one would have taken the whole token) leaves a token with no mark
         // once its punctuation is trimmed: not an address. Most marks in prose are these.
-        if bytes.get(at + 1).is_none_or(|&b| ASCII_SPACE[b as usize]) {
+        if bytes
+            .get(at + 1)
+            .is_none_or(|&b| b < 0x80 && lang::scan::is_space(b as char))
+        {
             continue;
         }
         let start = text[..at]

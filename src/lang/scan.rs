@@ -397,9 +397,13 @@ impl WordScanner {
     }
 }
 
-/// For each [`char_kind`], the counter of a [`Tally`] it adds to: the script class of a letter
-/// (0 to 5), then digits (6), whitespace (7) and everything else (8), as
-/// [`ScriptHistogram::add`] sorts characters.
+/// The counters of a [`Tally`] after the letters' (one per script class, 0 to 5).
+const DIGITS: usize = 6;
+const SPACES: usize = 7;
+const OTHER: usize = 8;
+
+/// For each [`char_kind`], the counter of a [`Tally`] it adds to: the script class of a letter,
+/// or [`DIGITS`], [`SPACES`] or [`OTHER`], as [`ScriptHistogram::add`] sorts characters.
 static SLOT: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut k = 0;
@@ -408,11 +412,11 @@ static SLOT: [u8; 256] = {
         t[k] = if kind & ALPHA != 0 {
             kind >> SCRIPT_SHIFT
         } else if kind & NUMERIC != 0 {
-            6
+            DIGITS as u8
         } else if kind & SPACE != 0 {
-            7
+            SPACES as u8
         } else {
-            8
+            OTHER as u8
         };
         k += 1;
     }
@@ -422,7 +426,7 @@ static SLOT: [u8; 256] = {
 /// A [`ScriptHistogram`] counted without a branch per character: one counter per [`SLOT`].
 #[derive(Default)]
 struct Tally {
-    slots: [u32; 9],
+    slots: [u32; OTHER + 1],
     upper: u32,
 }
 
@@ -435,10 +439,10 @@ impl Tally {
 
     fn histogram(&self) -> ScriptHistogram {
         let mut h = ScriptHistogram::default();
-        h.letters.copy_from_slice(&self.slots[..6]);
-        h.digits = self.slots[6];
-        h.spaces = self.slots[7];
-        h.other = self.slots[8];
+        h.letters.copy_from_slice(&self.slots[..DIGITS]);
+        h.digits = self.slots[DIGITS];
+        h.spaces = self.slots[SPACES];
+        h.other = self.slots[OTHER];
         h.upper = self.upper;
         h.chars = self.slots.iter().sum();
         h
@@ -525,7 +529,7 @@ fn walk_words<const HIST: bool>(
             if HIST {
                 tally.slots[ScriptClass::Cyrillic as usize] += run;
                 tally.slots[ScriptClass::Latin as usize] += latin;
-                tally.slots[6] += digits;
+                tally.slots[DIGITS] += digits;
                 tally.upper += upper;
             }
             // Any other character: part of the word, or the end of it.
