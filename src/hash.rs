@@ -104,6 +104,21 @@ impl FromIterator<u64> for U64Set {
     }
 }
 
+/// Asks the processor to start loading the cache line of `p`: look-ups in tables larger than
+/// the caches overlap their misses when the next keys' lines are asked for ahead.
+#[inline]
+pub(crate) fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults and has no effect on memory; the
+    // address is that of a live reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -169,8 +169,10 @@ fn sketch_agrees_with_exact_counts_on_dev_pages() {
         same_big, total,
         "a 64 MiB sketch is exact on {total} paragraphs"
     );
+    // (20 022 of 20 043 here: a shingle's cells share one cache line, which at this light load
+    // makes a shingle's false "repeated" a few times likelier than with cells anywhere, 20 038.)
     assert!(
-        same_small * 1000 >= total * 999,
+        same_small * 1000 >= total * 998,
         "a 4 MiB sketch: {same_small} of {total} exact"
     );
 }
@@ -232,9 +234,9 @@ fn index_file_round_trip_and_refusals() {
         "checksum mismatch",
     );
     refuse("model.idx", b"PARASIFT and more bytes", "bad magic");
-    let mut v2 = bytes.clone();
-    v2[8] = 2;
-    refuse("v2.idx", &v2, "format version 2");
+    let mut v9 = bytes.clone();
+    v9[8] = 9;
+    refuse("v9.idx", &v9, "format version 9");
 }
 
 /// A directory of JSONL shards: `n` files of 3 records each.

@@ -214,7 +214,7 @@ fn site_hash(site: Option<&str>) -> Option<u64> {
 /// First bytes of every index file.
 pub const INDEX_MAGIC: &[u8; 8] = b"PSIFTIDX";
 /// Version of the index file layout this build reads and writes.
-pub const INDEX_FORMAT_VERSION: u32 = 1;
+pub const INDEX_FORMAT_VERSION: u32 = 2;
 
 impl CorpusIndex {
     /// An empty index with the default memory budget ([`DEFAULT_INDEX_MEMORY`]).
@@ -278,15 +278,18 @@ impl CorpusIndex {
         let site = site_hash(site);
         match &mut self.repr {
             Repr::Sketch(sk) => {
-                for &h in &keys.paragraphs {
+                // The cells of the paragraphs a few places ahead are asked for early, so that
+                // their cache misses overlap.
+                for (i, &h) in keys.paragraphs.iter().enumerate() {
+                    if let Some(&next) = keys.paragraphs.get(i + 4) {
+                        sk.prefetch_paragraph(next, site);
+                    }
                     sk.add_paragraph(h, site, 1);
                 }
                 // A sketch cannot tell a repeat from another document: deduplicate first.
                 let mut shingles = keys.shingles.clone();
                 dedup_hashes(&mut shingles);
-                for s in shingles {
-                    sk.add_shingle(s, 1);
-                }
+                sk.add_shingles(&shingles);
             }
             Repr::Exact(ex) => {
                 for &h in &keys.paragraphs {
@@ -332,13 +335,13 @@ impl CorpusIndex {
         }
     }
 
-    fn shingle_share(a: &DocAnalysis<'_>, i: usize, repeated: impl Fn(u64) -> bool) -> f32 {
+    /// The share of paragraph `i`'s shingles that `repeated` counts as seen in other documents.
+    fn shingle_share(a: &DocAnalysis<'_>, i: usize, repeated: impl Fn(&[u64]) -> usize) -> f32 {
         let shingles = a.shingles_of(i);
         if shingles.is_empty() {
             0.0
         } else {
-            let seen = shingles.iter().filter(|&&s| repeated(s)).count();
-            seen as f32 / shingles.len() as f32
+            repeated(shingles) as f32 / shingles.len() as f32
         }
     }
 
@@ -360,8 +363,11 @@ impl CorpusIndex {
             }
             None => (0, e.sites.len() as u32),
         };
-        let shingle_share =
-            Self::shingle_share(a, i, |s| ex.shingles.get(&s).is_some_and(|c| c.docs > 1));
+        let shingle_share = Self::shingle_share(a, i, |sh| {
+            sh.iter()
+                .filter(|s| ex.shingles.get(s).is_some_and(|c| c.docs > 1))
+                .count()
+        });
         CorpusCounts {
             other_docs,
             same_site_docs,
@@ -388,7 +394,7 @@ impl CorpusIndex {
             other_docs: e.docs - 1,
             same_site_docs,
             other_sites,
-            shingle_share: Self::shingle_share(a, i, |s| sk.shingle_repeated(s)),
+            shingle_share: Self::shingle_share(a, i, |sh| sk.repeated_shingles(sh)),
         }
     }
 

@@ -1,9 +1,8 @@
 //! Fixed-memory counting of corpus repetition: what the [`CorpusIndex`](super::CorpusIndex)
 //! becomes once its exact tables would outgrow their share of the memory budget.
 //!
-//! Three arrays, each probed at [`PROBES`] positions per key (one array shared by all probes, as
-//! in a counting Bloom filter), all updated conservatively (a cell is only raised to the key's
-//! new estimate, never incremented blindly):
+//! Three arrays, each probed at [`PROBES`] cells per key, all updated conservatively (a cell is
+//! only raised to the key's new estimate, never incremented blindly):
 //!
 //! - **paragraph cells** (3/8 of the budget, 6 bytes each): documents containing the paragraph
 //!   (`u16`, saturating) and a 32-bit site mask: bit `site_hash % 31` for each site seen, bit 31
@@ -12,20 +11,31 @@
 //!   paragraph;
 //! - **shingle cells** (1/2, 2 bits each): 0, 1 or "2 or more" documents.
 //!
+//! A paragraph's probes are anywhere in their array (one array shared by all probes, as in a
+//! counting Bloom filter). A shingle's four are distinct cells of one 64-byte block (256 cells,
+//! one cache line): a corpus has about one shingle per word, and at this size every probe
+//! misses the caches, so one memory access per shingle instead of four is what lets the
+//! counting keep up with the workers.
+//!
 //! A key's estimate is the minimum of its cells (the bitwise AND for masks), so it is never
 //! below the truth. It is above the truth only when every one of its probes was also raised by
 //! other keys: with `n` distinct keys in an array of `m` cells that happens to a given key with
-//! probability at most `(1 - e^(-PROBES·n/m))^PROBES`. For the paragraph cells of the default
-//! 256 MiB budget (16.7 M cells): 2.4 × 10⁻³ at 1 M distinct paragraphs, 0.16 at 4 M; for the
-//! shingle cells (537 M cells): 2.4 × 10⁻³ at 34 M distinct shingles. Distinct sites are
-//! estimated from the mask by linear counting, `31·ln(31 / (31 − bits set))`, rounded; two of
-//! a handful of sites share a bit with probability ≈ k²/62 (k sites), so a count can be one
-//! short for paragraphs on several sites. Counts saturate at 65 535 documents.
+//! probability at most `(1 - e^(-PROBES·n/m))^PROBES` for the paragraph arrays, and for the
+//! shingle blocks `Σₖ P(k) · (1 - (1 - 4/256)^k)^4` with `P` the Poisson distribution of mean
+//! `256·n/m` (the other keys of the block). For the paragraph cells of the default 256 MiB
+//! budget (16.7 M cells): 2.0 × 10⁻³ at 1 M distinct paragraphs, 0.14 at 4 M; for the shingle
+//! cells (537 M cells): 6.4 × 10⁻⁵ at 10 M distinct shingles, 3.3 × 10⁻³ at 34 M (2.5 × 10⁻³
+//! with probes anywhere), 2.8 × 10⁻² at 68 M. Distinct sites are estimated from the mask by
+//! linear counting, `31·ln(31 / (31 − bits set))`, rounded; two of a handful of sites share a
+//! bit with probability ≈ k²/62 (k sites), so a count can be one short for paragraphs on
+//! several sites. Counts saturate at 65 535 documents.
 
 use std::io::{Read, Write};
 
 /// Positions probed per key in each array.
 pub const PROBES: usize = 4;
+/// How many keys ahead a run of shingles asks for its blocks.
+const AHEAD: usize = 8;
 /// Bit of the site mask for documents without a site.
 const NO_SITE_BIT: u32 = 1 << 31;
 /// Bits of the site mask that sites hash to.
@@ -48,6 +58,37 @@ fn probes(key: u64, m: usize) -> [usize; PROBES] {
     })
 }
 
+/// Bytes of a block of shingle cells: one cache line, so that a shingle's cells are one memory
+/// access (and one prefetch) rather than four.
+const LINE: usize = 64;
+/// Shingle cells per block, 2 bits each.
+const LINE_CELLS: usize = LINE * 4;
+
+/// A block of 2-bit shingle cells, aligned to a cache line.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(C, align(64))]
+struct Line([u8; LINE]);
+
+impl Line {
+    fn cell(&self, c: usize) -> u8 {
+        (self.0[c / 4] >> ((c % 4) * 2)) & 3
+    }
+}
+
+/// The block of shingle `key` among `blocks`, and its [`PROBES`] distinct cells in it (an odd
+/// step through a power-of-two block never repeats a cell); stable across platforms.
+fn shingle_cells(key: u64, blocks: usize) -> (usize, [usize; PROBES]) {
+    let h1 = splitmix(key);
+    let h2 = splitmix(key ^ 0x5851_F42D_4C95_7F2D);
+    let block = ((u128::from(h1) * blocks as u128) >> 64) as usize;
+    let first = (h2 & 0xFF) as usize;
+    let step = ((h2 >> 8) & 0xFF) as usize | 1;
+    (
+        block,
+        std::array::from_fn(|i| (first + i * step) % LINE_CELLS),
+    )
+}
+
 /// The key of a (paragraph, site) pair.
 fn pair_key(paragraph: u64, site: u64) -> u64 {
     splitmix(paragraph ^ splitmix(site).rotate_left(17))
@@ -66,8 +107,8 @@ pub(crate) struct Sketch {
     docs: Vec<u16>,
     sites: Vec<u32>,
     pairs: Vec<u16>,
-    /// 2-bit counters, four per byte.
-    shingles: Vec<u8>,
+    /// 2-bit counters, four per byte, in blocks of a cache line.
+    shingles: Vec<Line>,
 }
 
 impl std::fmt::Debug for Sketch {
@@ -75,7 +116,7 @@ impl std::fmt::Debug for Sketch {
         f.debug_struct("Sketch")
             .field("paragraph_cells", &self.docs.len())
             .field("pair_cells", &self.pairs.len())
-            .field("shingle_cells", &(self.shingles.len() * 4))
+            .field("shingle_cells", &(self.shingles.len() * LINE_CELLS))
             .finish()
     }
 }
@@ -99,18 +140,18 @@ impl Sketch {
         let budget = budget.max(64 << 10);
         let para_cells = budget * 3 / 8 / 6;
         let pair_cells = budget / 8 / 2;
-        let shingle_bytes = budget / 2;
+        let shingle_lines = budget / 2 / LINE;
         Sketch {
             docs: vec![0; para_cells],
             sites: vec![0; para_cells],
             pairs: vec![0; pair_cells],
-            shingles: vec![0; shingle_bytes],
+            shingles: vec![Line([0; LINE]); shingle_lines],
         }
     }
 
     /// Bytes held.
     pub fn bytes(&self) -> usize {
-        self.docs.len() * 6 + self.pairs.len() * 2 + self.shingles.len()
+        self.docs.len() * 6 + self.pairs.len() * 2 + self.shingles.len() * LINE
     }
 
     fn raise(cells: &mut [u16], key: u64, by: u32) {
@@ -130,6 +171,21 @@ impl Sketch {
             .unwrap_or(0)
     }
 
+    /// Asks for the cells of paragraph `hash` (from `site`) ahead of [`Sketch::add_paragraph`].
+    pub fn prefetch_paragraph(&self, hash: u64, site: Option<u64>) {
+        for p in probes(hash, self.docs.len()) {
+            crate::hash::prefetch(&self.docs[p]);
+        }
+        for p in probes(hash, self.sites.len()) {
+            crate::hash::prefetch(&self.sites[p]);
+        }
+        if let Some(s) = site {
+            for p in probes(pair_key(hash, s), self.pairs.len()) {
+                crate::hash::prefetch(&self.pairs[p]);
+            }
+        }
+    }
+
     /// Adds `docs` documents containing paragraph `hash`, from `site` (`None`: no site).
     pub fn add_paragraph(&mut self, hash: u64, site: Option<u64>, docs: u32) {
         Self::raise(&mut self.docs, hash, docs);
@@ -142,29 +198,56 @@ impl Sketch {
         }
     }
 
-    fn shingle_cell(&self, i: usize) -> u8 {
-        (self.shingles[i / 4] >> ((i % 4) * 2)) & 3
+    /// Asks for the block of shingle `hash` ahead of its use.
+    fn prefetch_shingle(&self, hash: u64) {
+        let (b, _) = shingle_cells(hash, self.shingles.len());
+        crate::hash::prefetch(&self.shingles[b].0[0]);
     }
 
     /// Adds `docs` documents containing shingle `hash` (counts stop at 2).
     pub fn add_shingle(&mut self, hash: u64, docs: u32) {
-        let ps = probes(hash, self.shingles.len() * 4);
-        let est = ps.iter().map(|&p| self.shingle_cell(p)).min().unwrap_or(0);
+        let (b, cells) = shingle_cells(hash, self.shingles.len());
+        let line = &mut self.shingles[b];
+        let est = cells.iter().map(|&c| line.cell(c)).min().unwrap_or(0);
         let new = (u32::from(est) + docs).min(2) as u8;
-        for p in ps {
-            if self.shingle_cell(p) < new {
-                let shift = (p % 4) * 2;
-                let byte = &mut self.shingles[p / 4];
+        for c in cells {
+            if line.cell(c) < new {
+                let shift = (c % 4) * 2;
+                let byte = &mut line.0[c / 4];
                 *byte = (*byte & !(3 << shift)) | (new << shift);
             }
         }
     }
 
+    /// Adds one document containing each of the distinct shingles `hashes`, asking for the
+    /// blocks of the next few ahead so that their cache misses overlap.
+    pub fn add_shingles(&mut self, hashes: &[u64]) {
+        for (i, &h) in hashes.iter().enumerate() {
+            if let Some(&next) = hashes.get(i + AHEAD) {
+                self.prefetch_shingle(next);
+            }
+            self.add_shingle(h, 1);
+        }
+    }
+
     /// Whether shingle `hash` occurs in two or more documents.
     pub fn shingle_repeated(&self, hash: u64) -> bool {
-        probes(hash, self.shingles.len() * 4)
-            .iter()
-            .all(|&p| self.shingle_cell(p) >= 2)
+        let (b, cells) = shingle_cells(hash, self.shingles.len());
+        let line = &self.shingles[b];
+        cells.iter().all(|&c| line.cell(c) >= 2)
+    }
+
+    /// How many of `hashes` occur in two or more documents ([`Sketch::shingle_repeated`] of
+    /// each, the blocks of the next few asked for ahead).
+    pub fn repeated_shingles(&self, hashes: &[u64]) -> usize {
+        let mut n = 0;
+        for (i, &h) in hashes.iter().enumerate() {
+            if let Some(&next) = hashes.get(i + AHEAD) {
+                self.prefetch_shingle(next);
+            }
+            n += usize::from(self.shingle_repeated(h));
+        }
+        n
     }
 
     /// What the sketch says of paragraph `hash`, asked from a document of `site`.
@@ -210,7 +293,12 @@ impl Sketch {
         put(w, &self.docs, u16::to_le_bytes)?;
         put(w, &self.sites, u32::to_le_bytes)?;
         put(w, &self.pairs, u16::to_le_bytes)?;
-        put(w, &self.shingles, |b: u8| [b])
+        w.write_all(&((self.shingles.len() * LINE) as u64).to_le_bytes())?;
+        for chunk in self.shingles.chunks(1 << 10) {
+            let bytes: Vec<u8> = chunk.iter().flat_map(|l| l.0).collect();
+            w.write_all(&bytes)?;
+        }
+        Ok(())
     }
 
     /// Reads what [`Sketch::write_to`] wrote; `limit` bounds the bytes an array may claim.
@@ -249,14 +337,14 @@ impl Sketch {
         let docs = get(r, limit, "paragraph counts", u16::from_le_bytes)?;
         let sites = get(r, limit, "site masks", u32::from_le_bytes)?;
         let pairs = get(r, limit, "site counts", u16::from_le_bytes)?;
-        let shingles = get(r, limit, "shingle counts", |b: [u8; 1]| b[0])?;
+        let shingles = read_lines(r, limit)?;
         if docs.len() != sites.len() || docs.is_empty() || pairs.is_empty() || shingles.is_empty() {
             return Err(format!(
                 "inconsistent sketch: {} paragraph counts, {} site masks, {} site counts, {} shingle bytes",
                 docs.len(),
                 sites.len(),
                 pairs.len(),
-                shingles.len()
+                shingles.len() * LINE
             ));
         }
         Ok(Sketch {
@@ -268,6 +356,36 @@ impl Sketch {
     }
 }
 
+/// Reads the shingle blocks: their length in bytes (a whole number of blocks), then the bytes.
+fn read_lines(r: &mut impl Read, limit: u64) -> Result<Vec<Line>, String> {
+    let what = "shingle counts";
+    let mut len = [0u8; 8];
+    r.read_exact(&mut len)
+        .map_err(|e| format!("cannot read the length of the {what}: {e}"))?;
+    let len = u64::from_le_bytes(len);
+    if len > limit {
+        return Err(format!(
+            "{what}: {len} bytes claimed, more than the file holds"
+        ));
+    }
+    if len % LINE as u64 != 0 {
+        return Err(format!(
+            "{what}: {len} bytes, not a whole number of {LINE}-byte blocks"
+        ));
+    }
+    let mut lines = vec![Line([0; LINE]); (len / LINE as u64) as usize];
+    let mut buf = vec![0u8; 1 << 16];
+    for chunk in lines.chunks_mut((1 << 16) / LINE) {
+        let bytes = &mut buf[..chunk.len() * LINE];
+        r.read_exact(bytes)
+            .map_err(|e| format!("{what} truncated: {e}"))?;
+        for (l, b) in chunk.iter_mut().zip(bytes.chunks_exact(LINE)) {
+            l.0.copy_from_slice(b);
+        }
+    }
+    Ok(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +395,12 @@ mod tests {
         // On-disk sketches depend on these positions: they must never change silently.
         assert_eq!(probes(0, 1000), [883, 611, 340, 69]);
         assert_eq!(probes(42, 1 << 20).len(), PROBES);
+        assert_eq!(shingle_cells(0, 1000), (883, [71, 222, 117, 12]));
+        for key in 0..10_000u64 {
+            let (b, mut cells) = shingle_cells(key.wrapping_mul(0x9E37_79B9), 77);
+            cells.sort_unstable();
+            assert!(b < 77 && cells.windows(2).all(|w| w[0] < w[1]) && cells[3] < LINE_CELLS);
+        }
     }
 
     #[test]
@@ -294,6 +418,34 @@ mod tests {
             assert!(e.docs > want && e.same_site > want, "{k}: {e:?}");
             assert!(k % 3 == 0 || s.shingle_repeated(k));
         }
+    }
+
+    #[test]
+    fn shingle_errors_stay_under_the_documented_bound() {
+        // Keys added once each: every one the sketch calls repeated is a false positive.
+        let mut s = Sketch::with_budget(64 << 10);
+        let cells = s.shingles.len() * LINE_CELLS;
+        let n = 20_000u64;
+        let keys: Vec<u64> = (0..n).map(|k| splitmix(k ^ 0xABCD)).collect();
+        s.add_shingles(&keys);
+        let wrong = keys.iter().filter(|&&k| s.shingle_repeated(k)).count();
+        // The module documentation's bound: Σₖ P(k) · (1 - (1 - 4/256)^k)^4, P Poisson.
+        let mean = LINE_CELLS as f64 * n as f64 / cells as f64;
+        let (mut bound, mut p) = (0.0, (-mean).exp());
+        for k in 0..1000 {
+            bound += p * (1.0 - (1.0 - 4.0 / LINE_CELLS as f64).powi(k)).powi(4);
+            p *= mean / f64::from(k + 1);
+        }
+        let expected = bound * n as f64;
+        assert!(
+            expected > 100.0,
+            "the test needs a measurable rate: {expected}"
+        );
+        assert!(
+            (wrong as f64) <= expected * 1.15,
+            "{wrong} of {n} keys added once called repeated; the bound says {expected:.0}"
+        );
+        assert!(s.repeated_shingles(&keys) == wrong);
     }
 
     #[test]

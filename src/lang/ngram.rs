@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use whatlang::Lang;
 
 use crate::error::Error;
+use crate::hash::prefetch;
 
 /// Magic bytes of a language-table file.
 pub const MAGIC: &[u8; 8] = b"PSLANGID";
@@ -356,20 +357,6 @@ fn written_zeros(len: usize) -> Vec<u8> {
         unsafe { std::ptr::write_volatile(v.as_mut_ptr().add(i), 0) };
     }
     v
-}
-
-/// Asks the processor to start loading the cache line of `p`.
-#[inline]
-fn prefetch(p: &u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is a hint that never faults and has no effect on memory; the
-    // address is that of a live reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        _mm_prefetch::<_MM_HINT_T0>(p as *const u8 as *const i8);
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
 }
 
 /// An open-addressing table of the longer n-grams, each slot a key followed by the n-gram's
