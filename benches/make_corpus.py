@@ -9,6 +9,12 @@ OUT_DIR/html.jsonl (the 21 HTML pages of benches/data, once per copy) and OUT_DI
 (news-like paragraphs: the five scraped news documents of training/seeds, one paragraph per
 line, 1,000 times per copy under new ids and URLs). With --copies N the corpora are N times
 larger; the peak-memory check compares --copies 1 and --copies 10.
+
+With --distinct N it also writes OUT_DIR/distinct.jsonl: text.jsonl N times over, each word
+given a suffix of its copy, so that the copies share no word shingles. The other corpora repeat
+the same documents, and their corpus index stays exact; at N = 8 (245 MB) the distinct text
+outgrows the exact tables of the default --index-memory and is counted in the sketch, as a
+large real corpus is.
 """
 import argparse
 import glob
@@ -31,6 +37,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("out")
     ap.add_argument("--copies", type=int, default=1)
+    ap.add_argument("--distinct", type=int, default=0)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     texts = []
@@ -50,6 +57,20 @@ def main():
             for i, text in enumerate(seeds):
                 rec = {"id": f"seed{i}#{c}", "text": text, "url": f"https://site{(i + c) % 50}.example/{c}/{i}"}
                 f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if a.distinct:
+        suffixes = ["", "a", "e", "o", "s", "en", "er", "in", "um", "is", "os", "al", "an", "et", "ur", "ix"]
+        base = []
+        for c in range(5):
+            for i, (id_, text) in enumerate(texts):
+                base.append((f"{id_}#{c}", text, f"https://site{(i + c) % 50}.example/{c}/{i}"))
+        with open(os.path.join(a.out, "distinct.jsonl"), "w") as f:
+            for d in range(a.distinct):
+                suffix = suffixes[d % 16] + suffixes[(d // 16) % 16]
+                for id_, text, url in base:
+                    words = text.split(" ")
+                    text = " ".join(w + suffix if w else w for w in words)
+                    rec = {"id": f"{id_}/{d}", "text": text, "url": url.replace(".example", f"{d}.example")}
+                    f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     with open(os.path.join(a.out, "html.jsonl"), "w") as f:
         for c in range(a.copies * 5):
             for p in pages:
