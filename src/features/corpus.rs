@@ -149,13 +149,26 @@ impl Exact {
     }
 
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
-    /// does not depend on the tables' iteration order).
-    fn to_sketch(&self, budget: usize) -> Sketch {
+    /// does not depend on the tables' iteration order). The tables are emptied into sorted
+    /// lists, and freed, before the sketch is made: the fold holds the lists (8 bytes a
+    /// shingle) and the sketch, not the tables and the sketch.
+    fn into_sketch(mut self, budget: usize) -> Sketch {
+        // Shingles seen once, and twice or more (a shingle cell counts no higher than 2).
+        let (mut once, mut more) = (Vec::new(), Vec::new());
+        for (k, c) in std::mem::take(&mut self.shingles) {
+            match c.docs {
+                0 => {}
+                1 => once.push(k),
+                _ => more.push(k),
+            }
+        }
+        once.sort_unstable();
+        more.sort_unstable();
+        let mut paragraphs: Vec<(u64, Entry)> =
+            std::mem::take(&mut self.paragraphs).into_iter().collect();
+        paragraphs.sort_unstable_by_key(|&(h, _)| h);
         let mut sketch = Sketch::with_budget(budget);
-        let mut keys: Vec<u64> = self.paragraphs.keys().copied().collect();
-        keys.sort_unstable();
-        for h in keys {
-            let e = &self.paragraphs[&h];
+        for (h, e) in paragraphs {
             for &(s, c) in &e.sites {
                 sketch.add_paragraph(h, Some(s), c);
             }
@@ -163,10 +176,16 @@ impl Exact {
                 sketch.add_paragraph(h, None, e.overflow);
             }
         }
-        let mut keys: Vec<(u64, u32)> = self.shingles.iter().map(|(&k, c)| (k, c.docs)).collect();
-        keys.sort_unstable();
-        for (h, c) in keys {
-            sketch.add_shingle(h, c);
+        // Both lists, merged in key order.
+        let (mut i, mut j) = (0, 0);
+        while i < once.len() || j < more.len() {
+            if j == more.len() || (i < once.len() && once[i] < more[j]) {
+                sketch.add_shingle(once[i], 1);
+                i += 1;
+            } else {
+                sketch.add_shingle(more[j], 2);
+                j += 1;
+            }
         }
         sketch
     }
@@ -321,7 +340,8 @@ impl CorpusIndex {
                     }
                 }
                 if ex.bytes() > self.budget / 4 {
-                    self.repr = Repr::Sketch(Box::new(ex.to_sketch(self.budget)));
+                    let ex = std::mem::take(ex);
+                    self.repr = Repr::Sketch(Box::new(ex.into_sketch(self.budget)));
                 }
             }
         }
