@@ -14,8 +14,8 @@
 //! A paragraph's probes are anywhere in their array (one array shared by all probes, as in a
 //! counting Bloom filter). A shingle's four are distinct cells of one 64-byte block (256 cells,
 //! one cache line): a corpus has about one shingle per word, and at this size every probe
-//! misses the caches, so one memory access per shingle instead of four is what lets the
-//! counting keep up with the workers.
+//! misses the caches, so a shingle costs one memory access instead of four, both where the
+//! first pass counts it (on one thread) and where the second looks it up.
 //!
 //! A key's estimate is the minimum of its cells (the bitwise AND for masks), so it is never
 //! below the truth. It is above the truth only when every one of its probes was also raised by
