@@ -18,10 +18,87 @@ use parasift::segment::TextMode;
 use parasift::{Document, Error, Model};
 use whatlang::Lang;
 
-/// Documents come and go in large, short-lived buffers on several threads: mimalloc reuses
-/// their memory per thread instead of mapping and unmapping it.
+/// Documents come and go in short-lived buffers on several threads: mimalloc reuses their
+/// memory per thread instead of mapping and unmapping it. Blocks of [`LARGE`] bytes or more
+/// (the index's tables and sketch, whole batches) come from the system allocator, which maps
+/// each on its own and unmaps it when it is freed: mimalloc would keep a freed block's memory
+/// for a second, and when the exact index tables fold into the sketch that second holds both.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Alloc = Alloc;
+
+/// Size from which a block bypasses mimalloc.
+const LARGE: usize = 4 << 20;
+
+/// mimalloc for blocks under [`LARGE`] bytes, the system allocator for the others.
+struct Alloc;
+
+// SAFETY: each block is freed, grown or shrunk by the allocator that made it: the choice
+// depends only on the block's size, and a block that crosses `LARGE` is moved.
+unsafe impl std::alloc::GlobalAlloc for Alloc {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if layout.size() >= LARGE {
+                std::alloc::System.alloc(layout)
+            } else {
+                mimalloc::MiMalloc.alloc(layout)
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if layout.size() >= LARGE {
+                std::alloc::System.alloc_zeroed(layout)
+            } else {
+                mimalloc::MiMalloc.alloc_zeroed(layout)
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from the allocator that `layout.size()` picks.
+        unsafe {
+            if layout.size() >= LARGE {
+                std::alloc::System.dealloc(ptr, layout)
+            } else {
+                mimalloc::MiMalloc.dealloc(ptr, layout)
+            }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        // SAFETY: the caller's contract; a block that changes sides is copied to a block of the
+        // other allocator (the `Layout` is valid: same alignment, and `new` is a valid size by
+        // the caller's contract).
+        unsafe {
+            match (layout.size() >= LARGE, new >= LARGE) {
+                (true, true) => std::alloc::System.realloc(ptr, layout, new),
+                (false, false) => mimalloc::MiMalloc.realloc(ptr, layout, new),
+                _ => {
+                    let to = std::alloc::Layout::from_size_align_unchecked(new, layout.align());
+                    let moved = self.alloc(to);
+                    if !moved.is_null() {
+                        std::ptr::copy_nonoverlapping(ptr, moved, layout.size().min(new));
+                        self.dealloc(ptr, layout);
+                    }
+                    moved
+                }
+            }
+        }
+    }
+}
+
+/// Has glibc map every block of [`LARGE`] bytes or more on its own (its threshold otherwise
+/// rises with the blocks freed, up to 32 MiB, and smaller blocks stay in its heap once freed).
+fn map_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: called first thing in `main`, before any other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, LARGE as libc::c_int);
+    }
+}
 
 #[derive(Parser)]
 #[command(
@@ -743,6 +820,7 @@ fn run() -> Result<ExitCode, Error> {
 }
 
 fn main() -> ExitCode {
+    map_large_blocks();
     match run() {
         Ok(code) => code,
         Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
