@@ -78,15 +78,28 @@ impl Line {
 /// The block of shingle `key` among `blocks`, and its [`PROBES`] distinct cells in it (an odd
 /// step through a power-of-two block never repeats a cell); stable across platforms.
 fn shingle_cells(key: u64, blocks: usize) -> (usize, [usize; PROBES]) {
-    let h1 = splitmix(key);
     let h2 = splitmix(key ^ 0x5851_F42D_4C95_7F2D);
-    let block = ((u128::from(h1) * blocks as u128) >> 64) as usize;
+    let block = shingle_block(key, blocks);
     let first = (h2 & 0xFF) as usize;
     let step = ((h2 >> 8) & 0xFF) as usize | 1;
     (
         block,
         std::array::from_fn(|i| (first + i * step) % LINE_CELLS),
     )
+}
+
+/// The block of shingle `key` among `blocks` (its first hash alone).
+fn shingle_block(key: u64, blocks: usize) -> usize {
+    ((u128::from(splitmix(key)) * blocks as u128) >> 64) as usize
+}
+
+/// Each of `hashes` with the one [`AHEAD`] places on, whose block is asked for while this one
+/// is counted or looked up, so that the cache misses of a run of shingles overlap.
+fn with_next(hashes: &[u64]) -> impl Iterator<Item = (u64, Option<u64>)> + '_ {
+    hashes
+        .iter()
+        .enumerate()
+        .map(|(i, &h)| (h, hashes.get(i + AHEAD).copied()))
 }
 
 /// The key of a (paragraph, site) pair.
@@ -198,10 +211,11 @@ impl Sketch {
         }
     }
 
-    /// Asks for the block of shingle `hash` ahead of its use.
-    fn prefetch_shingle(&self, hash: u64) {
-        let (b, _) = shingle_cells(hash, self.shingles.len());
-        crate::hash::prefetch(&self.shingles[b].0[0]);
+    /// Asks for the block of shingle `hash`, if any, ahead of its use.
+    fn prefetch_shingle(&self, hash: Option<u64>) {
+        if let Some(h) = hash {
+            crate::hash::prefetch(&self.shingles[shingle_block(h, self.shingles.len())]);
+        }
     }
 
     /// Adds `docs` documents containing shingle `hash` (counts stop at 2).
@@ -222,10 +236,8 @@ impl Sketch {
     /// Adds one document containing each of the distinct shingles `hashes`, asking for the
     /// blocks of the next few ahead so that their cache misses overlap.
     pub fn add_shingles(&mut self, hashes: &[u64]) {
-        for (i, &h) in hashes.iter().enumerate() {
-            if let Some(&next) = hashes.get(i + AHEAD) {
-                self.prefetch_shingle(next);
-            }
+        for (h, next) in with_next(hashes) {
+            self.prefetch_shingle(next);
             self.add_shingle(h, 1);
         }
     }
@@ -241,10 +253,8 @@ impl Sketch {
     /// each, the blocks of the next few asked for ahead).
     pub fn repeated_shingles(&self, hashes: &[u64]) -> usize {
         let mut n = 0;
-        for (i, &h) in hashes.iter().enumerate() {
-            if let Some(&next) = hashes.get(i + AHEAD) {
-                self.prefetch_shingle(next);
-            }
+        for (h, next) in with_next(hashes) {
+            self.prefetch_shingle(next);
             n += usize::from(self.shingle_repeated(h));
         }
         n
