@@ -104,6 +104,31 @@ impl FromIterator<u64> for U64Set {
     }
 }
 
+/// Asks the kernel to back the memory of `v` (its whole capacity) with huge pages where they
+/// fit (2 MiB pages on x86-64 Linux, when transparent huge pages are enabled or `madvise`d): for
+/// arrays of hundreds of megabytes probed at random, a 4 KiB page per access is a TLB miss,
+/// and a page walk, on top of the cache miss. Best called before the memory is first written;
+/// does nothing elsewhere, or when the kernel refuses.
+pub(crate) fn advise_huge_pages<T>(v: &Vec<T>) {
+    #[cfg(target_os = "linux")]
+    {
+        const HUGE: usize = 2 << 20;
+        let start = v.as_ptr() as usize;
+        let end = start + v.capacity() * std::mem::size_of::<T>();
+        let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        if to > from {
+            // SAFETY: the range lies inside the allocation of `v`, and `MADV_HUGEPAGE` changes
+            // only how its pages are backed, never their contents; a refusal (an old kernel,
+            // huge pages off) is harmless, so the result is not checked.
+            unsafe {
+                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = v;
+}
+
 /// Asks the processor to start loading the cache line of `p`: look-ups in tables larger than
 /// the caches overlap their misses when the next keys' lines are asked for ahead.
 #[inline]

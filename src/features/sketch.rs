@@ -154,12 +154,25 @@ impl Sketch {
         let para_cells = budget * 3 / 8 / 6;
         let pair_cells = budget / 8 / 2;
         let shingle_lines = budget / 2 / LINE;
-        Sketch {
+        let mut sketch = Sketch {
             docs: vec![0; para_cells],
             sites: vec![0; para_cells],
             pairs: vec![0; pair_cells],
-            shingles: vec![Line([0; LINE]); shingle_lines],
-        }
+            shingles: Vec::with_capacity(shingle_lines),
+        };
+        // Before the blocks are first written (the zeroed arrays above are not written yet).
+        sketch.advise_huge_pages();
+        sketch.shingles.resize(shingle_lines, Line([0; LINE]));
+        sketch
+    }
+
+    /// Huge pages for the arrays, which every key probes at random (see
+    /// [`advise_huge_pages`](crate::hash::advise_huge_pages)).
+    fn advise_huge_pages(&self) {
+        crate::hash::advise_huge_pages(&self.docs);
+        crate::hash::advise_huge_pages(&self.sites);
+        crate::hash::advise_huge_pages(&self.pairs);
+        crate::hash::advise_huge_pages(&self.shingles);
     }
 
     /// Bytes held.
@@ -329,6 +342,7 @@ impl Sketch {
                 ));
             }
             let mut out = Vec::with_capacity(len as usize);
+            crate::hash::advise_huge_pages(&out);
             let mut buf = vec![0u8; 64 << 10];
             let mut left = len as usize * N;
             while left > 0 {
@@ -383,15 +397,21 @@ fn read_lines(r: &mut impl Read, limit: u64) -> Result<Vec<Line>, String> {
             "{what}: {len} bytes, not a whole number of {LINE}-byte blocks"
         ));
     }
-    let mut lines = vec![Line([0; LINE]); (len / LINE as u64) as usize];
+    let mut left = (len / LINE as u64) as usize;
+    let mut lines = Vec::with_capacity(left);
+    crate::hash::advise_huge_pages(&lines);
     let mut buf = vec![0u8; 1 << 16];
-    for chunk in lines.chunks_mut((1 << 16) / LINE) {
-        let bytes = &mut buf[..chunk.len() * LINE];
+    while left > 0 {
+        let n = left.min(buf.len() / LINE);
+        let bytes = &mut buf[..n * LINE];
         r.read_exact(bytes)
             .map_err(|e| format!("{what} truncated: {e}"))?;
-        for (l, b) in chunk.iter_mut().zip(bytes.chunks_exact(LINE)) {
+        lines.extend(bytes.chunks_exact(LINE).map(|b| {
+            let mut l = Line([0; LINE]);
             l.0.copy_from_slice(b);
-        }
+            l
+        }));
+        left -= n;
     }
     Ok(lines)
 }
