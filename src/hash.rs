@@ -1,4 +1,5 @@
-//! A hasher for keys that are already well-mixed 64-bit values (xxh3 hashes, packed n-grams).
+//! A hasher for keys that are already well-mixed 64-bit values (xxh3 hashes, packed n-grams),
+//! and the memory hints (prefetching, huge pages) for the large tables keyed by them.
 //!
 //! `std`'s default SipHash is built to resist adversarial keys, and costs a fifth of corpus
 //! indexing on such keys. The maps keyed by these values are never written to disk in their
@@ -104,29 +105,34 @@ impl FromIterator<u64> for U64Set {
     }
 }
 
-/// Asks the kernel to back the memory of `v` (its whole capacity) with huge pages where they
-/// fit (2 MiB pages on x86-64 Linux, when transparent huge pages are enabled or `madvise`d): for
-/// arrays of hundreds of megabytes probed at random, a 4 KiB page per access is a TLB miss,
-/// and a page walk, on top of the cache miss. Best called before the memory is first written;
-/// does nothing elsewhere, or when the kernel refuses.
-pub(crate) fn advise_huge_pages<T>(v: &Vec<T>) {
+/// Asks the kernel to back the whole 2 MiB pages of the `bytes` bytes at `start` with huge
+/// pages (on Linux, when transparent huge pages are `always` or `madvise`): for tables of tens
+/// or hundreds of megabytes probed at random, a 4 KiB page per access is a TLB miss, and a page
+/// walk, on top of the cache miss. Best called before the memory is first written. It changes
+/// how pages are backed, never their contents; it does nothing elsewhere, or when the kernel
+/// refuses (a range that is not mapped included).
+pub fn advise_huge_pages(start: *const u8, bytes: usize) {
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
-        let start = v.as_ptr() as usize;
-        let end = start + v.capacity() * std::mem::size_of::<T>();
-        let (from, to) = (start.next_multiple_of(HUGE), end / HUGE * HUGE);
+        let from = (start as usize).next_multiple_of(HUGE);
+        let to = (start as usize).saturating_add(bytes) / HUGE * HUGE;
         if to > from {
-            // SAFETY: the range lies inside the allocation of `v`, and `MADV_HUGEPAGE` changes
-            // only how its pages are backed, never their contents; a refusal (an old kernel,
-            // huge pages off) is harmless, so the result is not checked.
+            // SAFETY: `MADV_HUGEPAGE` never changes the contents of memory, and the kernel
+            // checks the range (ENOMEM when it is not mapped); a refusal is harmless, so the
+            // result is not checked.
             unsafe {
                 libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
             }
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = v;
+    let _ = (start, bytes);
+}
+
+/// [`advise_huge_pages`] for the whole capacity of `v`.
+pub(crate) fn advise_huge_pages_of<T>(v: &Vec<T>) {
+    advise_huge_pages(v.as_ptr().cast(), v.capacity() * std::mem::size_of::<T>());
 }
 
 /// Asks the processor to start loading the cache line of `p`: look-ups in tables larger than
@@ -172,5 +178,46 @@ mod tests {
         let a = h.finish();
         h.write_u64(2);
         assert_ne!(a, h.finish());
+    }
+
+    /// The flags of the mapping of `/proc/self/smaps` that holds `addr`.
+    #[cfg(target_os = "linux")]
+    fn mapping_flags(addr: usize) -> Option<String> {
+        let smaps = std::fs::read_to_string("/proc/self/smaps").ok()?;
+        let mut inside = false;
+        for line in smaps.lines() {
+            let range = line.split_once(' ').and_then(|(r, _)| r.split_once('-'));
+            let bounds =
+                range.map(|(a, b)| (usize::from_str_radix(a, 16), usize::from_str_radix(b, 16)));
+            if let Some((Ok(a), Ok(b))) = bounds {
+                inside = a <= addr && addr < b;
+                continue;
+            }
+            if inside && line.starts_with("VmFlags:") {
+                return Some(line.to_string());
+            }
+        }
+        None
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_asked_for_and_contents_kept() {
+        let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+            .unwrap_or_default();
+        if !thp.contains("[madvise]") && !thp.contains("[always]") {
+            return; // the kernel offers none: nothing to ask for
+        }
+        let v: Vec<u64> = (0..(1u64 << 20)).collect(); // 8 MiB, mapped on its own
+        let inner = (v.as_ptr() as usize).next_multiple_of(2 << 20);
+        let before = mapping_flags(inner).expect("the vector is mapped");
+        assert!(!before.contains(" hg"), "{before}");
+        advise_huge_pages_of(&v);
+        let after = mapping_flags(inner).expect("the vector is mapped");
+        assert!(after.contains(" hg"), "{after}");
+        assert!(v.iter().enumerate().all(|(i, &x)| x == i as u64));
+        // Too small for a whole huge page, or not mapped: nothing happens, nothing breaks.
+        advise_huge_pages(v.as_ptr().cast(), 4096);
+        advise_huge_pages(std::ptr::null(), 64 << 20);
     }
 }

@@ -90,28 +90,13 @@ unsafe impl std::alloc::GlobalAlloc for Alloc {
     }
 }
 
-/// Asks for huge pages under the large block at `ptr` (its whole 2 MiB pages), and returns
-/// `ptr`: the index's tables are probed at random, and in 4 KiB pages a probe of tens of
-/// megabytes misses the TLB as well as the caches. Nothing happens off Linux, or when the
-/// kernel's transparent huge pages are off.
+/// Asks for huge pages under the large block at `ptr` (see
+/// [`parasift::hash::advise_huge_pages`]: the index's tables are probed at random), and
+/// returns `ptr`.
 fn huge_pages(ptr: *mut u8, size: usize) -> *mut u8 {
-    #[cfg(target_os = "linux")]
     if !ptr.is_null() {
-        const HUGE: usize = 2 << 20;
-        let (from, to) = (
-            (ptr as usize).next_multiple_of(HUGE),
-            (ptr as usize + size) / HUGE * HUGE,
-        );
-        if to > from {
-            // SAFETY: the range lies inside the block just allocated; `MADV_HUGEPAGE` changes
-            // how its pages are backed, never their contents, and a refusal is harmless.
-            unsafe {
-                libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE);
-            }
-        }
+        parasift::hash::advise_huge_pages(ptr, size);
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = size;
     ptr
 }
 

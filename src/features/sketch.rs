@@ -169,10 +169,10 @@ impl Sketch {
     /// Huge pages for the arrays, which every key probes at random (see
     /// [`advise_huge_pages`](crate::hash::advise_huge_pages)).
     fn advise_huge_pages(&self) {
-        crate::hash::advise_huge_pages(&self.docs);
-        crate::hash::advise_huge_pages(&self.sites);
-        crate::hash::advise_huge_pages(&self.pairs);
-        crate::hash::advise_huge_pages(&self.shingles);
+        crate::hash::advise_huge_pages_of(&self.docs);
+        crate::hash::advise_huge_pages_of(&self.sites);
+        crate::hash::advise_huge_pages_of(&self.pairs);
+        crate::hash::advise_huge_pages_of(&self.shingles);
     }
 
     /// Bytes held.
@@ -342,7 +342,7 @@ impl Sketch {
                 ));
             }
             let mut out = Vec::with_capacity(len as usize);
-            crate::hash::advise_huge_pages(&out);
+            crate::hash::advise_huge_pages_of(&out);
             let mut buf = vec![0u8; 64 << 10];
             let mut left = len as usize * N;
             while left > 0 {
@@ -399,7 +399,7 @@ fn read_lines(r: &mut impl Read, limit: u64) -> Result<Vec<Line>, String> {
     }
     let mut left = (len / LINE as u64) as usize;
     let mut lines = Vec::with_capacity(left);
-    crate::hash::advise_huge_pages(&lines);
+    crate::hash::advise_huge_pages_of(&lines);
     let mut buf = vec![0u8; 1 << 16];
     while left > 0 {
         let n = left.min(buf.len() / LINE);
