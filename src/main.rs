@@ -32,28 +32,46 @@ const LARGE: usize = 4 << 20;
 /// mimalloc for blocks under [`LARGE`] bytes, the system allocator for the others.
 struct Alloc;
 
+/// How [`GlobalAlloc`](std::alloc::GlobalAlloc) makes a block (`alloc` or `alloc_zeroed`).
+type Make<A> = unsafe fn(&A, std::alloc::Layout) -> *mut u8;
+
+impl Alloc {
+    /// A new block: with `system` (in huge pages) when it is large, else with `small`.
+    ///
+    /// # Safety
+    /// The contract of [`GlobalAlloc::alloc`](std::alloc::GlobalAlloc::alloc).
+    unsafe fn make(
+        layout: std::alloc::Layout,
+        system: Make<std::alloc::System>,
+        small: Make<mimalloc::MiMalloc>,
+    ) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if layout.size() >= LARGE {
+                huge_pages(system(&std::alloc::System, layout), layout.size())
+            } else {
+                small(&mimalloc::MiMalloc, layout)
+            }
+        }
+    }
+}
+
 // SAFETY: each block is freed, grown or shrunk by the allocator that made it: the choice
 // depends only on the block's size, and a block that crosses `LARGE` is moved.
 unsafe impl std::alloc::GlobalAlloc for Alloc {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
-        unsafe {
-            if layout.size() >= LARGE {
-                huge_pages(std::alloc::System.alloc(layout), layout.size())
-            } else {
-                mimalloc::MiMalloc.alloc(layout)
-            }
-        }
+        unsafe { Self::make(layout, std::alloc::System::alloc, mimalloc::MiMalloc::alloc) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: std::alloc::Layout) -> *mut u8 {
         // SAFETY: the caller's contract, passed on.
         unsafe {
-            if layout.size() >= LARGE {
-                huge_pages(std::alloc::System.alloc_zeroed(layout), layout.size())
-            } else {
-                mimalloc::MiMalloc.alloc_zeroed(layout)
-            }
+            Self::make(
+                layout,
+                std::alloc::System::alloc_zeroed,
+                mimalloc::MiMalloc::alloc_zeroed,
+            )
         }
     }
 
