@@ -297,14 +297,7 @@ impl CorpusIndex {
         let site = site_hash(site);
         match &mut self.repr {
             Repr::Sketch(sk) => {
-                // The cells of the paragraphs a few places ahead are asked for early, so that
-                // their cache misses overlap.
-                for (i, &h) in keys.paragraphs.iter().enumerate() {
-                    if let Some(&next) = keys.paragraphs.get(i + 4) {
-                        sk.prefetch_paragraph(next, site);
-                    }
-                    sk.add_paragraph(h, site, 1);
-                }
+                sk.add_paragraphs(&keys.paragraphs, site);
                 // A sketch cannot tell a repeat from another document: deduplicate first.
                 let mut shingles = keys.shingles.clone();
                 dedup_hashes(&mut shingles);

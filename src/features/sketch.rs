@@ -36,6 +36,8 @@ use std::io::{Read, Write};
 pub const PROBES: usize = 4;
 /// How many keys ahead a run of shingles asks for its blocks.
 const AHEAD: usize = 8;
+/// How many paragraphs ahead a document's paragraphs ask for their cells (twelve apiece).
+const PARAGRAPHS_AHEAD: usize = 4;
 /// Bit of the site mask for documents without a site.
 const NO_SITE_BIT: u32 = 1 << 31;
 /// Bits of the site mask that sites hash to.
@@ -93,13 +95,13 @@ fn shingle_block(key: u64, blocks: usize) -> usize {
     ((u128::from(splitmix(key)) * blocks as u128) >> 64) as usize
 }
 
-/// Each of `hashes` with the one [`AHEAD`] places on, whose block is asked for while this one
-/// is counted or looked up, so that the cache misses of a run of shingles overlap.
-fn with_next(hashes: &[u64]) -> impl Iterator<Item = (u64, Option<u64>)> + '_ {
+/// Each of `hashes` with the one `ahead` places on, whose cells are asked for while this one
+/// is counted or looked up, so that the cache misses of a run of keys overlap.
+fn with_next(hashes: &[u64], ahead: usize) -> impl Iterator<Item = (u64, Option<u64>)> + '_ {
     hashes
         .iter()
         .enumerate()
-        .map(|(i, &h)| (h, hashes.get(i + AHEAD).copied()))
+        .map(move |(i, &h)| (h, hashes.get(i + ahead).copied()))
 }
 
 /// The key of a (paragraph, site) pair.
@@ -197,8 +199,19 @@ impl Sketch {
             .unwrap_or(0)
     }
 
+    /// Adds one document from `site` containing each of the distinct paragraphs `hashes`,
+    /// asking for the cells of the next few ahead so that their cache misses overlap.
+    pub fn add_paragraphs(&mut self, hashes: &[u64], site: Option<u64>) {
+        for (h, next) in with_next(hashes, PARAGRAPHS_AHEAD) {
+            if let Some(next) = next {
+                self.prefetch_paragraph(next, site);
+            }
+            self.add_paragraph(h, site, 1);
+        }
+    }
+
     /// Asks for the cells of paragraph `hash` (from `site`) ahead of [`Sketch::add_paragraph`].
-    pub fn prefetch_paragraph(&self, hash: u64, site: Option<u64>) {
+    fn prefetch_paragraph(&self, hash: u64, site: Option<u64>) {
         for p in probes(hash, self.docs.len()) {
             crate::hash::prefetch(&self.docs[p]);
         }
@@ -249,7 +262,7 @@ impl Sketch {
     /// Adds one document containing each of the distinct shingles `hashes`, asking for the
     /// blocks of the next few ahead so that their cache misses overlap.
     pub fn add_shingles(&mut self, hashes: &[u64]) {
-        for (h, next) in with_next(hashes) {
+        for (h, next) in with_next(hashes, AHEAD) {
             self.prefetch_shingle(next);
             self.add_shingle(h, 1);
         }
@@ -266,7 +279,7 @@ impl Sketch {
     /// each, the blocks of the next few asked for ahead).
     pub fn repeated_shingles(&self, hashes: &[u64]) -> usize {
         let mut n = 0;
-        for (h, next) in with_next(hashes) {
+        for (h, next) in with_next(hashes, AHEAD) {
             self.prefetch_shingle(next);
             n += usize::from(self.shingle_repeated(h));
         }
