@@ -24,6 +24,10 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema, analyse_corpus};
 
+/// Feature rows scored together by [`Model::classify_analyses`] (more when one document has
+/// more paragraphs).
+const SCORED_ROWS: usize = 1024;
+
 /// The class of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -250,7 +254,8 @@ impl Model {
     }
 
     /// [`Model::classify_analysis`] for several documents at once: their paragraphs are scored
-    /// in one pass of the classifier, which keeps each tree's nodes in cache over more rows.
+    /// together, about a thousand rows at a time, which keeps each tree's nodes in cache
+    /// over more rows while the feature rows stay small (a few hundred KB, reused).
     /// The result is in the order of `analyses`, and the same as one document at a time.
     pub fn classify_analyses(
         &self,
@@ -258,19 +263,38 @@ impl Model {
         corpus: Option<&CorpusIndex>,
     ) -> Vec<DocPrediction> {
         let width = FeatureSchema::len();
-        let rows: usize = analyses.iter().map(|a| a.paras.len()).sum();
-        let mut data = Vec::with_capacity(rows * width);
-        for a in analyses {
-            FeatureSchema::append_rows(a, corpus, &mut data);
+        let mut out = Vec::with_capacity(analyses.len());
+        let mut data = Vec::new();
+        let mut rest = analyses;
+        while !rest.is_empty() {
+            // The documents of this round: at least one, and then while they fit.
+            let mut rows = 0;
+            let take = rest
+                .iter()
+                .take_while(|a| {
+                    let fits = rows == 0 || rows + a.paras.len() <= SCORED_ROWS;
+                    rows += a.paras.len();
+                    fits
+                })
+                .count();
+            let (now, later) = rest.split_at(take);
+            rest = later;
+            data.clear();
+            for a in now {
+                FeatureSchema::append_rows(a, corpus, &mut data);
+            }
+            let n = data.len() / width.max(1);
+            let scores = match ndarray::ArrayView2::from_shape((n, width), &data) {
+                Ok(matrix) => self.classifier.predict_proba(matrix),
+                Err(_) => vec![0.0; n],
+            };
+            let mut scores = scores.into_iter();
+            out.extend(
+                now.iter()
+                    .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect())),
+            );
         }
-        let n = data.len() / width.max(1);
-        let rows = ndarray::Array2::from_shape_vec((n, width), data)
-            .unwrap_or_else(|_| ndarray::Array2::zeros((0, width)));
-        let mut scores = self.classifier.predict_proba(rows.view()).into_iter();
-        analyses
-            .iter()
-            .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect()))
-            .collect()
+        out
     }
 
     /// The prediction for document `a` from its paragraphs' scores.
@@ -343,5 +367,41 @@ mod tests {
     fn model_is_send_and_sync() {
         assert_send_sync::<Model>();
         assert_send_sync::<&'static Model>();
+    }
+
+    /// Documents scored together in rounds of about `SCORED_ROWS` rows, one of them longer than
+    /// a round on its own, get what each gets alone.
+    #[test]
+    fn documents_scored_in_rounds_as_alone() {
+        let model = Model::embedded().unwrap();
+        let line = |i: usize| match i % 4 {
+            0 => format!("Share this story on Facebook and Twitter {}", i % 7),
+            1 => format!("The council voted on the new budget for schools, number {i}."),
+            2 => "Home | News | Sport | Contact".to_string(),
+            _ => format!("Residents said the road had been closed for {i} days after the flood."),
+        };
+        let docs: Vec<Document> = [3, 700, 400, SCORED_ROWS + 300, 1, 900, 200]
+            .iter()
+            .enumerate()
+            .map(|(d, &n)| {
+                let text: Vec<String> = (0..n).map(|i| line(i + d)).collect();
+                crate::read::text_document(
+                    &format!("d{d}"),
+                    "s",
+                    &text.join("\n"),
+                    crate::segment::TextMode::Lines,
+                )
+            })
+            .collect();
+        let (analyses, index) = analyse_corpus(&docs);
+        let refs: Vec<&DocAnalysis<'_>> = analyses.iter().collect();
+        let together = model.classify_analyses(&refs, Some(&index));
+        let rows: usize = analyses.iter().map(|a| a.paras.len()).sum();
+        assert!(rows > 3 * SCORED_ROWS, "{rows} rows");
+        assert_eq!(together.len(), docs.len());
+        for (a, t) in analyses.iter().zip(&together) {
+            assert_eq!(t.paragraphs.len(), a.paras.len());
+            assert_eq!(*t, model.classify_analysis(a, Some(&index)));
+        }
     }
 }
