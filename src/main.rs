@@ -292,6 +292,10 @@ struct CorpusArgs {
     /// Documents per batch; at most twice this many are in flight (default: 1024 per thread).
     #[arg(long, hide = true)]
     batch_docs: Option<usize>,
+    /// Input bytes per batch (about); at most twice this many are in flight (default: 4 MiB per
+    /// thread).
+    #[arg(long, hide = true, value_parser = parse_size)]
+    batch_bytes: Option<usize>,
     /// Do not show a progress line.
     #[arg(long)]
     quiet: bool,
@@ -537,6 +541,9 @@ fn run_classify(
     };
     if let Some(n) = corpus.batch_docs {
         opts.batch_docs = n.max(1);
+    }
+    if let Some(n) = corpus.batch_bytes {
+        opts.batch_bytes = n.max(1);
     }
     let sum = pipeline::run(&model, &args.paths(), &opts)?;
     // The process ends next and its memory goes with it: the model's thousands of tree nodes
