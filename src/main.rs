@@ -292,7 +292,7 @@ struct CorpusArgs {
     /// Documents per batch; at most twice this many are in flight (default: 1024 per thread).
     #[arg(long, hide = true)]
     batch_docs: Option<usize>,
-    /// Input bytes per batch (about); at most twice this many are in flight (default: 4 MiB per
+    /// Input bytes per batch (about); at most twice this many are in flight (default: 2 MiB per
     /// thread).
     #[arg(long, hide = true, value_parser = parse_size)]
     batch_bytes: Option<usize>,

@@ -96,7 +96,7 @@ impl Default for RunOptions {
             rejects: None,
             progress: false,
             batch_docs: 1024 * threads,
-            batch_bytes: (4 << 20) * threads,
+            batch_bytes: (2 << 20) * threads,
         }
     }
 }
