@@ -102,6 +102,15 @@ impl Default for RunOptions {
 }
 
 impl RunOptions {
+    /// How many parsed records, and about how much memory of them, the first pass may keep for
+    /// the second, with an index of `memory` bytes: as much as the window of records in flight
+    /// holds, or [`KEEP_DOCS`] records and [`KEEP_BYTES`] (at most an eighth of `memory`) when
+    /// that is more.
+    fn kept(&self, memory: usize) -> (usize, usize) {
+        let (docs, bytes) = self.in_flight();
+        (docs.max(KEEP_DOCS), bytes.max(KEEP_BYTES.min(memory / 8)))
+    }
+
     /// How many records, and about how many input bytes, may be read and not yet written:
     /// twice a batch.
     fn in_flight(&self) -> (usize, usize) {
@@ -551,6 +560,13 @@ pub fn build_index(
     let (index, sum, _) = first_pass(files, which, opts, memory, None)?;
     Ok((index, sum))
 }
+
+/// Parsed records kept between the passes (besides the window of records in flight), at most:
+/// a small input is read and parsed once.
+const KEEP_DOCS: usize = 16 << 10;
+/// Memory (about) of the parsed records kept between the passes, at most (and at most an eighth
+/// of the index's budget), besides the window of records in flight.
+const KEEP_BYTES: usize = 32 << 20;
 
 /// The parsed records of a first pass, kept for the second while they fit.
 struct Kept {
@@ -1052,8 +1068,8 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
         IndexSource::Build(memory) if !stdin => {
             let all: Vec<usize> = (0..files.len()).collect();
             // When every file is to be classified, the parsed records are kept for the second
-            // pass as long as they fit in the window of records in flight.
-            let (max_docs, max_bytes) = opts.in_flight();
+            // pass as long as they fit.
+            let (max_docs, max_bytes) = opts.kept(*memory);
             let keep = (todo.len() == files.len()).then(|| Kept {
                 slots: Vec::new(),
                 docs: 0,
@@ -1370,6 +1386,27 @@ mod tests {
         iso639_1: Option<&'static str>,
         lang_share: f32,
         paragraphs: Vec<ParagraphOut<'a>>,
+    }
+
+    #[test]
+    fn records_kept_up_to_the_window_or_an_eighth_of_the_index() {
+        let opts = RunOptions {
+            batch_docs: 100,
+            batch_bytes: 1 << 20,
+            ..RunOptions::default()
+        };
+        // The default budget: 32 MiB and 16 384 records, more than the window.
+        assert_eq!(opts.kept(256 << 20), (KEEP_DOCS, KEEP_BYTES));
+        // A small budget: the window (twice a batch).
+        assert_eq!(opts.kept(2 << 20), (KEEP_DOCS, 2 << 20));
+        assert_eq!(opts.kept(64 << 20), (KEEP_DOCS, 8 << 20));
+        // A window larger than both.
+        let big = RunOptions {
+            batch_docs: 10_000,
+            batch_bytes: 64 << 20,
+            ..opts
+        };
+        assert_eq!(big.kept(256 << 20), (20_000, 128 << 20));
     }
 
     #[test]
