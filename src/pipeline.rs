@@ -296,8 +296,8 @@ fn batches(
     })
 }
 
-/// Records are classified in groups, so that the classifier scores the paragraphs of a group in
-/// one pass (`Model::classify_analyses`): up to 32 documents, fewer when they are large (a group
+/// Records are classified in groups, so that the classifier scores the paragraphs of a group
+/// together (`Model::classify_analyses`): up to 32 documents, fewer when they are large (a group
 /// ends once it holds `GROUP_BYTES` of input), so that a few large pages still split into
 /// several tasks for the workers to share.
 const GROUP: usize = 32;
@@ -1271,8 +1271,8 @@ impl Classify<'_> {
         b
     }
 
-    /// Classifies a group of analysed records in one pass of the classifier
-    /// (`Model::classify_analyses`) and renders them.
+    /// Classifies a group of analysed records together (`Model::classify_analyses`) and
+    /// renders them.
     fn finish(
         &self,
         slots: &[Slot],
