@@ -20,7 +20,7 @@ use whatlang::Lang;
 
 /// Documents come and go in short-lived buffers on several threads: mimalloc reuses their
 /// memory per thread instead of mapping and unmapping it. Blocks of [`LARGE`] bytes or more
-/// (the index's tables and sketch, whole batches) come from the system allocator, which maps
+/// (the index's tables and sketch) come from the system allocator, which maps
 /// each on its own and unmaps it when it is freed: mimalloc would keep a freed block's memory
 /// for a second, and when the exact index tables fold into the sketch that second holds both.
 #[global_allocator]
