@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::features::corpus::ShardedKeys;
 use crate::features::corpus::temp_path;
 use crate::features::{CorpusIndex, DocAnalysis, DocKeys};
 use crate::model::{DocPrediction, Label, Model};
@@ -561,6 +562,10 @@ pub fn build_index(
     Ok((index, sum))
 }
 
+/// Shingles of the documents the first pass counts together (see
+/// [`CorpusIndex::add_sharded`](crate::features::corpus::CorpusIndex::add_sharded)).
+const COUNT_SHINGLES: usize = 1 << 17;
+
 /// Parsed records kept between the passes (besides the window of records in flight), at most:
 /// a small input is read and parsed once.
 const KEEP_DOCS: usize = 16 << 10;
@@ -595,12 +600,11 @@ fn held_bytes(p: &Parsed) -> usize {
         + p.line.as_ref().map_or(0, |(l, _)| l.capacity())
 }
 
-/// What the first pass makes of a record: a document's keys and site (`None` when the record is
-/// kept: its document holds the site), a record that is not a
-/// document (the second pass reports it), or the end of a file; each with the record itself
-/// while records are kept.
+/// What the first pass makes of a record: a document's keys, a record that is not a document
+/// (the second pass reports it), or the end of a file; each with the record itself while
+/// records are kept.
 enum Counted {
-    Doc(DocKeys, Option<String>, Option<Slot>),
+    Doc(ShardedKeys, Option<Slot>),
     Rejected(Option<Slot>),
     End(Option<Slot>),
 }
@@ -625,6 +629,10 @@ fn first_pass(
     // Whether the workers still hand their parsed records over.
     let keeping = AtomicBool::new(keep.is_some());
     let lines = keep.as_ref().is_some_and(|k| k.lines);
+    // Documents are counted in runs of about `COUNT_SHINGLES` shingles, on as many threads as
+    // the workers (the shards of a run are counted while the workers make the next keys).
+    let threads = rayon::current_num_threads().max(1);
+    let (mut pending, mut pending_shingles) = (Vec::new(), 0);
     // The workers make the keys of groups of records; this thread counts them, in input order.
     stream(
         read(files, which.to_vec(), opts, &consumed),
@@ -640,16 +648,15 @@ fn first_pass(
                             if !lines {
                                 p.line = None;
                             }
-                            // A kept record keeps its site; the counting thread reads it there.
-                            let site = if keeps { None } else { p.doc.site.take() };
-                            Some((DocKeys::with_repeated_shingles(&p.doc), site))
+                            let keys = DocKeys::with_repeated_shingles(&p.doc);
+                            Some(ShardedKeys::new(keys, p.doc.site.as_deref()))
                         }
                         _ => None,
                     };
                     let end = matches!(slot, Slot::End(_));
                     let kept = keeps.then_some(slot);
                     match keys {
-                        Some((keys, site)) => Counted::Doc(keys, site, kept),
+                        Some(keys) => Counted::Doc(keys, kept),
                         None if end => Counted::End(kept),
                         None => Counted::Rejected(kept),
                     }
@@ -659,12 +666,9 @@ fn first_pass(
         |counted, _, _| {
             for c in counted {
                 let slot = match c {
-                    Counted::Doc(keys, site, slot) => {
-                        let site = match &slot {
-                            Some(Slot::Item(.., Ok(p))) => p.doc.site.as_deref(),
-                            _ => site.as_deref(),
-                        };
-                        index.add_keys(&keys, site);
+                    Counted::Doc(keys, slot) => {
+                        pending_shingles += keys.shingles();
+                        pending.push(keys);
                         sum.docs_in += 1;
                         sum.docs_out += 1;
                         slot
@@ -697,11 +701,17 @@ fn first_pass(
                     }
                 }
             }
+            if pending_shingles >= COUNT_SHINGLES {
+                index.add_sharded(&pending, threads);
+                pending.clear();
+                pending_shingles = 0;
+            }
             sum.bytes = consumed.load(Ordering::Relaxed);
             progress.tick(sum.docs_in, sum.bytes);
             Ok(())
         },
     )?;
+    index.add_sharded(&pending, threads);
     sum.bytes = consumed.load(Ordering::Relaxed);
     progress.finish();
     sum.seconds = progress.start.elapsed().as_secs_f64();

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::analysis::{DocAnalysis, push_shingles};
-use super::sketch::Sketch;
+use super::sketch::{SHARDS, Sketch, shingle_shard};
 use crate::document::Document;
 use crate::error::{Error, Result};
 
@@ -133,60 +133,126 @@ struct Seen {
     last: u32,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Exact {
     paragraphs: U64Map<Entry>,
-    shingles: U64Map<Seen>,
+    /// The shingles of each of the [`SHARDS`] shards of [`shingle_shard`], one table each.
+    shingles: Vec<U64Map<Seen>>,
     /// Bytes held by the site lists.
     site_bytes: usize,
 }
 
+impl Default for Exact {
+    fn default() -> Self {
+        Exact {
+            paragraphs: U64Map::default(),
+            shingles: (0..SHARDS).map(|_| U64Map::default()).collect(),
+            site_bytes: 0,
+        }
+    }
+}
+
+/// Bytes of a table entry of each kind, counting its control byte.
+const PARAGRAPH_ENTRY: usize = std::mem::size_of::<(u64, Entry)>() + 1;
+const SHINGLE_ENTRY: usize = std::mem::size_of::<(u64, Seen)>() + 1;
+/// Most that a site list grows by when one document adds to it (it holds at most
+/// [`MAX_SITES`], and grows from 0 to 4 or from 4 to 8 entries of 16 bytes).
+const SITE_GROWTH: usize = 64;
+
+/// The capacity a hash table of `len` entries and capacity `cap` may have after `more`
+/// insertions, at most: a table that grows takes less than twice the entries it needs.
+fn grown_capacity(len: usize, cap: usize, more: usize) -> usize {
+    if len + more <= cap {
+        cap
+    } else {
+        2 * (len + more) + 8
+    }
+}
+
 impl Exact {
     fn bytes(&self) -> usize {
-        self.paragraphs.capacity() * (std::mem::size_of::<(u64, Entry)>() + 1)
+        self.paragraphs.capacity() * PARAGRAPH_ENTRY
             + self.site_bytes
-            + self.shingles.capacity() * (std::mem::size_of::<(u64, Seen)>() + 1)
+            + self.shingles.iter().map(|t| t.capacity()).sum::<usize>() * SHINGLE_ENTRY
+    }
+
+    /// How many of `docs`, from the first, can be added without the tables' bytes
+    /// ([`Exact::bytes`]) passing `limit`, whatever their keys: each of them is then added
+    /// without a check, with the same result as one at a time.
+    fn room_for(&self, docs: &[ShardedKeys], limit: usize) -> usize {
+        let mut more = [0usize; SHARDS];
+        let (mut paragraphs, mut site_growth) = (0, 0);
+        for (i, d) in docs.iter().enumerate() {
+            paragraphs += d.paragraphs.len();
+            if d.site.is_some() {
+                site_growth += SITE_GROWTH * d.paragraphs.len();
+            }
+            for (s, m) in more.iter_mut().enumerate() {
+                *m += d.bounds[s + 1] - d.bounds[s];
+            }
+            let p = &self.paragraphs;
+            let worst = grown_capacity(p.len(), p.capacity(), paragraphs) * PARAGRAPH_ENTRY
+                + self.site_bytes
+                + site_growth
+                + self
+                    .shingles
+                    .iter()
+                    .zip(more)
+                    .map(|(t, m)| grown_capacity(t.len(), t.capacity(), m))
+                    .sum::<usize>()
+                    * SHINGLE_ENTRY;
+            if worst > limit {
+                return i;
+            }
+        }
+        docs.len()
     }
 
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
-    /// does not depend on the tables' iteration order). The tables are emptied into sorted
-    /// lists, and freed, before the sketch is made: the fold holds the lists (8 bytes a
+    /// does not depend on the tables' iteration order), made on up to `threads` threads: the
+    /// paragraphs on one, each shard's shingles on one. Each table is emptied into a sorted
+    /// list, and freed, before its keys go into the sketch: the fold holds the lists (8 bytes a
     /// shingle) and the sketch, not the tables and the sketch.
-    fn into_sketch(mut self, budget: usize) -> Sketch {
-        // Shingles seen once, and twice or more (a shingle cell counts no higher than 2).
-        let (mut once, mut more) = (Vec::new(), Vec::new());
-        for (k, c) in std::mem::take(&mut self.shingles) {
-            match c.docs {
-                0 => {}
-                1 => once.push(k),
-                _ => more.push(k),
-            }
-        }
-        once.sort_unstable();
-        more.sort_unstable();
-        let mut paragraphs: Vec<(u64, Entry)> =
-            std::mem::take(&mut self.paragraphs).into_iter().collect();
-        paragraphs.sort_unstable_by_key(|&(h, _)| h);
+    fn into_sketch(mut self, budget: usize, threads: usize) -> Sketch {
         let mut sketch = Sketch::with_budget(budget);
-        for (h, e) in paragraphs {
-            for &(s, c) in &e.sites {
-                sketch.add_paragraph(h, Some(s), c);
+        let (mut cells, runs) = sketch.split_mut();
+        let Some(runs) = runs else {
+            unreachable!("a new sketch has its blocks in runs by shard")
+        };
+        let mut parts = vec![Part::Paragraphs((
+            &mut cells,
+            std::mem::take(&mut self.paragraphs),
+        ))];
+        parts.extend(
+            runs.into_iter()
+                .zip(std::mem::take(&mut self.shingles))
+                .enumerate()
+                .map(|(s, (run, table))| Part::Shingles(s, (run, table))),
+        );
+        run_tasks(parts, threads, |part| match part {
+            Part::Paragraphs((cells, table)) => {
+                let mut paragraphs: Vec<(u64, Entry)> = table.into_iter().collect();
+                paragraphs.sort_unstable_by_key(|&(h, _)| h);
+                for (h, e) in paragraphs {
+                    for &(s, c) in &e.sites {
+                        cells.add_paragraph(h, Some(s), c);
+                    }
+                    if e.overflow > 0 {
+                        cells.add_paragraph(h, None, e.overflow);
+                    }
+                }
             }
-            if e.overflow > 0 {
-                sketch.add_paragraph(h, None, e.overflow);
+            Part::Shingles(_, (mut run, table)) => {
+                // A shingle cell counts no higher than 2.
+                let mut counted: Vec<(u64, u32)> = table
+                    .into_iter()
+                    .filter(|(_, c)| c.docs > 0)
+                    .map(|(k, c)| (k, c.docs.min(2)))
+                    .collect();
+                counted.sort_unstable_by_key(|&(k, _)| k);
+                run.add_counted(&counted);
             }
-        }
-        // Both lists, merged in key order.
-        let (mut i, mut j) = (0, 0);
-        while i < once.len() || j < more.len() {
-            if j == more.len() || (i < once.len() && once[i] < more[j]) {
-                sketch.add_shingle(once[i], 1);
-                i += 1;
-            } else {
-                sketch.add_shingle(more[j], 2);
-                j += 1;
-            }
-        }
+        });
         sketch
     }
 }
@@ -228,6 +294,136 @@ pub struct CorpusCounts {
 fn site_hash(site: Option<&str>) -> Option<u64> {
     site.filter(|s| !s.is_empty())
         .map(|s| xxh3_64(s.as_bytes()))
+}
+
+/// Counts one document from `site` containing each of the distinct paragraphs `hashes`.
+fn count_paragraphs(
+    table: &mut U64Map<Entry>,
+    site_bytes: &mut usize,
+    hashes: &[u64],
+    site: Option<u64>,
+) {
+    for &h in hashes {
+        let e = table.entry(h).or_default();
+        e.docs += 1;
+        match site {
+            Some(s) => {
+                if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
+                    *c += 1;
+                } else if e.sites.len() < MAX_SITES {
+                    if e.sites.capacity() == e.sites.len() {
+                        *site_bytes += 16 * e.sites.len().max(4);
+                    }
+                    e.sites.push((s, 1));
+                } else {
+                    e.overflow += 1;
+                }
+            }
+            None => e.overflow += 1,
+        }
+    }
+}
+
+/// Counts shingle `key` for document number `doc`, once however often the document has it.
+fn count_shingle(table: &mut U64Map<Seen>, key: u64, doc: u32) {
+    let e = table.entry(key).or_default();
+    // (Past u32::MAX documents the count saturates and later documents add no shingles; an
+    // exact index has long turned into a sketch by then.)
+    if e.last != doc {
+        e.last = doc;
+        e.docs += 1;
+    }
+}
+
+/// A document's keys as [`CorpusIndex::add_sharded`] takes them: its shingles grouped by
+/// [`shingle_shard`] (in the document's order within a shard), and its site's hash.
+#[derive(Debug, Clone)]
+pub(crate) struct ShardedKeys {
+    paragraphs: Vec<u64>,
+    shingles: Vec<u64>,
+    /// Shard `s`'s shingles are `shingles[bounds[s]..bounds[s + 1]]`.
+    bounds: [usize; SHARDS + 1],
+    site: Option<u64>,
+}
+
+impl ShardedKeys {
+    pub(crate) fn new(keys: DocKeys, site: Option<&str>) -> ShardedKeys {
+        let shards: Vec<u8> = keys
+            .shingles
+            .iter()
+            .map(|&k| shingle_shard(k) as u8)
+            .collect();
+        let mut bounds = [0; SHARDS + 1];
+        for &s in &shards {
+            bounds[usize::from(s) + 1] += 1;
+        }
+        for s in 0..SHARDS {
+            bounds[s + 1] += bounds[s];
+        }
+        let mut next = bounds;
+        let mut shingles = vec![0; keys.shingles.len()];
+        for (&k, &s) in keys.shingles.iter().zip(&shards) {
+            shingles[next[usize::from(s)]] = k;
+            next[usize::from(s)] += 1;
+        }
+        ShardedKeys {
+            paragraphs: keys.paragraphs,
+            shingles,
+            bounds,
+            site: site_hash(site),
+        }
+    }
+
+    /// Its shingles (repeats included).
+    pub(crate) fn shingles(&self) -> usize {
+        self.shingles.len()
+    }
+
+    fn shard(&self, s: usize) -> &[u64] {
+        &self.shingles[self.bounds[s]..self.bounds[s + 1]]
+    }
+}
+
+/// A part of [`CorpusIndex::add_in_parallel`]'s work: the paragraphs, or one shard's shingles.
+enum Part<P, S> {
+    Paragraphs(P),
+    Shingles(usize, S),
+}
+
+/// Runs `f` on every task, on the calling thread and up to `threads - 1` others, each taking
+/// the next task not taken yet.
+fn run_tasks<T: Send>(tasks: Vec<T>, threads: usize, f: impl Fn(T) + Sync) {
+    let helpers = threads.min(tasks.len()).saturating_sub(1);
+    if helpers == 0 {
+        tasks.into_iter().for_each(f);
+        return;
+    }
+    let n = tasks.len();
+    let slots: Vec<std::sync::Mutex<Option<T>>> = tasks
+        .into_iter()
+        .map(|t| std::sync::Mutex::new(Some(t)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            // Each slot is taken once; a poisoned one was taken by a thread that panicked,
+            // which the scope re-raises.
+            let task = slots[i].lock().ok().and_then(|mut t| t.take());
+            if let Some(t) = task {
+                f(t);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            scope.spawn(work);
+        }
+        work();
+    });
 }
 
 /// First bytes of every index file.
@@ -292,50 +488,118 @@ impl CorpusIndex {
     /// Adds one document by its keys and site. Its paragraph hashes are distinct, as
     /// [`DocKeys::of`] gives them; a shingle listed more than once counts once.
     pub fn add_keys(&mut self, keys: &DocKeys, site: Option<&str>) {
+        self.add_one(&keys.paragraphs, &keys.shingles, site_hash(site), 1);
+    }
+
+    /// [`CorpusIndex::add_keys`] by the site's hash; exact counts that outgrow their share of
+    /// the budget turn into a sketch on up to `threads` threads.
+    fn add_one(&mut self, paragraphs: &[u64], shingles: &[u64], site: Option<u64>, threads: usize) {
         self.docs = self.docs.saturating_add(1);
         let doc = self.docs;
-        let site = site_hash(site);
         match &mut self.repr {
             Repr::Sketch(sk) => {
-                sk.add_paragraphs(&keys.paragraphs, site);
+                sk.add_paragraphs(paragraphs, site);
                 // A sketch cannot tell a repeat from another document: deduplicate first.
-                let mut shingles = keys.shingles.clone();
+                let mut shingles = shingles.to_vec();
                 dedup_hashes(&mut shingles);
                 sk.add_shingles(&shingles);
             }
             Repr::Exact(ex) => {
-                for &h in &keys.paragraphs {
-                    let e = ex.paragraphs.entry(h).or_default();
-                    e.docs += 1;
-                    match site {
-                        Some(s) => {
-                            if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
-                                *c += 1;
-                            } else if e.sites.len() < MAX_SITES {
-                                if e.sites.capacity() == e.sites.len() {
-                                    ex.site_bytes += 16 * e.sites.len().max(4);
-                                }
-                                e.sites.push((s, 1));
-                            } else {
-                                e.overflow += 1;
-                            }
-                        }
-                        None => e.overflow += 1,
-                    }
-                }
-                for &s in &keys.shingles {
-                    let e = ex.shingles.entry(s).or_default();
-                    // (Past u32::MAX documents the count saturates and later documents add
-                    // no shingles; an exact index has long turned into a sketch by then.)
-                    if e.last != doc {
-                        e.last = doc;
-                        e.docs += 1;
-                    }
+                count_paragraphs(&mut ex.paragraphs, &mut ex.site_bytes, paragraphs, site);
+                for &s in shingles {
+                    count_shingle(&mut ex.shingles[shingle_shard(s)], s, doc);
                 }
                 if ex.bytes() > self.budget / 4 {
                     let ex = std::mem::take(ex);
-                    self.repr = Repr::Sketch(Box::new(ex.into_sketch(self.budget)));
+                    self.repr = Repr::Sketch(Box::new(ex.into_sketch(self.budget, threads)));
                 }
+            }
+        }
+    }
+
+    /// Adds `docs` in order, with the same result as [`CorpusIndex::add_keys`] of each in turn,
+    /// on up to `threads` threads: the calling thread and `threads - 1` others, each counting
+    /// the paragraphs or one shard's shingles of all of them. Documents that could turn exact
+    /// counts into a sketch are added one at a time on the calling thread.
+    pub(crate) fn add_sharded(&mut self, docs: &[ShardedKeys], threads: usize) {
+        let mut rest = docs;
+        while let Some(first) = rest.first() {
+            let n = match &self.repr {
+                _ if threads < 2 => 0,
+                Repr::Exact(ex) => ex.room_for(rest, self.budget / 4),
+                Repr::Sketch(sk) if sk.sharded() => rest.len(),
+                Repr::Sketch(_) => 0,
+            };
+            if n == 0 {
+                self.add_one(&first.paragraphs, &first.shingles, first.site, threads);
+                rest = &rest[1..];
+                continue;
+            }
+            let (now, later) = rest.split_at(n);
+            self.add_in_parallel(now, threads);
+            rest = later;
+        }
+    }
+
+    /// [`CorpusIndex::add_sharded`] of documents that cannot turn exact counts into a sketch.
+    fn add_in_parallel(&mut self, docs: &[ShardedKeys], threads: usize) {
+        let base = self.docs;
+        self.docs = base.saturating_add(u32::try_from(docs.len()).unwrap_or(u32::MAX));
+        // Document `i`'s number, as `add_one` would give it.
+        let doc = |i: usize| base.saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        match &mut self.repr {
+            Repr::Exact(ex) => {
+                let mut parts = vec![Part::Paragraphs((&mut ex.paragraphs, &mut ex.site_bytes))];
+                parts.extend(
+                    ex.shingles
+                        .iter_mut()
+                        .enumerate()
+                        .map(|(s, t)| Part::Shingles(s, t)),
+                );
+                run_tasks(parts, threads, |part| match part {
+                    Part::Paragraphs((table, site_bytes)) => {
+                        for d in docs {
+                            count_paragraphs(table, site_bytes, &d.paragraphs, d.site);
+                        }
+                    }
+                    Part::Shingles(s, table) => {
+                        for (i, d) in docs.iter().enumerate() {
+                            let doc = doc(i);
+                            for &k in d.shard(s) {
+                                count_shingle(table, k, doc);
+                            }
+                        }
+                    }
+                });
+                debug_assert!(ex.bytes() <= self.budget / 4);
+            }
+            Repr::Sketch(sk) => {
+                let (mut cells, runs) = sk.split_mut();
+                let Some(runs) = runs else {
+                    unreachable!("a sketch is counted in parallel only when its blocks are sharded")
+                };
+                let mut parts = vec![Part::Paragraphs(&mut cells)];
+                parts.extend(
+                    runs.into_iter()
+                        .enumerate()
+                        .map(|(s, r)| Part::Shingles(s, r)),
+                );
+                run_tasks(parts, threads, |part| match part {
+                    Part::Paragraphs(cells) => {
+                        for d in docs {
+                            cells.add_paragraphs(&d.paragraphs, d.site);
+                        }
+                    }
+                    Part::Shingles(s, mut run) => {
+                        let mut distinct = Vec::new();
+                        for d in docs {
+                            distinct.clear();
+                            distinct.extend_from_slice(d.shard(s));
+                            dedup_hashes(&mut distinct);
+                            run.add_shingles(&distinct);
+                        }
+                    }
+                });
             }
         }
     }
@@ -378,7 +642,11 @@ impl CorpusIndex {
         };
         let shingle_share = Self::shingle_share(a, i, |sh| {
             sh.iter()
-                .filter(|s| ex.shingles.get(s).is_some_and(|c| c.docs > 1))
+                .filter(|&&s| {
+                    ex.shingles[shingle_shard(s)]
+                        .get(&s)
+                        .is_some_and(|c| c.docs > 1)
+                })
                 .count()
         });
         CorpusCounts {
@@ -459,8 +727,12 @@ impl CorpusIndex {
                         buf.clear();
                     }
                 }
-                let mut sh: Vec<(u64, u32)> =
-                    ex.shingles.iter().map(|(&k, c)| (k, c.docs)).collect();
+                let mut sh: Vec<(u64, u32)> = ex
+                    .shingles
+                    .iter()
+                    .flatten()
+                    .map(|(&k, c)| (k, c.docs))
+                    .collect();
                 sh.sort_unstable();
                 buf.extend_from_slice(&(sh.len() as u64).to_le_bytes());
                 for (h, c) in sh {
@@ -592,12 +864,16 @@ impl CorpusIndex {
                 if n.saturating_mul(12) > limit {
                     return Err(format!("{n} shingles claimed, more than the file holds"));
                 }
-                ex.shingles.reserve(n as usize);
+                // (About as many in each shard: their keys are hashes.)
+                for t in &mut ex.shingles {
+                    t.reserve(n as usize / SHARDS);
+                }
                 for _ in 0..n {
                     let mut s = [0u8; 12];
                     r.read_exact(&mut s).map_err(trunc)?;
-                    ex.shingles.insert(
-                        u64::from_le_bytes(s[..8].try_into().unwrap_or_default()),
+                    let key = u64::from_le_bytes(s[..8].try_into().unwrap_or_default());
+                    ex.shingles[shingle_shard(key)].insert(
+                        key,
                         Seen {
                             docs: u32::from_le_bytes(s[8..].try_into().unwrap_or_default()),
                             last: 0,
@@ -748,6 +1024,40 @@ mod tests {
             proptest::prop_assert_eq!(saved(&sketched.0), saved(&sketched.1));
         }
 
+        /// Documents counted in runs, on several threads, give the index that counting them
+        /// one at a time gives: exact, sketched from the start, and turning into a sketch.
+        #[test]
+        fn sharded_counting_matches_one_at_a_time(
+            docs in proptest::collection::vec(
+                (proptest::collection::vec(proptest::prop_oneof![
+                    proptest::strategy::Just("a b c d e a b c d e a b c d e".to_string()),
+                    "[a-e ]{0,60}",
+                ], 1..5), proptest::option::of("[xy]")),
+                1..12,
+            ),
+            budget in proptest::prop_oneof![proptest::strategy::Just(1usize << 20), 64usize..8192],
+            threads in 1usize..5,
+            run in 1usize..6,
+        ) {
+            let mut one = (CorpusIndex::with_memory(budget), CorpusIndex::sketched(budget));
+            let mut runs = one.clone();
+            let mut keys = Vec::new();
+            for (i, (texts, site)) in docs.iter().enumerate() {
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let d = doc(&i.to_string(), site.as_deref(), &texts);
+                let k = DocKeys::with_repeated_shingles(&d);
+                one.0.add_keys(&k, site.as_deref());
+                one.1.add_keys(&k, site.as_deref());
+                keys.push(ShardedKeys::new(k, site.as_deref()));
+            }
+            for chunk in keys.chunks(run) {
+                runs.0.add_sharded(chunk, threads);
+                runs.1.add_sharded(chunk, threads);
+            }
+            proptest::prop_assert_eq!(saved(&one.0), saved(&runs.0));
+            proptest::prop_assert_eq!(saved(&one.1), saved(&runs.1));
+        }
+
         #[test]
         fn dedup_keeps_each_hash_once_in_first_order(
             v in proptest::collection::vec(proptest::prop_oneof![0u64..6, proptest::num::u64::ANY], 0..300)
@@ -761,6 +1071,53 @@ mod tests {
                 }
             }
             proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    /// Many documents, counted in runs on several threads, turn into a sketch at the document
+    /// where counting them one at a time does, not at the end of a run.
+    #[test]
+    fn sharded_counting_turns_into_a_sketch_where_one_at_a_time_does() {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1);
+            (state >> 33) % n
+        };
+        // Shingles and paragraphs from pools, so that some repeat across documents.
+        let docs: Vec<(DocKeys, Option<String>)> = (0..2000)
+            .map(|_| {
+                let mut keys = DocKeys {
+                    paragraphs: (0..3).map(|_| next(3000) + 1).collect(),
+                    shingles: (0..50)
+                        .map(|_| next(60_000).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                        .collect(),
+                };
+                dedup_hashes(&mut keys.paragraphs);
+                let site = (next(4) > 0).then(|| format!("site{}", next(20)));
+                (keys, site)
+            })
+            .collect();
+        let budget = 4 << 20;
+        let mut one = CorpusIndex::with_memory(budget);
+        for (i, (k, site)) in docs.iter().enumerate() {
+            one.add_keys(k, site.as_deref());
+            if i == 500 {
+                assert!(one.is_exact(), "still exact after 500 documents");
+            }
+        }
+        assert!(!one.is_exact(), "a sketch after 2000");
+        let keys: Vec<ShardedKeys> = docs
+            .iter()
+            .map(|(k, s)| ShardedKeys::new(k.clone(), s.as_deref()))
+            .collect();
+        for threads in [1, 2, 3] {
+            let mut runs = CorpusIndex::with_memory(budget);
+            for chunk in keys.chunks(256) {
+                runs.add_sharded(chunk, threads);
+            }
+            assert_eq!(saved(&one), saved(&runs), "{threads} threads");
         }
     }
 

@@ -32,12 +32,16 @@
 
 use std::io::{Read, Write};
 
+use rayon::iter::ParallelExtend;
+
 /// Positions probed per key in each array.
 pub const PROBES: usize = 4;
 /// How many keys ahead a run of shingles asks for its blocks.
 const AHEAD: usize = 8;
 /// How many paragraphs ahead a document's paragraphs ask for their cells (twelve apiece).
 const PARAGRAPHS_AHEAD: usize = 4;
+/// Shards of the shingle counts: see [`shingle_shard`].
+pub(crate) const SHARDS: usize = 16;
 /// Bit of the site mask for documents without a site.
 const NO_SITE_BIT: u32 = 1 << 31;
 /// Bits of the site mask that sites hash to.
@@ -75,6 +79,19 @@ impl Line {
     fn cell(&self, c: usize) -> u8 {
         (self.0[c / 4] >> ((c % 4) * 2)) & 3
     }
+
+    /// Raises `cells` to their least value plus `docs` (at most 2), conservatively.
+    fn raise(&mut self, cells: [usize; PROBES], docs: u32) {
+        let est = cells.iter().map(|&c| self.cell(c)).min().unwrap_or(0);
+        let new = (u32::from(est) + docs).min(2) as u8;
+        for c in cells {
+            if self.cell(c) < new {
+                let shift = (c % 4) * 2;
+                let byte = &mut self.0[c / 4];
+                *byte = (*byte & !(3 << shift)) | (new << shift);
+            }
+        }
+    }
 }
 
 /// The block of shingle `key` among `blocks`, and its [`PROBES`] distinct cells in it (an odd
@@ -88,6 +105,15 @@ fn shingle_cells(key: u64, blocks: usize) -> (usize, [usize; PROBES]) {
         block,
         std::array::from_fn(|i| (first + i * step) % LINE_CELLS),
     )
+}
+
+/// The shard of shingle `key`, below [`SHARDS`]: the top bits of the hash that places it among
+/// the sketch's blocks. A sketch has a multiple of `SHARDS` blocks, so shard `s` is the `s`-th
+/// of `SHARDS` equal runs of blocks, and shingles of different shards never share a block: they
+/// can be counted on different threads, shard by shard, with the same result as one after the
+/// other. The exact counts are split the same way.
+pub(crate) fn shingle_shard(key: u64) -> usize {
+    (splitmix(key) >> (64 - SHARDS.ilog2())) as usize
 }
 
 /// The block of shingle `key` among `blocks` (its first hash alone).
@@ -155,26 +181,20 @@ impl Sketch {
         let budget = budget.max(64 << 10);
         let para_cells = budget * 3 / 8 / 6;
         let pair_cells = budget / 8 / 2;
-        let shingle_lines = budget / 2 / LINE;
-        let mut sketch = Sketch {
-            docs: vec![0; para_cells],
-            sites: vec![0; para_cells],
-            pairs: vec![0; pair_cells],
-            shingles: Vec::with_capacity(shingle_lines),
-        };
-        // Before the blocks are first written (the zeroed arrays above are not written yet).
-        sketch.advise_huge_pages();
-        sketch.shingles.resize(shingle_lines, Line([0; LINE]));
-        sketch
+        // A whole number of runs of blocks, one per shard.
+        let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
+        Sketch {
+            docs: zeroed(para_cells, 0),
+            sites: zeroed(para_cells, 0),
+            pairs: zeroed(pair_cells, 0),
+            shingles: zeroed(shingle_lines, Line([0; LINE])),
+        }
     }
 
-    /// Huge pages for the arrays, which every key probes at random (see
-    /// [`advise_huge_pages`](crate::hash::advise_huge_pages)).
-    fn advise_huge_pages(&self) {
-        crate::hash::advise_huge_pages_of(&self.docs);
-        crate::hash::advise_huge_pages_of(&self.sites);
-        crate::hash::advise_huge_pages_of(&self.pairs);
-        crate::hash::advise_huge_pages_of(&self.shingles);
+    /// Whether its shingle blocks are in runs by shard (see [`shingle_shard`]), as the
+    /// sketches this version makes are.
+    pub(crate) fn sharded(&self) -> bool {
+        !self.shingles.is_empty() && self.shingles.len().is_multiple_of(SHARDS)
     }
 
     /// Bytes held.
@@ -182,7 +202,7 @@ impl Sketch {
         self.docs.len() * 6 + self.pairs.len() * 2 + self.shingles.len() * LINE
     }
 
-    fn raise(cells: &mut [u16], key: u64, by: u32) {
+    pub(crate) fn raise(cells: &mut [u16], key: u64, by: u32) {
         let ps = probes(key, cells.len());
         let est = ps.iter().map(|&p| cells[p]).min().unwrap_or(0);
         let new = (u32::from(est) + by).min(u32::from(u16::MAX)) as u16;
@@ -202,39 +222,47 @@ impl Sketch {
     /// Adds one document from `site` containing each of the distinct paragraphs `hashes`,
     /// asking for the cells of the next few ahead so that their cache misses overlap.
     pub fn add_paragraphs(&mut self, hashes: &[u64], site: Option<u64>) {
-        for (h, next) in with_next(hashes, PARAGRAPHS_AHEAD) {
-            if let Some(next) = next {
-                self.prefetch_paragraph(next, site);
-            }
-            self.add_paragraph(h, site, 1);
-        }
-    }
-
-    /// Asks for the cells of paragraph `hash` (from `site`) ahead of [`Sketch::add_paragraph`].
-    fn prefetch_paragraph(&self, hash: u64, site: Option<u64>) {
-        for p in probes(hash, self.docs.len()) {
-            crate::hash::prefetch(&self.docs[p]);
-        }
-        for p in probes(hash, self.sites.len()) {
-            crate::hash::prefetch(&self.sites[p]);
-        }
-        if let Some(s) = site {
-            for p in probes(pair_key(hash, s), self.pairs.len()) {
-                crate::hash::prefetch(&self.pairs[p]);
-            }
-        }
+        self.paragraph_cells().add_paragraphs(hashes, site);
     }
 
     /// Adds `docs` documents containing paragraph `hash`, from `site` (`None`: no site).
+    #[cfg(test)]
     pub fn add_paragraph(&mut self, hash: u64, site: Option<u64>, docs: u32) {
-        Self::raise(&mut self.docs, hash, docs);
-        let bit = site_bit(site);
-        for p in probes(hash, self.sites.len()) {
-            self.sites[p] |= bit;
+        self.paragraph_cells().add_paragraph(hash, site, docs);
+    }
+
+    fn paragraph_cells(&mut self) -> ParagraphCells<'_> {
+        ParagraphCells {
+            docs: &mut self.docs,
+            sites: &mut self.sites,
+            pairs: &mut self.pairs,
         }
-        if let Some(s) = site {
-            Self::raise(&mut self.pairs, pair_key(hash, s), docs);
-        }
+    }
+
+    /// The paragraph arrays, and the shingle blocks in the runs of [`shingle_shard`]'s shards
+    /// (`None` when the blocks are not a multiple of [`SHARDS`]: a sketch read from a file
+    /// that another layout wrote), to be written on different threads.
+    pub(crate) fn split_mut(&mut self) -> (ParagraphCells<'_>, Option<Vec<ShingleRun<'_>>>) {
+        let blocks = self.shingles.len();
+        let runs = self.sharded().then(|| {
+            self.shingles
+                .chunks_mut(blocks / SHARDS)
+                .enumerate()
+                .map(|(s, lines)| ShingleRun {
+                    first: s * (blocks / SHARDS),
+                    blocks,
+                    lines,
+                })
+                .collect()
+        });
+        (
+            ParagraphCells {
+                docs: &mut self.docs,
+                sites: &mut self.sites,
+                pairs: &mut self.pairs,
+            },
+            runs,
+        )
     }
 
     /// Asks for the block of shingle `hash`, if any, ahead of its use.
@@ -247,16 +275,7 @@ impl Sketch {
     /// Adds `docs` documents containing shingle `hash` (counts stop at 2).
     pub fn add_shingle(&mut self, hash: u64, docs: u32) {
         let (b, cells) = shingle_cells(hash, self.shingles.len());
-        let line = &mut self.shingles[b];
-        let est = cells.iter().map(|&c| line.cell(c)).min().unwrap_or(0);
-        let new = (u32::from(est) + docs).min(2) as u8;
-        for c in cells {
-            if line.cell(c) < new {
-                let shift = (c % 4) * 2;
-                let byte = &mut line.0[c / 4];
-                *byte = (*byte & !(3 << shift)) | (new << shift);
-            }
-        }
+        self.shingles[b].raise(cells, docs);
     }
 
     /// Adds one document containing each of the distinct shingles `hashes`, asking for the
@@ -390,6 +409,96 @@ impl Sketch {
             pairs,
             shingles,
         })
+    }
+}
+
+/// `n` copies of `zero`, with huge pages asked for before they are first written, and written on
+/// the pool's threads: a large sketch's first writes are the kernel's page faults, which take
+/// a few tenths of a second for the default budget on one thread.
+fn zeroed<T: Copy + Send + Sync>(n: usize, zero: T) -> Vec<T> {
+    let mut v = Vec::with_capacity(n);
+    crate::hash::advise_huge_pages_of(&v);
+    v.par_extend(rayon::iter::repeat_n(zero, n));
+    v
+}
+
+/// The paragraph arrays of a [`Sketch`], borrowed apart from its shingle blocks.
+pub(crate) struct ParagraphCells<'a> {
+    docs: &'a mut [u16],
+    sites: &'a mut [u32],
+    pairs: &'a mut [u16],
+}
+
+impl ParagraphCells<'_> {
+    /// [`Sketch::add_paragraphs`].
+    pub(crate) fn add_paragraphs(&mut self, hashes: &[u64], site: Option<u64>) {
+        for (h, next) in with_next(hashes, PARAGRAPHS_AHEAD) {
+            if let Some(next) = next {
+                self.prefetch(next, site);
+            }
+            self.add_paragraph(h, site, 1);
+        }
+    }
+
+    /// Asks for the cells of paragraph `hash` (from `site`) ahead of their use.
+    fn prefetch(&self, hash: u64, site: Option<u64>) {
+        for p in probes(hash, self.docs.len()) {
+            crate::hash::prefetch(&self.docs[p]);
+        }
+        for p in probes(hash, self.sites.len()) {
+            crate::hash::prefetch(&self.sites[p]);
+        }
+        if let Some(s) = site {
+            for p in probes(pair_key(hash, s), self.pairs.len()) {
+                crate::hash::prefetch(&self.pairs[p]);
+            }
+        }
+    }
+
+    /// [`Sketch::add_paragraph`].
+    pub(crate) fn add_paragraph(&mut self, hash: u64, site: Option<u64>, docs: u32) {
+        Sketch::raise(self.docs, hash, docs);
+        let bit = site_bit(site);
+        for p in probes(hash, self.sites.len()) {
+            self.sites[p] |= bit;
+        }
+        if let Some(s) = site {
+            Sketch::raise(self.pairs, pair_key(hash, s), docs);
+        }
+    }
+}
+
+/// The blocks of one shard's shingles (see [`shingle_shard`]), borrowed apart from the others.
+pub(crate) struct ShingleRun<'a> {
+    /// Index of the first of them among all the blocks.
+    first: usize,
+    /// All the blocks.
+    blocks: usize,
+    lines: &'a mut [Line],
+}
+
+impl ShingleRun<'_> {
+    /// [`Sketch::add_shingles`] for distinct shingles of this shard.
+    pub(crate) fn add_shingles(&mut self, hashes: &[u64]) {
+        self.add_each(hashes.len(), |i| hashes[i], |_| 1);
+    }
+
+    /// [`Sketch::add_shingle`] of each `(shingle, documents)` of this shard.
+    pub(crate) fn add_counted(&mut self, counted: &[(u64, u32)]) {
+        self.add_each(counted.len(), |i| counted[i].0, |i| counted[i].1);
+    }
+
+    /// Adds `docs(i)` documents containing shingle `key(i)` for each `i` below `n`, asking for
+    /// the block [`AHEAD`] places on while one is counted.
+    fn add_each(&mut self, n: usize, key: impl Fn(usize) -> u64, docs: impl Fn(usize) -> u32) {
+        for i in 0..n {
+            if i + AHEAD < n {
+                let b = shingle_block(key(i + AHEAD), self.blocks) - self.first;
+                crate::hash::prefetch(&self.lines[b]);
+            }
+            let (b, cells) = shingle_cells(key(i), self.blocks);
+            self.lines[b - self.first].raise(cells, docs(i));
+        }
     }
 }
 
