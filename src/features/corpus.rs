@@ -11,6 +11,8 @@ use crate::hash::{U64Map, U64Set};
 use std::borrow::Borrow;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -210,30 +212,56 @@ impl Exact {
 
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
     /// does not depend on the tables' iteration order), made on up to `threads` threads: the
-    /// paragraphs on one, each shard's shingles on one. Each table is emptied into a sorted
-    /// list, and freed, before its keys go into the sketch: the fold holds the lists (8 bytes a
+    /// paragraphs on one, each shard's shingles on one. The tables are emptied into sorted
+    /// lists, and freed, before the sketch is made: the fold holds the lists (8 bytes a
     /// shingle) and the sketch, not the tables and the sketch.
     fn into_sketch(mut self, budget: usize, threads: usize) -> Sketch {
+        let mut tables = vec![Part::Paragraphs(std::mem::take(&mut self.paragraphs))];
+        tables.extend(
+            std::mem::take(&mut self.shingles)
+                .into_iter()
+                .enumerate()
+                .map(|(s, t)| Part::Shingles(s, t)),
+        );
+        // Each table's keys in order; for shingles, those seen once and those seen twice or
+        // more (a shingle cell counts no higher than 2).
+        let lists = run_tasks(tables, threads, |table| match table {
+            Part::Paragraphs(t) => {
+                let mut sorted: Vec<(u64, Entry)> = t.into_iter().collect();
+                sorted.sort_unstable_by_key(|&(h, _)| h);
+                Part::Paragraphs(sorted)
+            }
+            Part::Shingles(s, t) => {
+                let (mut once, mut more) = (Vec::new(), Vec::new());
+                for (k, c) in t {
+                    match c.docs {
+                        0 => {}
+                        1 => once.push(k),
+                        _ => more.push(k),
+                    }
+                }
+                once.sort_unstable();
+                more.sort_unstable();
+                Part::Shingles(s, (once, more))
+            }
+        });
         let mut sketch = Sketch::with_budget(budget);
         let (mut cells, runs) = sketch.split_mut();
         let Some(runs) = runs else {
             unreachable!("a new sketch has its blocks in runs by shard")
         };
-        let mut parts = vec![Part::Paragraphs((
-            &mut cells,
-            std::mem::take(&mut self.paragraphs),
-        ))];
-        parts.extend(
-            runs.into_iter()
-                .zip(std::mem::take(&mut self.shingles))
-                .enumerate()
-                .map(|(s, (run, table))| Part::Shingles(s, (run, table))),
-        );
+        let mut runs = runs.into_iter();
+        let mut cells = Some(&mut cells);
+        let parts: Vec<_> = lists
+            .into_iter()
+            .filter_map(|list| match list {
+                Part::Paragraphs(sorted) => Some(Part::Paragraphs((cells.take()?, sorted))),
+                Part::Shingles(s, lists) => Some(Part::Shingles(s, (runs.next()?, lists))),
+            })
+            .collect();
         run_tasks(parts, threads, |part| match part {
-            Part::Paragraphs((cells, table)) => {
-                let mut paragraphs: Vec<(u64, Entry)> = table.into_iter().collect();
-                paragraphs.sort_unstable_by_key(|&(h, _)| h);
-                for (h, e) in paragraphs {
+            Part::Paragraphs((cells, sorted)) => {
+                for (h, e) in sorted {
                     for &(s, c) in &e.sites {
                         cells.add_paragraph(h, Some(s), c);
                     }
@@ -242,15 +270,21 @@ impl Exact {
                     }
                 }
             }
-            Part::Shingles(_, (mut run, table)) => {
-                // A shingle cell counts no higher than 2.
-                let mut counted: Vec<(u64, u32)> = table
-                    .into_iter()
-                    .filter(|(_, c)| c.docs > 0)
-                    .map(|(k, c)| (k, c.docs.min(2)))
-                    .collect();
-                counted.sort_unstable_by_key(|&(k, _)| k);
-                run.add_counted(&counted);
+            Part::Shingles(_, (mut run, (once, more))) => {
+                // Both lists, merged in key order.
+                let mut merged = Vec::with_capacity(once.len() + more.len());
+                let (mut i, mut j) = (0, 0);
+                while i < once.len() || j < more.len() {
+                    if j == more.len() || (i < once.len() && once[i] < more[j]) {
+                        merged.push((once[i], 1));
+                        i += 1;
+                    } else {
+                        merged.push((more[j], 2));
+                        j += 1;
+                    }
+                }
+                drop((once, more));
+                run.add_counted(&merged);
             }
         });
         sketch
@@ -391,30 +425,32 @@ enum Part<P, S> {
 }
 
 /// Runs `f` on every task, on the calling thread and up to `threads - 1` others, each taking
-/// the next task not taken yet.
-fn run_tasks<T: Send>(tasks: Vec<T>, threads: usize, f: impl Fn(T) + Sync) {
+/// the next task not taken yet; returns the results in the order of the tasks.
+fn run_tasks<T: Send, R: Send>(tasks: Vec<T>, threads: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
     let helpers = threads.min(tasks.len()).saturating_sub(1);
     if helpers == 0 {
-        tasks.into_iter().for_each(f);
-        return;
+        return tasks.into_iter().map(f).collect();
     }
     let n = tasks.len();
-    let slots: Vec<std::sync::Mutex<Option<T>>> = tasks
+    let slots: Vec<Mutex<(Option<T>, Option<R>)>> = tasks
         .into_iter()
-        .map(|t| std::sync::Mutex::new(Some(t)))
+        .map(|t| Mutex::new((Some(t), None)))
         .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     let work = || {
         loop {
-            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= n {
                 break;
             }
-            // Each slot is taken once; a poisoned one was taken by a thread that panicked,
-            // which the scope re-raises.
-            let task = slots[i].lock().ok().and_then(|mut t| t.take());
+            // Each task is taken once. A lock is poisoned only by a thread that panicked,
+            // which the scope raises again.
+            let task = slots[i].lock().ok().and_then(|mut s| s.0.take());
             if let Some(t) = task {
-                f(t);
+                let r = f(t);
+                if let Ok(mut s) = slots[i].lock() {
+                    s.1 = Some(r);
+                }
             }
         }
     };
@@ -424,6 +460,10 @@ fn run_tasks<T: Send>(tasks: Vec<T>, threads: usize, f: impl Fn(T) + Sync) {
         }
         work();
     });
+    slots
+        .into_iter()
+        .filter_map(|s| s.into_inner().ok().and_then(|s| s.1))
+        .collect()
 }
 
 /// First bytes of every index file.
