@@ -118,10 +118,21 @@ impl FeatureSchema {
 
     /// Appends the rows of [`FeatureSchema::rows`] to `data`, row after row.
     pub fn append_rows(a: &DocAnalysis<'_>, corpus: Option<&CorpusIndex>, data: &mut Vec<f32>) {
-        let (n, len) = (a.paras.len(), Self::len());
+        Self::append_rows_of(a, corpus, 0..a.paras.len(), data);
+    }
+
+    /// Appends the rows of paragraphs `paras` of [`FeatureSchema::rows`] to `data`: each row
+    /// is the same whichever others are made with it.
+    pub fn append_rows_of(
+        a: &DocAnalysis<'_>,
+        corpus: Option<&CorpusIndex>,
+        paras: std::ops::Range<usize>,
+        data: &mut Vec<f32>,
+    ) {
+        let len = Self::len();
         let start = data.len();
-        data.resize(start + n * len, 0.0);
-        for (i, row) in data[start..].chunks_exact_mut(len).enumerate() {
+        data.resize(start + paras.len() * len, 0.0);
+        for (i, row) in paras.zip(data[start..].chunks_exact_mut(len)) {
             let counts = corpus.map(|c| c.counts(a, i)).unwrap_or_default();
             Self::fill_row(a, i, &counts, row);
         }

@@ -2,7 +2,7 @@
 
 use linfa_logistic::FittedLogisticRegression;
 use linfa_trees::DecisionTree;
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
 use serde::{Deserialize, Serialize};
 
 use super::flat::FlatTree;
@@ -10,13 +10,18 @@ use super::flat::FlatTree;
 /// `(x - mean) / std`, column by column: what the logistic regression is fitted on and fed.
 pub(crate) fn standardize(x: ArrayView2<'_, f32>, mean: &[f32], std: &[f32]) -> Array2<f32> {
     let mut z = x.as_standard_layout().into_owned();
+    standardize_in_place(z.view_mut(), mean, std);
+    z
+}
+
+/// [`standardize`] in place.
+fn standardize_in_place(mut x: ArrayViewMut2<'_, f32>, mean: &[f32], std: &[f32]) {
     // Row by row, along the memory.
-    for mut row in z.axis_iter_mut(Axis(0)) {
+    for mut row in x.axis_iter_mut(Axis(0)) {
         for (v, (m, s)) in row.iter_mut().zip(mean.iter().zip(std)) {
             *v = (*v - m) / s;
         }
     }
-    z
 }
 
 /// Class label of content in the fitted models (boilerplate is 0).
@@ -147,6 +152,42 @@ impl Classifier {
             }
         }
         Ok(())
+    }
+
+    /// [`Classifier::predict_proba`] of rows that it may change: a logistic regression
+    /// standardizes them in place rather than in a copy (in a blend, the last one does, after
+    /// the other parts have seen the rows as given). The result is the same.
+    pub fn predict_proba_mut(&self, mut x: ArrayViewMut2<'_, f32>) -> Vec<f32> {
+        match self {
+            Classifier::Logistic { mean, std, model } if x.nrows() > 0 => {
+                standardize_in_place(x.view_mut(), mean, std);
+                let p = model.predict_probabilities(&x);
+                let flip = model.labels().pos.class != CONTENT;
+                p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
+            }
+            Classifier::Blend { parts } => {
+                let last = parts
+                    .iter()
+                    .rposition(|(_, c)| matches!(c, Classifier::Logistic { .. }));
+                let mut probs: Vec<Option<Vec<f32>>> = parts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, c))| (Some(i) != last).then(|| c.predict_proba(x.view())))
+                    .collect();
+                if let Some(i) = last {
+                    probs[i] = Some(parts[i].1.predict_proba_mut(x.view_mut()));
+                }
+                // Summed in the parts' order, as `predict_proba` does.
+                let mut out = vec![0f32; x.nrows()];
+                for ((w, _), p) in parts.iter().zip(probs.into_iter().flatten()) {
+                    for (o, p) in out.iter_mut().zip(p) {
+                        *o += w * p;
+                    }
+                }
+                out
+            }
+            _ => self.predict_proba(x.view()),
+        }
     }
 
     /// P(content) for each row of `x` (which must have the schema's column count).

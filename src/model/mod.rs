@@ -24,9 +24,9 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema, analyse_corpus};
 
-/// Feature rows scored together by [`Model::classify_analyses`] (more when one document has
-/// more paragraphs).
-const SCORED_ROWS: usize = 1024;
+/// Feature rows scored together by [`Model::classify_analyses`]: 768 rows of the schema's 273 columns are 839 KB, under the 1 MiB from
+/// which the command-line tool takes blocks from the system allocator.
+const SCORED_ROWS: usize = 768;
 
 /// The class of a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -254,47 +254,43 @@ impl Model {
     }
 
     /// [`Model::classify_analysis`] for several documents at once: their paragraphs are scored
-    /// together, about a thousand rows at a time, which keeps each tree's nodes in cache
-    /// over more rows while the feature rows stay small (a few hundred KB, reused).
-    /// The result is in the order of `analyses`, and the same as one document at a time.
+    /// together, [`SCORED_ROWS`] rows at a time (a long document's over several rounds), which
+    /// keeps each tree's nodes in cache over more rows while the feature rows stay small
+    /// (under 1 MiB, reused). The result is in the order of `analyses`, and the same as one
+    /// document at a time.
     pub fn classify_analyses(
         &self,
         analyses: &[&DocAnalysis<'_>],
         corpus: Option<&CorpusIndex>,
     ) -> Vec<DocPrediction> {
         let width = FeatureSchema::len();
-        let mut out = Vec::with_capacity(analyses.len());
-        let mut data = Vec::new();
-        let mut rest = analyses;
-        while !rest.is_empty() {
-            // The documents of this round: at least one, and then while they fit.
-            let mut rows = 0;
-            let take = rest
-                .iter()
-                .take_while(|a| {
-                    let fits = rows == 0 || rows + a.paras.len() <= SCORED_ROWS;
-                    rows += a.paras.len();
-                    fits
-                })
-                .count();
-            let (now, later) = rest.split_at(take);
-            rest = later;
+        let total: usize = analyses.iter().map(|a| a.paras.len()).sum();
+        let mut scores = Vec::with_capacity(total);
+        let mut data = Vec::with_capacity(SCORED_ROWS.min(total) * width);
+        // The next paragraph to score: document `doc`, paragraph `para`.
+        let (mut doc, mut para) = (0, 0);
+        while doc < analyses.len() {
             data.clear();
-            for a in now {
-                FeatureSchema::append_rows(a, corpus, &mut data);
+            let mut rows = 0;
+            while rows < SCORED_ROWS && doc < analyses.len() {
+                let a = analyses[doc];
+                let take = (a.paras.len() - para).min(SCORED_ROWS - rows);
+                FeatureSchema::append_rows_of(a, corpus, para..para + take, &mut data);
+                (rows, para) = (rows + take, para + take);
+                if para == a.paras.len() {
+                    (doc, para) = (doc + 1, 0);
+                }
             }
-            let n = data.len() / width.max(1);
-            let scores = match ndarray::ArrayView2::from_shape((n, width), &data) {
-                Ok(matrix) => self.classifier.predict_proba(matrix),
-                Err(_) => vec![0.0; n],
-            };
-            let mut scores = scores.into_iter();
-            out.extend(
-                now.iter()
-                    .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect())),
-            );
+            match ndarray::ArrayViewMut2::from_shape((rows, width), &mut data) {
+                Ok(matrix) => scores.extend(self.classifier.predict_proba_mut(matrix)),
+                Err(_) => scores.extend(std::iter::repeat_n(0.0, rows)),
+            }
         }
-        out
+        let mut scores = scores.into_iter();
+        analyses
+            .iter()
+            .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect()))
+            .collect()
     }
 
     /// The prediction for document `a` from its paragraphs' scores.
@@ -369,8 +365,14 @@ mod tests {
         assert_send_sync::<&'static Model>();
     }
 
-    /// Documents scored together in rounds of about `SCORED_ROWS` rows, one of them longer than
-    /// a round on its own, get what each gets alone.
+    #[test]
+    fn a_round_of_rows_stays_under_a_mebibyte() {
+        let bytes = SCORED_ROWS * FeatureSchema::len() * std::mem::size_of::<f32>();
+        assert!(bytes < 1 << 20, "{bytes} bytes");
+    }
+
+    /// Documents scored together in rounds of `SCORED_ROWS` rows, several of them split
+    /// between two rounds and one longer than a round, get what each gets alone.
     #[test]
     fn documents_scored_in_rounds_as_alone() {
         let model = Model::embedded().unwrap();
