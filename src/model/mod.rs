@@ -254,7 +254,7 @@ impl Model {
     }
 
     /// [`Model::classify_analysis`] for several documents at once: their paragraphs are scored
-    /// together, [`SCORED_ROWS`] rows at a time (a long document's over several rounds), which
+    /// together, 768 rows at a time (a long document's over several rounds), which
     /// keeps each tree's nodes in cache over more rows while the feature rows stay small
     /// (under 1 MiB, reused). The result is in the order of `analyses`, and the same as one
     /// document at a time.
