@@ -418,6 +418,10 @@ impl ShardedKeys {
     }
 }
 
+/// Shingles from which documents are counted in shards on several threads rather than one at
+/// a time ([`CorpusIndex::add_sharded`]).
+const MIN_SHARDED: usize = 1 << 13;
+
 /// A part of [`CorpusIndex::add_in_parallel`]'s work: the paragraphs, or one shard's shingles.
 enum Part<P, S> {
     Paragraphs(P),
@@ -562,6 +566,12 @@ impl CorpusIndex {
     /// the paragraphs or one shard's shingles of all of them. Documents that could turn exact
     /// counts into a sketch are added one at a time on the calling thread.
     pub(crate) fn add_sharded(&mut self, docs: &[ShardedKeys], threads: usize) {
+        self.add_sharded_from(docs, threads, MIN_SHARDED);
+    }
+
+    /// [`CorpusIndex::add_sharded`], with documents counted in shards from `min_sharded`
+    /// shingles.
+    fn add_sharded_from(&mut self, docs: &[ShardedKeys], threads: usize, min_sharded: usize) {
         let mut rest = docs;
         while let Some(first) = rest.first() {
             let n = match &self.repr {
@@ -570,12 +580,14 @@ impl CorpusIndex {
                 Repr::Sketch(sk) if sk.sharded() => rest.len(),
                 Repr::Sketch(_) => 0,
             };
-            if n == 0 {
+            let (now, later) = rest.split_at(n);
+            // Too few shingles to be worth starting threads for (near the fold, say): one
+            // document at a time.
+            if n == 0 || now.iter().map(|d| d.shingles.len()).sum::<usize>() < min_sharded {
                 self.add_one(&first.paragraphs, &first.shingles, first.site, threads);
                 rest = &rest[1..];
                 continue;
             }
-            let (now, later) = rest.split_at(n);
             self.add_in_parallel(now, threads);
             rest = later;
         }
@@ -1090,9 +1102,10 @@ mod tests {
                 one.1.add_keys(&k, site.as_deref());
                 keys.push(ShardedKeys::new(k, site.as_deref()));
             }
+            // Every run in shards, however few its shingles.
             for chunk in keys.chunks(run) {
-                runs.0.add_sharded(chunk, threads);
-                runs.1.add_sharded(chunk, threads);
+                runs.0.add_sharded_from(chunk, threads, 0);
+                runs.1.add_sharded_from(chunk, threads, 0);
             }
             proptest::prop_assert_eq!(saved(&one.0), saved(&runs.0));
             proptest::prop_assert_eq!(saved(&one.1), saved(&runs.1));
