@@ -1046,18 +1046,31 @@ mod tests {
         out
     }
 
+    /// A dozen documents at most, of a few paragraphs of the letters a to e (some repeating a
+    /// phrase), each from site x, site y or none.
+    fn small_corpus()
+    -> impl proptest::strategy::Strategy<Value = Vec<(Vec<String>, Option<String>)>> {
+        proptest::collection::vec(
+            (
+                proptest::collection::vec(
+                    proptest::prop_oneof![
+                        proptest::strategy::Just("a b c d e a b c d e a b c d e".to_string()),
+                        "[a-e ]{0,60}",
+                    ],
+                    1..5,
+                ),
+                proptest::option::of("[xy]"),
+            ),
+            1..12,
+        )
+    }
+
     proptest::proptest! {
         /// Keys whose shingles still repeat count as the deduplicated ones do, in an exact
         /// index, in a sketch, and across the switch from one to the other.
         #[test]
         fn repeated_shingles_count_once_per_document(
-            docs in proptest::collection::vec(
-                (proptest::collection::vec(proptest::prop_oneof![
-                    proptest::strategy::Just("a b c d e a b c d e a b c d e".to_string()),
-                    "[a-e ]{0,60}",
-                ], 1..5), proptest::option::of("[xy]")),
-                1..12,
-            ),
+            docs in small_corpus(),
             budget in proptest::prop_oneof![proptest::strategy::Just(1usize << 20), 64usize..4096],
         ) {
             let mut deduped = CorpusIndex::with_memory(budget);
@@ -1080,13 +1093,7 @@ mod tests {
         /// one at a time gives: exact, sketched from the start, and turning into a sketch.
         #[test]
         fn sharded_counting_matches_one_at_a_time(
-            docs in proptest::collection::vec(
-                (proptest::collection::vec(proptest::prop_oneof![
-                    proptest::strategy::Just("a b c d e a b c d e a b c d e".to_string()),
-                    "[a-e ]{0,60}",
-                ], 1..5), proptest::option::of("[xy]")),
-                1..12,
-            ),
+            docs in small_corpus(),
             budget in proptest::prop_oneof![proptest::strategy::Just(1usize << 20), 64usize..8192],
             threads in 1usize..5,
             run in 1usize..6,

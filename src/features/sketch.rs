@@ -15,7 +15,9 @@
 //! counting Bloom filter). A shingle's four are distinct cells of one 64-byte block (256 cells,
 //! one cache line): a corpus has about one shingle per word, and at this size every probe
 //! misses the caches, so a shingle costs one memory access instead of four, both where the
-//! first pass counts it (on one thread) and where the second looks it up.
+//! first pass counts it and where the second looks it up. The blocks are sixteen equal runs, one
+//! per shard of `shingle_shard`, so that the first pass counts the shards on several threads
+//! with the result of one.
 //!
 //! A key's estimate is the minimum of its cells (the bitwise AND for masks), so it is never
 //! below the truth. It is above the truth only when every one of its probes was also raised by
@@ -202,7 +204,7 @@ impl Sketch {
         self.docs.len() * 6 + self.pairs.len() * 2 + self.shingles.len() * LINE
     }
 
-    pub(crate) fn raise(cells: &mut [u16], key: u64, by: u32) {
+    fn raise(cells: &mut [u16], key: u64, by: u32) {
         let ps = probes(key, cells.len());
         let est = ps.iter().map(|&p| cells[p]).min().unwrap_or(0);
         let new = (u32::from(est) + by).min(u32::from(u16::MAX)) as u16;
@@ -455,7 +457,7 @@ impl ParagraphCells<'_> {
         }
     }
 
-    /// [`Sketch::add_paragraph`].
+    /// Adds `docs` documents containing paragraph `hash`, from `site` (`None`: no site).
     pub(crate) fn add_paragraph(&mut self, hash: u64, site: Option<u64>, docs: u32) {
         Sketch::raise(self.docs, hash, docs);
         let bit = site_bit(site);
