@@ -532,12 +532,21 @@ impl CorpusIndex {
     /// Adds one document by its keys and site. Its paragraph hashes are distinct, as
     /// [`DocKeys::of`] gives them; a shingle listed more than once counts once.
     pub fn add_keys(&mut self, keys: &DocKeys, site: Option<&str>) {
-        self.add_one(&keys.paragraphs, &keys.shingles, site_hash(site), 1);
+        self.add_one(&keys.paragraphs, &keys.shingles, None, site_hash(site), 1);
     }
 
     /// [`CorpusIndex::add_keys`] by the site's hash; exact counts that outgrow their share of
     /// the budget turn into a sketch on up to `threads` threads.
-    fn add_one(&mut self, paragraphs: &[u64], shingles: &[u64], site: Option<u64>, threads: usize) {
+    /// `bounds`, when given, are those of [`ShardedKeys`]: the shingles are already grouped by
+    /// shard.
+    fn add_one(
+        &mut self,
+        paragraphs: &[u64],
+        shingles: &[u64],
+        bounds: Option<&[usize; SHARDS + 1]>,
+        site: Option<u64>,
+        threads: usize,
+    ) {
         self.docs = self.docs.saturating_add(1);
         let doc = self.docs;
         match &mut self.repr {
@@ -550,8 +559,19 @@ impl CorpusIndex {
             }
             Repr::Exact(ex) => {
                 count_paragraphs(&mut ex.paragraphs, &mut ex.site_bytes, paragraphs, site);
-                for &s in shingles {
-                    count_shingle(&mut ex.shingles[shingle_shard(s)], s, doc);
+                match bounds {
+                    Some(b) => {
+                        for (s, table) in ex.shingles.iter_mut().enumerate() {
+                            for &k in &shingles[b[s]..b[s + 1]] {
+                                count_shingle(table, k, doc);
+                            }
+                        }
+                    }
+                    None => {
+                        for &k in shingles {
+                            count_shingle(&mut ex.shingles[shingle_shard(k)], k, doc);
+                        }
+                    }
                 }
                 if ex.bytes() > self.budget / 4 {
                     let ex = std::mem::take(ex);
@@ -584,7 +604,8 @@ impl CorpusIndex {
             // Too few shingles to be worth starting threads for (near the fold, say): one
             // document at a time.
             if n == 0 || now.iter().map(|d| d.shingles.len()).sum::<usize>() < min_sharded {
-                self.add_one(&first.paragraphs, &first.shingles, first.site, threads);
+                let (p, sh) = (&first.paragraphs, &first.shingles);
+                self.add_one(p, sh, Some(&first.bounds), first.site, threads);
                 rest = &rest[1..];
                 continue;
             }
@@ -1046,6 +1067,18 @@ mod tests {
         out
     }
 
+    /// Whether every shingle of an exact index is in its shard's table, where look-ups seek it.
+    fn in_their_shards(ix: &CorpusIndex) -> bool {
+        match &ix.repr {
+            Repr::Exact(ex) => ex
+                .shingles
+                .iter()
+                .enumerate()
+                .all(|(s, t)| t.keys().all(|&k| shingle_shard(k) == s)),
+            Repr::Sketch(_) => true,
+        }
+    }
+
     /// A dozen documents at most, of a few paragraphs of the letters a to e (some repeating a
     /// phrase), each from site x, site y or none.
     fn small_corpus()
@@ -1116,6 +1149,7 @@ mod tests {
             }
             proptest::prop_assert_eq!(saved(&one.0), saved(&runs.0));
             proptest::prop_assert_eq!(saved(&one.1), saved(&runs.1));
+            proptest::prop_assert!(in_their_shards(&one.0) && in_their_shards(&runs.0));
         }
 
         #[test]
@@ -1178,6 +1212,10 @@ mod tests {
                 runs.add_sharded(chunk, threads);
             }
             assert_eq!(saved(&one), saved(&runs), "{threads} threads");
+            // Before the fold, too.
+            let mut runs = CorpusIndex::with_memory(budget);
+            runs.add_sharded(&keys[..400], threads);
+            assert!(runs.is_exact() && in_their_shards(&runs));
         }
     }
 
