@@ -633,7 +633,8 @@ fn first_pass(
     // the workers (the shards of a run are counted while the workers make the next keys).
     let threads = rayon::current_num_threads().max(1);
     let (mut pending, mut pending_shingles) = (Vec::new(), 0);
-    // The workers make the keys of groups of records; this thread counts them, in input order.
+    // The workers make the keys of groups of records; this thread counts them, in input order
+    // (with helpers of its own for each run, see `CorpusIndex::add_sharded`).
     stream(
         read(files, which.to_vec(), opts, &consumed),
         opts,

@@ -24,6 +24,17 @@ fn standardize_in_place(mut x: ArrayViewMut2<'_, f32>, mean: &[f32], std: &[f32]
     }
 }
 
+/// P(content) of each standardized row of `z` by a fitted logistic regression, whichever class
+/// it took as positive.
+fn logistic_proba<S: ndarray::Data<Elem = f32>>(
+    model: &FittedLogisticRegression<f32, usize>,
+    z: &ndarray::ArrayBase<S, ndarray::Ix2>,
+) -> Vec<f32> {
+    let p = model.predict_probabilities(z);
+    let flip = model.labels().pos.class != CONTENT;
+    p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
+}
+
 /// Class label of content in the fitted models (boilerplate is 0).
 pub const CONTENT: usize = 1;
 
@@ -161,9 +172,7 @@ impl Classifier {
         match self {
             Classifier::Logistic { mean, std, model } if x.nrows() > 0 => {
                 standardize_in_place(x.view_mut(), mean, std);
-                let p = model.predict_probabilities(&x);
-                let flip = model.labels().pos.class != CONTENT;
-                p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
+                logistic_proba(model, &x)
             }
             Classifier::Blend { parts } => {
                 let last = parts
@@ -197,10 +206,7 @@ impl Classifier {
         }
         match self {
             Classifier::Logistic { mean, std, model } => {
-                let z = standardize(x, mean, std);
-                let p = model.predict_probabilities(&z);
-                let flip = model.labels().pos.class != CONTENT;
-                p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
+                logistic_proba(model, &standardize(x, mean, std))
             }
             Classifier::Forest {
                 leaf_values,

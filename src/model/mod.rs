@@ -24,8 +24,9 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::features::{CorpusIndex, DocAnalysis, FeatureSchema, analyse_corpus};
 
-/// Feature rows scored together by [`Model::classify_analyses`]: 768 rows of the schema's 273 columns are 839 KB, under the 1 MiB from
-/// which the command-line tool takes blocks from the system allocator.
+/// Feature rows scored together by [`Model::classify_analyses`]: 768 rows of the schema's 273
+/// columns are 839 KB, under the 1 MiB from which the command-line tool takes blocks from the
+/// system allocator.
 const SCORED_ROWS: usize = 768;
 
 /// The class of a paragraph.
