@@ -508,8 +508,6 @@ fn run_classify(
     corpus: &CorpusArgs,
     extract: Option<bool>,
 ) -> Result<ExitCode, Error> {
-    // The language tables are built while the model loads and the first pass counts.
-    parasift::lang::prepare_in_background();
     let model = args.load_model()?;
     if corpus.world_size == 0 || corpus.rank >= corpus.world_size {
         return Err(Error::input(

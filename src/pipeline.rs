@@ -1068,9 +1068,6 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
     sum.skipped_files = files.len() - todo.len();
 
     let stdin = files.iter().any(InputFile::is_stdin);
-    // The language tables are first needed after the corpus counts: they are built beside
-    // the first pass (or the reading of a saved index) rather than before the first document.
-    crate::lang::prepare_in_background();
     let mut kept = None;
     let mut index = match &opts.index {
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),

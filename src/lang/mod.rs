@@ -1,6 +1,7 @@
 //! Language and script of a paragraph: a script histogram first, then character n-gram tables
 //! per script group (whatlang for the scripts the tables do not cover).
 
+mod layout;
 pub mod ngram;
 pub(crate) mod scan;
 
@@ -365,53 +366,27 @@ pub const PRIOR_UNITS: u32 = 160;
 /// whatlang looks at most at this many bytes of a paragraph (cut at a character boundary).
 pub const SAMPLE_BYTES: usize = 512;
 
-static TABLES: &[u8] = include_bytes!("../../models/lang.bin");
+/// Bytes aligned to a cache line.
+#[repr(C, align(64))]
+struct Aligned<B: ?Sized>(B);
+
+/// The look-up tables of `models/lang.bin`, built by the build script (`build.rs`).
+static TABLES: &Aligned<[u8]> = &Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/lang.tables")));
 static MODEL: OnceLock<ngram::NgramModel<'static>> = OnceLock::new();
 
 fn model() -> &'static ngram::NgramModel<'static> {
     MODEL.get_or_init(|| {
         // The embedded tables are checked by the unit tests; a build with broken tables
         // detects by script and whatlang alone rather than failing.
-        ngram::payload(TABLES)
-            .ok()
-            .and_then(|raw| ngram::TablesView::parse(raw).ok())
-            .map(|view| ngram::NgramModel::new(&view))
-            .unwrap_or_else(ngram::NgramModel::empty)
+        ngram::NgramModel::from_built(&TABLES.0).unwrap_or_else(|_| ngram::NgramModel::empty())
     })
 }
 
-/// Loads the language tables and builds every script group's look-up tables now, rather than
-/// when each is first needed (a few tens of milliseconds, once per process). Detection works
-/// without calling it.
+/// Reads the language tables' headers now rather than at the first detection (well under a
+/// millisecond: the tables are built at compile time and read in place, and only the pages
+/// that detection looks at are ever read). Detection works without calling it.
 pub fn prepare() {
-    build_groups();
-    // Groups that other threads are still building are waited for.
-    for g in &model().groups {
-        g.ready();
-    }
-}
-
-/// Builds the groups that no other thread has started on, largest first: it is the one a first
-/// document most likely waits for (Latin script).
-fn build_groups() {
-    let mut groups: Vec<_> = model().groups.iter().collect();
-    groups.sort_by_key(|g| std::cmp::Reverse(g.ngrams()));
-    for g in groups {
-        g.build_if_unclaimed();
-    }
-}
-
-/// Starts building the tables on two threads of their own, once per process, so that they
-/// are built while the caller does other work (loading a model, a first pass over the input):
-/// one takes the largest group and the other the next ones, so that a document in two scripts
-/// does not wait for one group after the other.
-pub fn prepare_in_background() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    STARTED.call_once(|| {
-        for _ in 0..2 {
-            std::thread::spawn(build_groups);
-        }
-    });
+    model();
 }
 
 /// Options of [`detect_with`].
@@ -566,7 +541,7 @@ pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Dete
         },
     };
     let m = model();
-    let Some(g) = m.groups.iter().position(|x| x.name == group && x.ready()) else {
+    let Some(g) = m.groups.iter().position(|x| x.name == group) else {
         return fixed(detect_whatlang(sample(text), script, allow));
     };
     Detection {
@@ -791,7 +766,7 @@ mod tests {
     #[test]
     fn embedded_tables_load() {
         let m = model();
-        let names: Vec<&str> = m.groups.iter().map(|g| g.name.as_str()).collect();
+        let names: Vec<&str> = m.groups.iter().map(|g| g.name).collect();
         assert_eq!(names, ["arabic", "cyrillic", "devanagari", "latin"]);
         assert_eq!(m.groups[3].langs.len(), 32);
     }

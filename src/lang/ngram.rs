@@ -12,7 +12,6 @@
 //! it: no per-language loop over a profile, whatever the number of languages.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 use whatlang::Lang;
@@ -20,16 +19,19 @@ use whatlang::Lang;
 use crate::error::Error;
 use crate::hash::prefetch;
 
+pub(crate) use super::layout::fold;
+use super::layout::{self, DIRECT_BI, GroupBytes, NONE, pack};
+
 /// Magic bytes of a language-table file.
 pub const MAGIC: &[u8; 8] = b"PSLANGID";
 /// Version of the language-table format (2: the payload is stored as is; 1 compressed it).
 pub const FORMAT_VERSION: u32 = 2;
 /// Highest n-gram order stored.
-pub const MAX_ORDER: usize = 4;
+pub const MAX_ORDER: usize = layout::MAX_ORDER;
 /// Quantization: table bytes are `-ln p × SCALE`, clamped to 255.
 pub const SCALE: f32 = 20.0;
 /// The most languages a group may hold.
-pub const MAX_GROUP: usize = 48;
+pub const MAX_GROUP: usize = layout::MAX_GROUP;
 
 /// The serialized tables of one script group.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -77,26 +79,20 @@ impl TablesData {
         let (data, _): (TablesData, usize) =
             bincode::serde::decode_from_slice(raw, bincode::config::standard())
                 .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
-        data.view().check()?;
+        data.check()?;
         Ok(data)
     }
 
-    /// The tables, borrowed.
-    pub(crate) fn view(&self) -> TablesView<'_> {
-        TablesView {
-            _source: &self.source,
-            groups: self
-                .groups
-                .iter()
-                .map(|g| GroupView {
-                    name: &g.name,
-                    langs: g.langs.iter().map(String::as_str).collect(),
-                    ngrams: g.ngrams.iter().map(String::as_str).collect(),
-                    rows: &g.rows,
-                    floor: g.floor,
-                })
-                .collect(),
+    fn check(&self) -> Result<(), Error> {
+        for g in &self.groups {
+            if g.langs.is_empty()
+                || g.langs.len() > MAX_GROUP
+                || g.rows.len() != g.ngrams.len() * g.langs.len()
+            {
+                return Err(corrupt(&format!("group {} has inconsistent sizes", g.name)));
+            }
         }
+        Ok(())
     }
 }
 
@@ -131,141 +127,61 @@ pub(crate) fn payload(bytes: &[u8]) -> Result<&[u8], Error> {
     Ok(payload)
 }
 
-/// [`TablesData`] borrowed from the payload: the same encoding (bincode writes
-/// a `String` as a `&str` and a `Vec<u8>` as a byte slice), decoded without copying the
-/// n-grams and rows.
-#[derive(Debug, Deserialize)]
-pub(crate) struct TablesView<'a> {
-    #[serde(borrow, rename = "source")]
-    _source: &'a str,
-    #[serde(borrow)]
-    pub groups: Vec<GroupView<'a>>,
-}
-
-/// [`GroupData`] borrowed.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct GroupView<'a> {
-    pub name: &'a str,
-    #[serde(borrow)]
-    pub langs: Vec<&'a str>,
-    #[serde(borrow)]
-    pub ngrams: Vec<&'a str>,
-    pub rows: &'a [u8],
-    pub floor: u8,
-}
-
-impl<'a> TablesView<'a> {
-    /// Decodes a payload returned by [`payload`].
-    pub(crate) fn parse(raw: &'a [u8]) -> Result<TablesView<'a>, Error> {
-        let (view, _): (TablesView<'a>, usize) =
-            bincode::serde::borrow_decode_from_slice(raw, bincode::config::standard())
-                .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
-        view.check()?;
-        Ok(view)
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        for g in &self.groups {
-            if g.langs.is_empty()
-                || g.langs.len() > MAX_GROUP
-                || g.rows.len() != g.ngrams.len() * g.langs.len()
-            {
-                return Err(corrupt(&format!("group {} has inconsistent sizes", g.name)));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Characters below this code point get their id from a flat array.
-const DIRECT: usize = 0x3000;
-/// Bigrams of the first `DIRECT_BI` letters of a group (the most frequent ones) are found in
-/// a flat array rather than the hash table.
-const DIRECT_BI: usize = 128;
-/// No row.
-const NONE: u32 = u32::MAX;
 /// Marks a letter the tables do not know (stored as id 0).
 const UNKNOWN: u16 = 0x8000;
 
-/// Dense ids for the letters a group's tables know, most frequent first; 0 is "unknown
-/// letter".
-struct CharIds {
-    direct: Vec<u16>,
-    other: HashMap<char, u16>,
-    next: u32,
+/// Reads the little-endian `u32` at index `i` of `b`.
+#[inline]
+fn u32_at(b: &[u8], i: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(4 * i..4 * i + 4)?.try_into().ok()?,
+    ))
 }
 
-impl CharIds {
-    fn new() -> CharIds {
-        CharIds {
-            direct: vec![0; DIRECT],
-            other: HashMap::new(),
-            next: 1,
-        }
-    }
+/// Dense ids for the letters a group's tables know, most frequent first; 0 is "unknown
+/// letter".
+struct CharIds<'a> {
+    /// `u16` per character below [`layout::DIRECT`].
+    direct: &'a [u8],
+    other: HashMap<char, u16>,
+}
 
+impl CharIds<'_> {
     #[inline]
     fn get(&self, c: char) -> u16 {
         let i = c as usize;
-        if i < DIRECT {
-            self.direct[i]
-        } else {
-            self.other.get(&c).copied().unwrap_or(0)
-        }
-    }
-
-    fn intern(&mut self, c: char) -> Result<u16, Error> {
-        let known = self.get(c);
-        if known != 0 {
-            return Ok(known);
-        }
-        let id = u16::try_from(self.next)
-            .ok()
-            .filter(|&id| id < 0x8000)
-            .ok_or_else(|| Error::CorruptModel("language tables: too many letters".into()))?;
-        self.next += 1;
-        self.set(c, id);
-        Ok(id)
-    }
-
-    fn set(&mut self, c: char, id: u16) {
-        if (c as usize) < DIRECT {
-            self.direct[c as usize] = id;
-        } else {
-            self.other.insert(c, id);
+        match self.direct.get(2 * i..2 * i + 2) {
+            Some(b) => u16::from_le_bytes([b[0], b[1]]),
+            None => self.other.get(&c).copied().unwrap_or(0),
         }
     }
 }
 
-/// One group's languages, and its look-up tables, built on first use.
+/// One group's languages, and its look-up tables.
 pub(crate) struct Group<'a> {
-    pub name: String,
+    pub name: &'a str,
     pub langs: Vec<Lang>,
-    /// Column of each kept language in `src.rows`.
-    keep: Vec<usize>,
-    src: GroupView<'a>,
-    tables: OnceLock<Option<Tables>>,
-    /// Whether a thread has started to build the tables (see [`Group::build_if_unclaimed`]).
-    claimed: std::sync::atomic::AtomicBool,
+    tables: Tables<'a>,
 }
 
-/// A group's look-up structures. Every n-gram has its row (the languages' costs of its last
-/// letter) and its sum: its row plus the rows of its shorter prefixes, which is what the
-/// n-grams of orders 1 to its length starting at one position cost together.
-struct Tables {
+/// A group's look-up structures (see the `layout` module), read in place. Every n-gram has its row (the
+/// languages' costs of its last letter) and its sum: its row plus the rows of its shorter
+/// prefixes, which is what the n-grams of orders 1 to its length starting at one position
+/// cost together.
+struct Tables<'a> {
     /// Unique to these tables in the process: the key of their per-thread word cache.
     id: u64,
-    ids: CharIds,
-    /// Entry of each letter's unigram, by id.
-    uni: Vec<u32>,
-    /// Entry of each bigram of two letters with ids below [`DIRECT_BI`].
-    bi: Vec<u32>,
-    /// The other n-grams, with their rows and sums.
-    table: LongTable,
+    ids: CharIds<'a>,
+    /// Entry (`u32`) of each letter's unigram, by id.
+    uni: &'a [u8],
+    /// Entry (`u32`) of each bigram of two letters with ids below [`DIRECT_BI`].
+    bi: &'a [u8],
+    /// The other n-grams, with their sums.
+    table: LongTable<'a>,
     /// One row of `width` bytes per unigram and per bigram of `bi`, back to back.
-    rows: Vec<u8>,
+    rows: &'a [u8],
     /// Their sums, `width` little-endian `u16` each.
-    sums: Vec<u8>,
+    sums: &'a [u8],
     width: usize,
     floor_row: Vec<u8>,
 }
@@ -286,14 +202,37 @@ fn add_sum(acc: &mut [u16], sum: &[u8]) {
     }
 }
 
-impl Tables {
+impl<'a> Tables<'a> {
+    fn new(g: &GroupBytes<'a>) -> Tables<'a> {
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Tables {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            ids: CharIds {
+                direct: g.direct,
+                other: g.other.iter().copied().collect(),
+            },
+            uni: g.uni,
+            bi: g.bi,
+            table: LongTable {
+                n: g.slots,
+                slots: g.table,
+                width: g.width,
+                stride: g.stride,
+            },
+            rows: g.rows,
+            sums: g.sums,
+            width: g.width,
+            floor_row: vec![g.floor; g.width],
+        }
+    }
+
     /// The n-gram `ids`, if the tables hold it (and all its prefixes).
     #[inline]
     fn lookup(&self, ids: &[u16]) -> Option<Found<'_>> {
         let r = match *ids {
-            [a] => self.uni.get(a as usize).copied().unwrap_or(NONE),
+            [a] => u32_at(self.uni, a as usize),
             [a, b] if (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI => {
-                self.bi[a as usize * DIRECT_BI + b as usize]
+                u32_at(self.bi, a as usize * DIRECT_BI + b as usize)
             }
             _ => {
                 return self
@@ -302,12 +241,11 @@ impl Tables {
                     .map(|sum| Found { row: None, sum });
             }
         };
-        (r != NONE).then(|| {
-            let (w, r) = (self.width, r as usize);
-            Found {
-                row: Some(&self.rows[r * w..(r + 1) * w]),
-                sum: &self.sums[2 * r * w..2 * (r + 1) * w],
-            }
+        let r = r.filter(|&r| r != NONE)? as usize;
+        let w = self.width;
+        Some(Found {
+            row: Some(self.rows.get(r * w..(r + 1) * w)?),
+            sum: self.sums.get(2 * r * w..2 * (r + 1) * w)?,
         })
     }
 
@@ -326,7 +264,7 @@ impl Tables {
         if let Some(row) = f.row {
             return row;
         }
-        // Every stored n-gram's prefix is stored (`build` leaves out the others).
+        // Every stored n-gram's prefix is stored (the build leaves out the others).
         let Some(prefix) = self.lookup(&ids[..ids.len() - 1]) else {
             return &self.floor_row;
         };
@@ -336,67 +274,29 @@ impl Tables {
             .zip(f.sum.chunks_exact(2))
             .zip(prefix.sum.chunks_exact(2))
         {
-            let d = u16::from_le_bytes([s[0], s[1]]) - u16::from_le_bytes([p[0], p[1]]);
+            let d = u16::from_le_bytes([s[0], s[1]]).wrapping_sub(u16::from_le_bytes([p[0], p[1]]));
             *r = d as u8;
         }
         &buf[..w]
     }
 }
 
-/// `len` zero bytes, every page of them written once. The pages of a zeroed allocation fresh
-/// from the system all map the shared zero page until written: the build reads (and prefetches)
-/// slots before it writes them, and the first write to such a page then has to copy it and
-/// flush the page's old translation from every core that runs one of the process's threads.
-fn written_zeros(len: usize) -> Vec<u8> {
-    let mut v = vec![0u8; len];
-    let last = len.saturating_sub(1);
-    for i in (0..len).step_by(4096).chain((len > 0).then_some(last)) {
-        // A volatile write is not removed as a store of the value already there.
-        // SAFETY: `i < len`, so the pointer is to a byte of `v`, valid and aligned for `u8`,
-        // and `v` is not otherwise borrowed.
-        unsafe { std::ptr::write_volatile(v.as_mut_ptr().add(i), 0) };
-    }
-    v
-}
-
-/// An open-addressing table of the longer n-grams, each slot a key followed by the n-gram's
+/// The open-addressing table of the longer n-grams, each slot a key followed by the n-gram's
 /// sum: the look-up that finds the key has loaded the sum with it. Rows are not stored: an
 /// n-gram's row is its sum minus its prefix's sum, and scoring needs it only at the few
 /// positions where a longer n-gram is missing, so the slots stay a third smaller than with
 /// rows, and more of the table stays in the caches.
-struct LongTable {
-    /// Number of slots.
+struct LongTable<'a> {
+    /// Number of slots; at least one is empty.
     n: usize,
-    len: usize,
     /// Per slot: the packed n-gram (8 bytes, little-endian; 0 for an empty slot, which
     /// [`pack`] never gives) and the sum (`width` little-endian `u16`), padded to 8 bytes.
-    slots: Vec<u8>,
+    slots: &'a [u8],
     width: usize,
     stride: usize,
 }
 
-impl LongTable {
-    fn with_capacity(n: usize, width: usize) -> LongTable {
-        // At most two thirds full.
-        let n = n * 3 / 2 + 1;
-        let stride = 8 + (2 * width).div_ceil(8) * 8;
-        LongTable {
-            n,
-            len: 0,
-            slots: written_zeros(n * stride),
-            width,
-            stride,
-        }
-    }
-
-    /// The key's first slot: a multiply-xorshift hash scaled to the slot count.
-    #[inline]
-    fn slot(&self, key: u64) -> usize {
-        let h = (key ^ (key >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let h = h ^ (h >> 32);
-        ((h as u128 * self.n as u128) >> 64) as usize
-    }
-
+impl LongTable<'_> {
     #[inline]
     fn next(&self, i: usize) -> usize {
         if i + 1 == self.n { 0 } else { i + 1 }
@@ -410,55 +310,26 @@ impl LongTable {
         u64::from_le_bytes(k)
     }
 
-    #[inline]
-    fn sum_at(&self, i: usize) -> &[u8] {
-        let at = i * self.stride + 8;
-        &self.slots[at..at + 2 * self.width]
-    }
-
-    /// Stores the sum of `key`, unless `key` is there already (the first stays).
-    fn insert(&mut self, key: u64, sum: &[u8]) {
-        if (self.len + 1) * 3 > self.n * 2 {
-            // Grow: twice the slots, every key again.
-            let mut bigger = LongTable::with_capacity(self.n * 4 / 3, self.width);
-            for i in 0..self.n {
-                let k = self.key_at(i);
-                if k != 0 {
-                    bigger.insert(k, self.sum_at(i));
-                }
-            }
-            *self = bigger;
-        }
-        let mut i = self.slot(key);
-        loop {
-            match self.key_at(i) {
-                0 => break,
-                k if k == key => return,
-                _ => i = self.next(i),
-            }
-        }
-        self.len += 1;
-        let (at, w) = (i * self.stride, self.width);
-        self.slots[at..at + 8].copy_from_slice(&key.to_le_bytes());
-        self.slots[at + 8..at + 8 + 2 * w].copy_from_slice(sum);
-    }
-
     /// Asks the processor to start loading `key`'s first slot, so that the look-ups of a
     /// word's positions wait for memory together rather than one after another.
     #[inline]
     fn prefetch(&self, key: u64) {
-        if let Some(p) = self.slots.get(self.slot(key) * self.stride) {
+        if let Some(p) = self
+            .slots
+            .get(layout::first_slot(key, self.n) * self.stride)
+        {
             prefetch(p);
         }
     }
 
     #[inline]
     fn get(&self, key: u64) -> Option<&[u8]> {
-        let mut i = self.slot(key);
+        let mut i = layout::first_slot(key, self.n);
         loop {
             let k = self.key_at(i);
             if k == key {
-                return Some(self.sum_at(i));
+                let at = i * self.stride + 8;
+                return Some(&self.slots[at..at + 2 * self.width]);
             }
             if k == 0 {
                 return None;
@@ -468,193 +339,38 @@ impl LongTable {
     }
 }
 
-impl<'a> Group<'a> {
-    /// The look-up tables (built on the first call), `None` if the stored tables are
-    /// inconsistent.
-    fn tables(&self) -> Option<&Tables> {
-        self.tables
-            .get_or_init(|| {
-                self.claimed
-                    .store(true, std::sync::atomic::Ordering::Relaxed);
-                Tables::build(&self.src, &self.keep).ok()
-            })
-            .as_ref()
-    }
-
-    /// Builds the tables unless another thread has started to: for threads that build every
-    /// group ahead of use, so that none of them waits on a group another is building.
-    pub fn build_if_unclaimed(&self) {
-        if !self
-            .claimed
-            .swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
-            self.ready();
-        }
-    }
-
-    /// Whether the group can score: its tables build.
-    pub fn ready(&self) -> bool {
-        self.tables().is_some()
-    }
-
-    /// Its number of n-grams: what building its tables costs.
-    pub fn ngrams(&self) -> usize {
-        self.src.ngrams.len()
-    }
-}
-
-impl Tables {
-    /// Letters get ids in the order the tables list them (most frequent n-grams first), so
-    /// that frequent letters have small ids and frequent rows sit together.
-    fn build(g: &GroupView<'_>, keep: &[usize]) -> Result<Tables, Error> {
-        let width = g.langs.len();
-        let mut ids = CharIds::new();
-        // Letter ids first, so that the table of longer n-grams is made at its final size.
-        let mut grams: Vec<([u16; MAX_ORDER], usize)> = Vec::with_capacity(g.ngrams.len());
-        for ngram in &g.ngrams {
-            let mut buf = [0u16; MAX_ORDER];
-            let mut n = 0;
-            for c in ngram.chars() {
-                if n == MAX_ORDER {
-                    return Err(corrupt(&format!("n-gram {ngram:?} is too long")));
-                }
-                buf[n] = ids.intern(c)?;
-                n += 1;
-            }
-            if n == 0 {
-                return Err(corrupt("empty n-gram"));
-            }
-            grams.push((buf, n));
-        }
-        let short = |ids: &[u16]| match *ids {
-            [_] => true,
-            [a, b] => (a as usize) < DIRECT_BI && (b as usize) < DIRECT_BI,
-            _ => false,
-        };
-        let long = grams.iter().filter(|(b, n)| !short(&b[..*n])).count();
-        let w = keep.len();
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let mut t = Tables {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-            ids,
-            uni: Vec::new(),
-            bi: vec![NONE; DIRECT_BI * DIRECT_BI],
-            table: LongTable::with_capacity(long, w),
-            // The n-grams outside the long table have a row and a sum each.
-            rows: Vec::with_capacity((grams.len() - long) * w),
-            sums: Vec::with_capacity((grams.len() - long) * w * 2),
-            width: w,
-            floor_row: vec![g.floor; w],
-        };
-        // Shortest first, so that every n-gram's prefix is in place when its sum is made. An
-        // n-gram whose prefix is missing is left out: scoring backs off at the prefix and
-        // never reaches it.
-        let mut row = vec![0u8; w];
-        // The sum as stored: `u16` values, little-endian.
-        let mut sum = vec![0u8; 2 * w];
-        // All the languages, in order: a row is copied whole.
-        let all = w == width && keep.iter().enumerate().all(|(j, &i)| i == j);
-        // The slots of the n-grams a few places ahead, and of their prefixes, are asked for
-        // early (`Tables::prefetch`), so that the table's cache misses overlap.
-        const AHEAD: usize = 8;
-        for order in 1..=MAX_ORDER {
-            let of_order: Vec<usize> = (0..grams.len()).filter(|&k| grams[k].1 == order).collect();
-            for (j, &k) in of_order.iter().enumerate() {
-                if let Some(&next) = of_order.get(j + AHEAD) {
-                    let (buf, n) = &grams[next];
-                    t.prefetch(&buf[..*n]);
-                    t.prefetch(&buf[..*n - 1]);
-                    if let Some(r) = g.rows.get(next * width) {
-                        prefetch(r);
-                    }
-                }
-                let (buf, n) = &grams[k];
-                let ids = &buf[..*n];
-                let src = &g.rows[k * width..(k + 1) * width];
-                if all {
-                    row.copy_from_slice(src);
-                } else {
-                    for (r, &i) in row.iter_mut().zip(keep) {
-                        *r = src[i];
-                    }
-                }
-                if order > 1 {
-                    let Some(prefix) = t.lookup(&ids[..order - 1]) else {
-                        continue;
-                    };
-                    for ((s, p), &r) in sum
-                        .chunks_exact_mut(2)
-                        .zip(prefix.sum.chunks_exact(2))
-                        .zip(&row)
-                    {
-                        let v = u16::from_le_bytes([p[0], p[1]]) + r as u16;
-                        s.copy_from_slice(&v.to_le_bytes());
-                    }
-                } else {
-                    for (s, &r) in sum.chunks_exact_mut(2).zip(&row) {
-                        s.copy_from_slice(&(r as u16).to_le_bytes());
-                    }
-                }
-                let entry = (t.rows.len() / w.max(1)) as u32;
-                match *ids {
-                    [a] => {
-                        if t.uni.len() <= a as usize {
-                            t.uni.resize(a as usize + 1, NONE);
-                        }
-                        t.uni[a as usize] = entry;
-                    }
-                    [a, b] if short(ids) => t.bi[a as usize * DIRECT_BI + b as usize] = entry,
-                    _ => {
-                        t.table.insert(pack(ids), &sum);
-                        continue;
-                    }
-                }
-                t.rows.extend_from_slice(&row);
-                t.sums.extend_from_slice(&sum);
-            }
-        }
-        let ids = &mut t.ids;
-        // Upper-case forms share their letter's id, so that scoring folds case for free.
-        let lower: Vec<(char, u16)> = (0..DIRECT as u32)
-            .filter_map(char::from_u32)
-            .map(|c| (c, ids.get(c)))
-            .filter(|&(_, id)| id != 0)
-            .chain(ids.other.iter().map(|(&c, &id)| (c, id)))
-            .collect();
-        for (c, id) in lower {
-            let mut upper = c.to_uppercase();
-            if let (Some(u), None) = (upper.next(), upper.next())
-                && u != c
-                && ids.get(u) == 0
-                && fold(u) == c
-            {
-                ids.set(u, id);
-            }
-        }
-        Ok(t)
-    }
-}
-
 /// All groups, ready to score.
 pub(crate) struct NgramModel<'a> {
     pub groups: Vec<Group<'a>>,
 }
 
-#[inline]
-fn pack(ids: &[u16]) -> u64 {
-    // The high bit marks each position, so that an unknown letter (id 0) cannot make a
-    // longer n-gram collide with a shorter one.
-    ids.iter().fold(0u64, |k, &i| (k << 16) | 0x8000 | i as u64)
-}
-
-/// The lower-case form of a letter, as the tables store it.
-#[inline]
-pub(crate) fn fold(c: char) -> char {
-    if c.is_ascii() {
-        c.to_ascii_lowercase()
-    } else {
-        c.to_lowercase().next().unwrap_or(c)
-    }
+/// Builds the look-up tables of `data` in the layout that [`NgramModel::from_built`] reads
+/// (the build script does the same for the embedded tables). Languages this build does not
+/// know are left out of their group (their rows are dropped).
+#[cfg(test)]
+pub(crate) fn build(data: &TablesData) -> Result<Vec<u8>, Error> {
+    let groups: Vec<(layout::Source<'_>, Vec<usize>)> = data
+        .groups
+        .iter()
+        .map(|g| {
+            let keep = g
+                .langs
+                .iter()
+                .enumerate()
+                .filter(|(_, code)| Lang::from_code(code.as_str()).is_some())
+                .map(|(i, _)| i)
+                .collect();
+            let source = layout::Source {
+                name: &g.name,
+                langs: g.langs.iter().map(String::as_str).collect(),
+                ngrams: g.ngrams.iter().map(String::as_str).collect(),
+                rows: &g.rows,
+                floor: g.floor,
+            };
+            (source, keep)
+        })
+        .collect();
+    layout::build(&groups).map_err(|e| corrupt(&e))
 }
 
 /// Costs of one group's languages on a text: the sum, over every n-gram of every word, of
@@ -727,30 +443,29 @@ thread_local! {
 }
 
 impl<'a> NgramModel<'a> {
-    /// The groups of `data`. Languages whatlang does not know are left out of their group
-    /// (their rows are dropped); each group's look-up tables are built when it first scores.
-    pub fn new(data: &TablesView<'a>) -> NgramModel<'a> {
-        let groups = data
-            .groups
+    /// The groups of tables built in the `layout` module's layout (by the build script, or
+    /// `build` in the tests), read in place.
+    pub fn from_built(bytes: &'a [u8]) -> Result<NgramModel<'a>, Error> {
+        let groups = layout::parse(bytes)
+            .map_err(|e| corrupt(&e))?
             .iter()
             .map(|g| {
-                let (keep, langs) = g
+                let langs = g
                     .langs
                     .iter()
-                    .enumerate()
-                    .filter_map(|(i, &code)| Lang::from_code(code).map(|l| (i, l)))
-                    .unzip();
-                Group {
-                    name: g.name.to_string(),
+                    .map(|code| {
+                        Lang::from_code(*code)
+                            .ok_or_else(|| corrupt(&format!("unknown language {code:?}")))
+                    })
+                    .collect::<Result<Vec<Lang>, Error>>()?;
+                Ok(Group {
+                    name: g.name,
                     langs,
-                    keep,
-                    src: g.clone(),
-                    tables: OnceLock::new(),
-                    claimed: std::sync::atomic::AtomicBool::new(false),
-                }
+                    tables: Tables::new(g),
+                })
             })
-            .collect();
-        NgramModel { groups }
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(NgramModel { groups })
     }
 
     /// No groups: every script goes to whatlang.
@@ -770,13 +485,7 @@ impl<'a> NgramModel<'a> {
     ) -> Scored {
         let group = &self.groups[g];
         let width = group.langs.len();
-        let Some(group) = group.tables() else {
-            return Scored {
-                costs: [0; MAX_GROUP],
-                width,
-                letters: 0,
-            };
-        };
+        let group = &group.tables;
         WORD_COSTS.with_borrow_mut(|caches| {
             let at = match caches.iter().position(|(id, _)| *id == group.id) {
                 Some(at) => at,
@@ -974,10 +683,24 @@ mod tests {
         assert_eq!(data.to_bytes().unwrap(), shipped);
     }
 
+    /// The tables the build script embeds are those the crate builds from the shipped file.
+    #[test]
+    fn embedded_tables_are_built_from_the_shipped_file() {
+        let shipped: &[u8] = include_bytes!("../../models/lang.bin");
+        let data = TablesData::from_bytes(shipped).unwrap();
+        let embedded: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lang.tables"));
+        assert!(build(&data).unwrap() == embedded);
+        let m = NgramModel::from_built(embedded).unwrap();
+        let widths: Vec<usize> = m.groups.iter().map(|g| g.langs.len()).collect();
+        let columns: Vec<usize> = data.groups.iter().map(|g| g.langs.len()).collect();
+        assert_eq!(widths, columns, "every language is known to this build");
+    }
+
     #[test]
     fn scores_follow_the_tables() {
         let t = tiny();
-        let m = NgramModel::new(&t.view());
+        let built = build(&t).unwrap();
+        let m = NgramModel::from_built(&built).unwrap();
         let s = m.score(0, "ab ab", 100, 100, 0);
         // Per word: a (20) + ab (10|60) + b (20): eng 50, deu 100.
         assert_eq!(&s.costs[..2], &[100, 200]);
@@ -999,7 +722,11 @@ mod tests {
         let g = &mut wide.groups[0];
         g.langs.insert(1, "qqq".into());
         g.rows = g.rows.chunks(2).flat_map(|r| [r[0], 99, r[1]]).collect();
-        let (a, b) = (NgramModel::new(&t.view()), NgramModel::new(&wide.view()));
+        let (x, y) = (build(&t).unwrap(), build(&wide).unwrap());
+        let (a, b) = (
+            NgramModel::from_built(&x).unwrap(),
+            NgramModel::from_built(&y).unwrap(),
+        );
         assert_eq!(b.groups[0].langs.len(), 2);
         for text in ["ab ab", "ba, BA!", "zz", "abba"] {
             let (x, y) = (a.score(0, text, 100, 100, 0), b.score(0, text, 100, 100, 0));
@@ -1028,7 +755,8 @@ mod tests {
                 floor: 240,
             }],
         };
-        let m = NgramModel::new(&t.view());
+        let built = build(&t).unwrap();
+        let m = NgramModel::from_built(&built).unwrap();
         // a|b|c|a at positions 0..4 of "abca":
         //   0: abc's sum (5+10+20 | 50+60+20) + abc's row (5 | 50)   = 40 | 180
         //   1: b's sum + twice b's row ("bc", "bca" missing)          = 60 | 60
@@ -1044,7 +772,8 @@ mod tests {
     #[test]
     fn remembered_words_cost_the_same() {
         let t = tiny();
-        let m = NgramModel::new(&t.view());
+        let built = build(&t).unwrap();
+        let m = NgramModel::from_built(&built).unwrap();
         let text = "ab ba abba ab ba baab abababababab";
         let first = m.score(0, text, 1000, 1000, 0);
         // The second time the short words come from this thread's cache.
@@ -1056,7 +785,10 @@ mod tests {
         // Other tables on the same thread have caches of their own.
         let mut other = tiny();
         other.groups[0].rows = vec![30, 30, 30, 30, 30, 30, 30, 30];
-        let o = NgramModel::new(&other.view()).score(0, "ab", 1000, 1000, 0);
+        let other = build(&other).unwrap();
+        let o = NgramModel::from_built(&other)
+            .unwrap()
+            .score(0, "ab", 1000, 1000, 0);
         assert_eq!(&o.costs[..2], &[90, 90]);
         // Per word: "ab" 50 | 100; "ba" 100 | 50 (see above).
         let s = m.score(0, "ab ab ab", 1000, 1000, 0);
