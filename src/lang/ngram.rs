@@ -5,11 +5,12 @@
 //! probabilities that the `lingua` language-model crates publish (Apache-2.0). Each stored
 //! n-gram has one byte per language of its group: the language's conditional log-probability
 //! of the n-gram's last character given the ones before it, in steps of 1/20 nat, with the
-//! language's own back-off (shorter prefix, then a floor) already folded in. At load, every
-//! n-gram also gets its sum: its row plus its prefixes' rows. Scoring a text is then, for every
-//! position of every word, a look-up of the longest stored n-gram starting there (from order
-//! 4 down) and the addition of its sum, plus its row once per longer order that backs off to
-//! it: no per-language loop over a profile, whatever the number of languages.
+//! language's own back-off (shorter prefix, then a floor) already folded in. The build script
+//! turns them into look-up tables (the `layout` module), where every n-gram also has its sum:
+//! its row plus its prefixes' rows; the program reads those in place. Scoring a text is then,
+//! for every position of every word, a look-up of the longest stored n-gram starting there
+//! (from order 4 down) and the addition of its sum, plus its row once per longer order that
+//! backs off to it: no per-language loop over a profile, whatever the number of languages.
 
 use std::collections::HashMap;
 
@@ -164,10 +165,10 @@ pub(crate) struct Group<'a> {
     tables: Tables<'a>,
 }
 
-/// A group's look-up structures (see the `layout` module), read in place. Every n-gram has its row (the
-/// languages' costs of its last letter) and its sum: its row plus the rows of its shorter
-/// prefixes, which is what the n-grams of orders 1 to its length starting at one position
-/// cost together.
+/// A group's look-up structures (see the `layout` module), read in place. Every n-gram has its
+/// row (the languages' costs of its last letter) and its sum: its row plus the rows of its
+/// shorter prefixes, which is what the n-grams of orders 1 to its length starting at one
+/// position cost together.
 struct Tables<'a> {
     /// Unique to these tables in the process: the key of their per-thread word cache.
     id: u64,
