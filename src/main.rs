@@ -427,10 +427,15 @@ impl InputArgs {
     }
 
     fn load_model(&self) -> Result<Model, Error> {
-        load_model(self.model.as_ref()).map(|m| match self.threshold {
-            Some(t) => m.with_threshold(t),
-            None => m,
-        })
+        load_model(self.model.as_ref()).map(|m| with_threshold(m, self.threshold))
+    }
+}
+
+/// `model` with the threshold of `--threshold`, if given.
+fn with_threshold(model: Model, threshold: Option<f32>) -> Model {
+    match threshold {
+        Some(t) => model.with_threshold(t),
+        None => model,
     }
 }
 
@@ -508,7 +513,30 @@ fn run_classify(
     corpus: &CorpusArgs,
     extract: Option<bool>,
 ) -> Result<ExitCode, Error> {
-    let model = args.load_model()?;
+    // A model file is read first, so that a bad one stops the run before any input is read.
+    // The embedded model cannot be bad (the tests load it): it is decoded on a thread of its
+    // own while the first pass counts the corpus, and waited for when the second pass starts.
+    let model: Box<dyn FnOnce() -> Result<Model, Error>> = match &args.model {
+        Some(_) => {
+            let model = args.load_model()?;
+            Box::new(move || Ok(model))
+        }
+        None => {
+            let threshold = args.threshold;
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            std::thread::spawn(move || {
+                let model = Model::embedded_owned().map(|m| with_threshold(m, threshold));
+                let _ = tx.send(model);
+            });
+            Box::new(move || {
+                rx.recv().unwrap_or_else(|_| {
+                    Err(Error::CorruptModel(
+                        "embedded default model: its loading thread stopped".into(),
+                    ))
+                })
+            })
+        }
+    };
     if corpus.world_size == 0 || corpus.rank >= corpus.world_size {
         return Err(Error::input(
             "--rank",
@@ -546,7 +574,7 @@ fn run_classify(
     if let Some(n) = corpus.batch_bytes {
         opts.batch_bytes = n.max(1);
     }
-    let sum = pipeline::run(&model, &args.paths(), &opts)?;
+    let (sum, model) = pipeline::run_with(model, &args.paths(), &opts)?;
     // The process ends next and its memory goes with it: the model's thousands of tree nodes
     // need not be freed one by one.
     std::mem::forget(model);

@@ -10,6 +10,7 @@
 //! input cannot be read twice: without a saved index the counts
 //! grow batch by batch, each batch classified against everything seen so far (itself included).
 
+use std::borrow::Borrow;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -1025,6 +1026,20 @@ impl Rejects {
 /// failure to write output: the run stops. Output files already renamed are complete; the one
 /// being written is left under its temporary name.
 pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summary> {
+    run_with(|| Ok(model), paths, opts).map(|(sum, _)| sum)
+}
+
+/// As [`run`], with the model asked of `model` only once the corpus is counted: the first pass
+/// (or the loading of a saved index) does not need it, so a model that another thread is
+/// still decoding is waited for only then. Returns the model with the summary.
+///
+/// # Errors
+/// As [`run`], and the error `model` returns.
+pub fn run_with<M: Borrow<Model>>(
+    model: impl FnOnce() -> Result<M>,
+    paths: &[PathBuf],
+    opts: &RunOptions,
+) -> Result<(Summary, M)> {
     let start = Instant::now();
     let (files, listing_errors) = select_inputs(paths, opts.rank, opts.world_size);
     let mut rejects = Rejects::open(opts.rejects.as_deref())?;
@@ -1142,10 +1157,11 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
         }
         rejects.flush()
     };
+    let model = model()?;
     let ctx = Classify {
         files: &files,
         opts,
-        model,
+        model: model.borrow(),
         text_key: &text_key,
         kind,
     };
@@ -1213,7 +1229,7 @@ pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summar
             ),
         ));
     }
-    Ok(sum)
+    Ok((sum, model))
 }
 
 /// What classifying a record needs besides the record.
@@ -1463,6 +1479,56 @@ mod tests {
             b
         };
         assert_eq!(bytes(&index), bytes(&plain));
+    }
+
+    #[test]
+    fn a_model_given_late_classifies_as_one_given_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.jsonl");
+        let mut body = String::new();
+        for i in 0..20 {
+            body += &format!("{{\"id\": \"d{i}\", \"text\": \"Story {i}.\\nShare this.\"}}\n");
+        }
+        std::fs::write(&path, body).unwrap();
+        let opts = |sub: &str| {
+            let out = dir.path().join(sub);
+            std::fs::create_dir(&out).unwrap();
+            RunOptions {
+                output_dir: Some(out),
+                ..RunOptions::default()
+            }
+        };
+        let output = |sub: &str| std::fs::read(dir.path().join(sub).join("in.jsonl")).unwrap();
+        let model = Model::embedded().unwrap();
+        let paths = std::slice::from_ref(&path);
+        let sum = run(model, paths, &opts("first")).unwrap();
+        let mut asked = 0;
+        let (late, back) = run_with(
+            || {
+                asked += 1;
+                Ok(model)
+            },
+            paths,
+            &opts("late"),
+        )
+        .unwrap();
+        assert_eq!((asked, late.docs_out), (1, 20));
+        assert!(std::ptr::eq(back, model));
+        assert_eq!((late.docs_in, late.rejected), (sum.docs_in, sum.rejected));
+        assert_eq!(output("late"), output("first"));
+        // A model that fails to load stops the run before anything is written.
+        let failed = run_with(
+            || Err::<&Model, _>(Error::CorruptModel("no model".into())),
+            paths,
+            &opts("failed"),
+        );
+        assert!(matches!(failed, Err(Error::CorruptModel(m)) if m == "no model"));
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("failed"))
+                .unwrap()
+                .count(),
+            0
+        );
     }
 
     #[test]
