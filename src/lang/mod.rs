@@ -389,6 +389,13 @@ pub fn prepare() {
     model();
 }
 
+/// What [`prepare`] does, kept for callers of versions that built the tables at start-up, on
+/// threads of their own: there is nothing left to build.
+#[deprecated(note = "the tables are built at compile time; `prepare` reads their headers")]
+pub fn prepare_in_background() {
+    prepare();
+}
+
 /// Options of [`detect_with`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DetectOptions<'a> {
