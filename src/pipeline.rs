@@ -1433,16 +1433,22 @@ mod tests {
         assert_eq!(big.kept(256 << 20), (20_000, 128 << 20));
     }
 
+    /// Writes `in.jsonl` in `dir`: `n` records of two paragraphs (ids `d0`, `d1`, …), then
+    /// `tail`.
+    fn write_records(dir: &Path, n: usize, tail: &str) -> PathBuf {
+        let path = dir.join("in.jsonl");
+        let mut body = String::new();
+        for i in 0..n {
+            body += &format!("{{\"id\": \"d{i}\", \"text\": \"Paragraph {i}.\\nShare this.\"}}\n");
+        }
+        std::fs::write(&path, body + tail).unwrap();
+        path
+    }
+
     #[test]
     fn first_pass_keeps_records_only_while_they_all_fit() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("in.jsonl");
-        let mut body = String::new();
-        for i in 0..10 {
-            body += &format!("{{\"id\": \"d{i}\", \"text\": \"Paragraph {i}.\\nShare this.\"}}\n");
-        }
-        body += "{not json\n";
-        std::fs::write(&path, body).unwrap();
+        let path = write_records(dir.path(), 10, "{not json\n");
         let (files, errors) = select_inputs(std::slice::from_ref(&path), 0, 1);
         assert!(errors.is_empty());
         let opts = RunOptions::default();
@@ -1484,12 +1490,7 @@ mod tests {
     #[test]
     fn a_model_given_late_classifies_as_one_given_first() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("in.jsonl");
-        let mut body = String::new();
-        for i in 0..20 {
-            body += &format!("{{\"id\": \"d{i}\", \"text\": \"Story {i}.\\nShare this.\"}}\n");
-        }
-        std::fs::write(&path, body).unwrap();
+        let path = write_records(dir.path(), 20, "");
         let opts = |sub: &str| {
             let out = dir.path().join(sub);
             std::fs::create_dir(&out).unwrap();
