@@ -79,6 +79,24 @@ pub fn stride(width: usize) -> usize {
     8 + (2 * width).div_ceil(8) * 8
 }
 
+/// Where `key` is in a table of `n` slots of `stride` bytes (see [`GroupBytes::table`]): `Ok`
+/// with its slot, or `Err` with the empty slot where it would go. Linear probing from
+/// [`first_slot`]; the table must have an empty slot.
+#[inline]
+pub fn probe(slots: &[u8], n: usize, stride: usize, key: u64) -> Result<usize, usize> {
+    let mut i = first_slot(key, n);
+    loop {
+        let at = i * stride;
+        let mut k = [0u8; 8];
+        k.copy_from_slice(&slots[at..at + 8]);
+        match u64::from_le_bytes(k) {
+            k if k == key => return Ok(i),
+            0 => return Err(i),
+            _ => i = if i + 1 == n { 0 } else { i + 1 },
+        }
+    }
+}
+
 /// A group's header.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Header {
@@ -268,14 +286,7 @@ impl LongTable {
     }
 
     fn find(&self, key: u64) -> Result<usize, usize> {
-        let mut i = first_slot(key, self.n);
-        loop {
-            match self.key_at(i) {
-                0 => return Err(i),
-                k if k == key => return Ok(i),
-                _ => i = if i + 1 == self.n { 0 } else { i + 1 },
-            }
-        }
+        probe(&self.slots, self.n, self.stride, key)
     }
 
     fn get(&self, key: u64) -> Option<&[u8]> {

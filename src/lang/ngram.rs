@@ -298,19 +298,6 @@ struct LongTable<'a> {
 }
 
 impl LongTable<'_> {
-    #[inline]
-    fn next(&self, i: usize) -> usize {
-        if i + 1 == self.n { 0 } else { i + 1 }
-    }
-
-    #[inline]
-    fn key_at(&self, i: usize) -> u64 {
-        let at = i * self.stride;
-        let mut k = [0u8; 8];
-        k.copy_from_slice(&self.slots[at..at + 8]);
-        u64::from_le_bytes(k)
-    }
-
     /// Asks the processor to start loading `key`'s first slot, so that the look-ups of a
     /// word's positions wait for memory together rather than one after another.
     #[inline]
@@ -325,18 +312,9 @@ impl LongTable<'_> {
 
     #[inline]
     fn get(&self, key: u64) -> Option<&[u8]> {
-        let mut i = layout::first_slot(key, self.n);
-        loop {
-            let k = self.key_at(i);
-            if k == key {
-                let at = i * self.stride + 8;
-                return Some(&self.slots[at..at + 2 * self.width]);
-            }
-            if k == 0 {
-                return None;
-            }
-            i = self.next(i);
-        }
+        let i = layout::probe(self.slots, self.n, self.stride, key).ok()?;
+        let at = i * self.stride + 8;
+        Some(&self.slots[at..at + 2 * self.width])
     }
 }
 
