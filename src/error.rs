@@ -30,9 +30,12 @@ pub enum Error {
         found: Vec<u8>,
     },
     /// The model file was written by a newer or older, incompatible format version.
-    #[error("model format version {found} is not supported (this build reads version {expected})")]
+    #[error(
+        "model format version {found} is not supported (this build reads versions {} to {expected})",
+        crate::model::artifact::OLDEST_FORMAT_VERSION
+    )]
     UnsupportedVersion {
-        /// The version this build reads.
+        /// The newest version this build reads.
         expected: u32,
         /// The version in the file.
         found: u32,

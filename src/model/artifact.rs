@@ -9,8 +9,12 @@ use crate::error::{Error, Result};
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"PARASIFT";
-/// Version of the file layout this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the file layout this build writes: 2 stores a forest's trees compiled
+/// ([`Classifier::FlatForest`]).
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest version this build reads: 1 stored linfa's trees ([`Classifier::Forest`]), which
+/// loading compiles.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
 
 /// What a model file says about itself, checked before the classifier is trusted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,7 +64,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, Classifier)> {
         )));
     }
     let version = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
-    if version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&version) {
         return Err(Error::UnsupportedVersion {
             expected: FORMAT_VERSION,
             found: version,

@@ -39,6 +39,8 @@ fn logistic_proba<S: ndarray::Data<Elem = f32>>(
 pub const CONTENT: usize = 1;
 
 /// A fitted classifier: P(content) for each feature row.
+///
+/// In a model file the variants are numbered in this order (bincode): a new one goes last.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Classifier {
     /// linfa-logistic logistic regression on standardized columns.
@@ -50,8 +52,9 @@ pub enum Classifier {
         /// The fitted model.
         model: FittedLogisticRegression<f32, usize>,
     },
-    /// Bagged linfa decision trees on random column subsets (a random forest): P(content) is the
-    /// mean over trees of the content share of the training rows in the leaf a row falls into.
+    /// A random forest as files of format version 1 stored it: linfa's fitted trees.
+    /// [`Classifier::prepare`] compiles it into a [`Classifier::FlatForest`], which is what a
+    /// model holds and writes.
     Forest {
         /// The trees, as linfa fitted them.
         trees: Vec<DecisionTree<f32, usize>>,
@@ -59,14 +62,20 @@ pub enum Classifier {
         columns: Vec<Vec<usize>>,
         /// For each tree, the content share of each leaf (leaves in depth-first order).
         leaf_values: Vec<Vec<f32>>,
-        /// The trees compiled for prediction (built by [`Classifier::prepare`], not stored).
-        #[serde(skip)]
-        compiled: Vec<FlatTree>,
     },
     /// A weighted mean of the P(content) of several classifiers.
     Blend {
         /// (weight, classifier) pairs; the weights are positive and sum to 1.
         parts: Vec<(f32, Classifier)>,
+    },
+    /// Bagged decision trees on random column subsets (a random forest), fitted by linfa and
+    /// compiled into flat node arrays over the full feature row: P(content) is the mean over
+    /// trees of the content share of the training rows in the leaf a row falls into.
+    FlatForest {
+        /// The trees.
+        trees: Vec<FlatTree>,
+        /// For each tree, the content share of each leaf (leaves in depth-first order).
+        leaf_values: Vec<Vec<f32>>,
     },
 }
 
@@ -75,13 +84,15 @@ impl Classifier {
     pub fn kind(&self) -> &'static str {
         match self {
             Classifier::Logistic { .. } => "logistic",
-            Classifier::Forest { .. } => "forest",
+            Classifier::Forest { .. } | Classifier::FlatForest { .. } => "forest",
             Classifier::Blend { .. } => "blend",
         }
     }
 
-    /// Checks the internal shapes against `n_columns` feature columns and compiles the trees,
-    /// so that predicting cannot panic. Must be called before [`Classifier::predict_proba`].
+    /// Checks the internal shapes against `n_columns` feature columns, so that predicting cannot
+    /// panic, and compiles a [`Classifier::Forest`] of linfa trees into a
+    /// [`Classifier::FlatForest`]. Must be called before [`Classifier::predict_proba`] (an
+    /// unprepared `Forest` scores every row 0).
     pub fn prepare(&mut self, n_columns: usize) -> Result<(), String> {
         match self {
             Classifier::Logistic { mean, std, model } => {
@@ -104,28 +115,37 @@ impl Classifier {
                 trees,
                 columns,
                 leaf_values,
-                compiled,
             } => {
-                if trees.is_empty()
-                    || trees.len() != columns.len()
-                    || trees.len() != leaf_values.len()
-                {
+                if trees.len() != columns.len() {
                     return Err(format!(
-                        "forest has {} trees, {} column sets and {} leaf tables",
+                        "forest has {} trees and {} column sets",
                         trees.len(),
-                        columns.len(),
+                        columns.len()
+                    ));
+                }
+                let flat = trees
+                    .iter()
+                    .zip(columns.iter())
+                    .enumerate()
+                    .map(|(t, (tree, cols))| {
+                        FlatTree::compile(tree, cols).map_err(|e| format!("tree {t}: {e}"))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                *self = Classifier::FlatForest {
+                    trees: flat,
+                    leaf_values: std::mem::take(leaf_values),
+                };
+                return self.prepare(n_columns);
+            }
+            Classifier::FlatForest { trees, leaf_values } => {
+                if trees.is_empty() || trees.len() != leaf_values.len() {
+                    return Err(format!(
+                        "forest has {} trees and {} leaf tables",
+                        trees.len(),
                         leaf_values.len()
                     ));
                 }
-                let mut out = Vec::with_capacity(trees.len());
-                for (t, ((tree, cols), values)) in trees
-                    .iter()
-                    .zip(columns.iter())
-                    .zip(leaf_values.iter())
-                    .enumerate()
-                {
-                    let flat =
-                        FlatTree::compile(tree, cols).map_err(|e| format!("tree {t}: {e}"))?;
+                for (t, (flat, values)) in trees.iter().zip(leaf_values.iter()).enumerate() {
                     if flat.columns_needed() > n_columns {
                         return Err(format!(
                             "tree {t} reads column {} of {n_columns}",
@@ -139,9 +159,10 @@ impl Classifier {
                             values.len()
                         ));
                     }
-                    out.push(flat);
+                    if let Some(v) = values.iter().find(|v| !(0.0..=1.0).contains(*v)) {
+                        return Err(format!("tree {t} has a leaf value of {v}, outside [0, 1]"));
+                    }
                 }
-                *compiled = out;
             }
             Classifier::Blend { parts } => {
                 if parts.is_empty() {
@@ -208,10 +229,11 @@ impl Classifier {
             Classifier::Logistic { mean, std, model } => {
                 logistic_proba(model, &standardize(x, mean, std))
             }
-            Classifier::Forest {
+            // Not prepared: no tree is compiled.
+            Classifier::Forest { .. } => vec![0.0; x.nrows()],
+            Classifier::FlatForest {
+                trees: compiled,
                 leaf_values,
-                compiled,
-                ..
             } => {
                 let n = compiled.len().max(1) as f32;
                 // Tree by tree over a block of rows: the block's rows stay in the first-level

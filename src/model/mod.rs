@@ -3,7 +3,7 @@
 
 pub mod artifact;
 pub mod classifier;
-pub(crate) mod flat;
+pub mod flat;
 #[cfg(feature = "train")]
 pub mod train;
 
@@ -141,7 +141,7 @@ impl Model {
     }
 
     /// A copy of the embedded default model of one's own (to change its threshold, say),
-    /// decoded afresh: cheaper than cloning [`Model::embedded`]'s trees.
+    /// decoded afresh (about a millisecond).
     ///
     /// # Errors
     /// As [`Model::embedded`].

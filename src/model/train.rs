@@ -267,7 +267,7 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
             // Each tree: its own seeded bootstrap of rows and subset of columns, fitted in
             // parallel. A leaf's value is the content share of the tree's rows that reach it
             // (linfa's own leaf label is a majority vote, not a probability).
-            type Fitted = (DecisionTree<f32, usize>, Vec<usize>, Vec<f32>);
+            type Fitted = (FlatTree, Vec<f32>);
             let fitted: Vec<Fitted> = (0..params.trees)
                 .into_par_iter()
                 .map(|t| {
@@ -305,23 +305,11 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
                         .iter()
                         .map(|&(c, n)| if n == 0 { base } else { c as f32 / n as f32 })
                         .collect();
-                    Ok((tree, cols, values))
+                    Ok((flat, values))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let mut trees = Vec::with_capacity(fitted.len());
-            let mut columns = Vec::with_capacity(fitted.len());
-            let mut leaf_values = Vec::with_capacity(fitted.len());
-            for (t, c, v) in fitted {
-                trees.push(t);
-                columns.push(c);
-                leaf_values.push(v);
-            }
-            Ok(Classifier::Forest {
-                trees,
-                columns,
-                leaf_values,
-                compiled: Vec::new(),
-            })
+            let (trees, leaf_values) = fitted.into_iter().unzip();
+            Ok(Classifier::FlatForest { trees, leaf_values })
         }
     }
 }
