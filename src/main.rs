@@ -574,10 +574,7 @@ fn run_classify(
     if let Some(n) = corpus.batch_bytes {
         opts.batch_bytes = n.max(1);
     }
-    let (sum, model) = pipeline::run_with(model, &args.paths(), &opts)?;
-    // The process ends next and its memory goes with it: the model's thousands of tree nodes
-    // need not be freed one by one.
-    std::mem::forget(model);
+    let (sum, _model) = pipeline::run_with(model, &args.paths(), &opts)?;
     eprintln!("parasift: {sum}");
     if sum.rejected > 0 {
         eprintln!(
