@@ -141,7 +141,7 @@ impl Model {
     }
 
     /// A copy of the embedded default model of one's own (to change its threshold, say),
-    /// decoded afresh (about a millisecond).
+    /// decoded afresh (a millisecond or two).
     ///
     /// # Errors
     /// As [`Model::embedded`].
