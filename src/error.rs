@@ -23,6 +23,16 @@ pub enum Error {
         /// What was wrong with it.
         message: String,
     },
+    /// An input could not be read to its end: its compressed data is corrupt or cut short, or
+    /// reading it failed. Unlike [`Error::Input`], what is lost is the rest of the file, not
+    /// one record.
+    #[error("{source_name}: {message}")]
+    Unreadable {
+        /// The file, or `file:line` for the line of a JSONL input where reading stopped.
+        source_name: String,
+        /// What went wrong.
+        message: String,
+    },
     /// The model file does not start with parasift's magic bytes.
     #[error("not a parasift model: bad magic bytes (found {found:?})")]
     BadMagic {
@@ -70,6 +80,14 @@ impl Error {
     /// An input error for `source_name`.
     pub fn input(source_name: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Input {
+            source_name: source_name.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An input that could not be read to its end.
+    pub fn unreadable(source_name: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::Unreadable {
             source_name: source_name.into(),
             message: message.into(),
         }

@@ -138,6 +138,9 @@ pub struct Summary {
     pub files: usize,
     /// Input files of this share skipped because their output was already complete.
     pub skipped_files: usize,
+    /// Input files that could not be read to their end (their error is among `rejected`). With
+    /// an output directory their output is not kept, so that a rerun reads them again.
+    pub unread_files: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
@@ -155,7 +158,11 @@ impl std::fmt::Display for Summary {
             self.skipped_files,
             self.seconds,
             mb / self.seconds.max(1e-9),
-        )
+        )?;
+        if self.unread_files > 0 {
+            write!(f, "; {} files not read to their end", self.unread_files)?;
+        }
+        Ok(())
     }
 }
 
@@ -172,7 +179,7 @@ pub struct Reject {
 
 fn reason(e: &Error) -> String {
     match e {
-        Error::Input { message, .. } => message.clone(),
+        Error::Input { message, .. } | Error::Unreadable { message, .. } => message.clone(),
         Error::Io { source, .. } => source.to_string(),
         other => other.to_string(),
     }
@@ -934,6 +941,12 @@ impl Shard {
         })
     }
 
+    /// Drops what was written, under its temporary name.
+    fn discard(self) -> Result<()> {
+        drop(self.enc);
+        std::fs::remove_file(&self.tmp).map_err(|e| Error::io(&self.tmp, e))
+    }
+
     fn finish(self) -> Result<()> {
         let f = self.enc.finish().map_err(|e| Error::io(&self.tmp, e))?;
         f.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
@@ -1019,7 +1032,8 @@ impl Rejects {
 /// Streams `paths` through `model` as one corpus (this process's share of it), writing what
 /// `opts.output` says to standard output or, with `opts.output_dir`, to one output file per
 /// input file. Bad records and files are reported on standard error (and to `opts.rejects`)
-/// and counted; the run goes on.
+/// and counted; the run goes on. An input that cannot be read to its end keeps no output file
+/// (see [`Summary::unread_files`]).
 ///
 /// # Errors
 /// A saved index that cannot be loaded, two inputs that would write the same output file, or a
@@ -1116,6 +1130,8 @@ pub fn run_with<M: Borrow<Model>>(
     let consumed = Arc::clone(&progress.consumed);
     let text_key = opts.read.keys.text.clone();
     let kind = opts.output;
+    // The file being written could not be read to its end.
+    let mut unread = None;
     // A batch's results are written on this thread while the workers process the next batch.
     let mut write = |done: Vec<(usize, Done)>, sum: &mut Summary| -> Result<()> {
         for (file, d) in done {
@@ -1126,16 +1142,32 @@ pub fn run_with<M: Borrow<Model>>(
                 }
                 Done::Rejected(e, line, b) => {
                     sum.rejected += 1;
+                    if matches!(e, Error::Unreadable { .. } | Error::Io { .. }) {
+                        unread = Some(file);
+                    }
                     rejects.report(&e, file_name(&files, file), line)?;
                     b
                 }
                 Done::FileEnd(f) => {
-                    if let Some(dests) = &dests {
-                        let s = match shard.take() {
-                            Some(s) if s.file == f => s,
-                            _ => Shard::create(f, dests[f].clone())?,
-                        };
-                        s.finish()?;
+                    let complete = unread.take() != Some(f);
+                    sum.unread_files += usize::from(!complete);
+                    let Some(dests) = &dests else { continue };
+                    let s = match shard.take() {
+                        Some(s) if s.file == f => Some(s),
+                        _ if complete => Some(Shard::create(f, dests[f].clone())?),
+                        _ => None,
+                    };
+                    match s {
+                        Some(s) if complete => s.finish()?,
+                        Some(s) => s.discard()?,
+                        None => {}
+                    }
+                    if !complete {
+                        eprintln!(
+                            "parasift: {}: not read to its end; no output is kept for it, and a \
+                             rerun reads it again",
+                            file_name(&files, f)
+                        );
                     }
                     continue;
                 }
@@ -1380,6 +1412,10 @@ fn clone_error(e: &Error) -> Error {
             source_name,
             message,
         } => Error::input(source_name.clone(), message.clone()),
+        Error::Unreadable {
+            source_name,
+            message,
+        } => Error::unreadable(source_name.clone(), message.clone()),
         other => Error::input("parasift", other.to_string()),
     }
 }

@@ -426,7 +426,10 @@ fn rejects_are_reported_written_and_counted() {
                 .all(|r| !r["reason"].as_str().unwrap().is_empty())
         );
         assert!(err.contains("6 documents in, 2 out, 4 rejected"), "{err}");
+        assert!(err.contains("; 1 files not read to their end"), "{err}");
         assert_eq!(read_output(&out_dir.join("a.jsonl")).len(), 2);
+        // The file that could not be read to its end has no output, so a rerun reads it again.
+        assert!(!out_dir.join("c.jsonl.zst").exists());
         let mut files: Vec<(PathBuf, Vec<u8>)> = walk(&out_dir)
             .into_iter()
             .map(|p| {
@@ -440,6 +443,89 @@ fn rejects_are_reported_written_and_counted() {
         outputs.push((files, std::fs::read(&rejects).unwrap()));
     }
     assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn an_input_cut_short_keeps_no_output_and_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    // 400 records of distinct words (so that they do not compress to nothing), gzipped and cut
+    // in the middle: the records before the cut are read, then reading fails.
+    let mut body = String::new();
+    let mut x = 12345u64;
+    for i in 0..400 {
+        let words: Vec<String> = (0..40)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                format!("w{}", x >> 40)
+            })
+            .collect();
+        body += &format!("{{\"id\": \"r{i}\", \"text\": \"{}.\"}}\n", words.join(" "));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut gz, body.as_bytes()).unwrap();
+    let full = gz.finish().unwrap();
+    std::fs::write(src.join("cut.jsonl.gz"), &full[..full.len() / 2]).unwrap();
+    std::fs::write(
+        src.join("fine.jsonl"),
+        "{\"id\": \"f1\", \"text\": \"A whole record.\"}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let rejects = dir.path().join("rejects.jsonl");
+    let args = [
+        "classify",
+        &s(&src),
+        "--output-dir",
+        &s(&out),
+        "--rejects",
+        &s(&rejects),
+        "--output",
+        "attributes",
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("cut.jsonl.gz: not read to its end"), "{err}");
+    assert!(err.contains("; 1 files not read to their end"), "{err}");
+    let rej = read_output(&rejects);
+    assert_eq!(rej.len(), 1, "{rej:?}");
+    // Some records were read before the cut, and the error names the line where it stopped.
+    let line = rej[0]["line"].as_u64().unwrap();
+    assert!(line > 1 && line < 400, "{rej:?}");
+    assert!(
+        rej[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("compressed data"),
+        "{rej:?}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{} documents in, {} out, 1 rejected",
+            line + 1,
+            line
+        )),
+        "{err}"
+    );
+    // Nothing under the cut file's name, not even a temporary file; the other file is complete.
+    assert_eq!(walk(&out), [out.join("fine.jsonl")]);
+
+    // Once the file is whole again, a rerun reads it (and only it).
+    std::fs::write(src.join("cut.jsonl.gz"), &full).unwrap();
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("400 documents in, 400 out, 0 rejected; 1 files (1 already done)"),
+        "{}",
+        stderr(&o)
+    );
+    let rows = read_output(&out.join("cut.jsonl.gz"));
+    assert_eq!(rows.len(), 400);
+    assert_eq!(rows[399]["id"], "r399");
 }
 
 #[test]

@@ -294,7 +294,7 @@ impl<'a> Reader<'a> {
         };
         let head = match src.fill_buf() {
             Ok(h) => h,
-            Err(e) => return item(Err(Error::input(&name, describe_read_error(&e))), 0),
+            Err(e) => return item(Err(Error::unreadable(&name, describe_read_error(&e))), 0),
         };
         if head.is_empty() {
             return item(Err(Error::input(&name, "empty input (0 bytes)")), 0);
@@ -315,7 +315,7 @@ impl<'a> Reader<'a> {
         let mut bytes = Vec::new();
         match src.read_to_end(&mut bytes) {
             Ok(n) => item(Ok(RawBody::Whole(bytes, format)), n),
-            Err(e) => item(Err(Error::input(&name, describe_read_error(&e))), 0),
+            Err(e) => item(Err(Error::unreadable(&name, describe_read_error(&e))), 0),
         }
     }
 
@@ -359,7 +359,7 @@ impl<'a> Reader<'a> {
                 }
                 Err(e) => {
                     // The rest of the file cannot be read: one error for it, then its end.
-                    let err = Error::input(source(), describe_read_error(&e));
+                    let err = Error::unreadable(source(), describe_read_error(&e));
                     cur.src = Box::new(std::io::empty());
                     cur.buf.clear();
                     return Event::Item(RawItem {
