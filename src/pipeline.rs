@@ -954,6 +954,42 @@ impl Shard {
     }
 }
 
+/// Removes the temporary files that a run which stopped before renaming them left beside
+/// `dests` (`.NAME.tmp-PID`, see [`Shard`]): those of a process that no longer runs (on Linux;
+/// elsewhere of any other process), last written before `began`. Each output directory is
+/// listed once; what cannot be listed or removed is left as it is. Returns how many were
+/// removed.
+fn remove_stale_temps(dests: &[PathBuf], began: std::time::SystemTime) -> usize {
+    let ours: std::collections::HashSet<&Path> = dests.iter().map(PathBuf::as_path).collect();
+    let dirs: std::collections::BTreeSet<&Path> = dests.iter().filter_map(|d| d.parent()).collect();
+    let mut removed = 0;
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let name = e.file_name();
+            let Some((dest, pid)) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix('.')?.rsplit_once(".tmp-"))
+                .and_then(|(dest, pid)| Some((dest, pid.parse::<u32>().ok()?)))
+            else {
+                continue;
+            };
+            let running = pid == std::process::id()
+                || (cfg!(target_os = "linux") && Path::new(&format!("/proc/{pid}")).exists());
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < began);
+            if !running && old && ours.contains(dir.join(dest).as_path()) {
+                removed += usize::from(std::fs::remove_file(e.path()).is_ok());
+            }
+        }
+    }
+    removed
+}
+
 fn split_compression(name: &str) -> (&str, &str) {
     for ext in [".gz", ".zst"] {
         if let Some(base) = name.strip_suffix(ext) {
@@ -1055,6 +1091,7 @@ pub fn run_with<M: Borrow<Model>>(
     opts: &RunOptions,
 ) -> Result<(Summary, M)> {
     let start = Instant::now();
+    let began = std::time::SystemTime::now();
     let (files, listing_errors) = select_inputs(paths, opts.rank, opts.world_size);
     let mut rejects = Rejects::open(opts.rejects.as_deref())?;
     let mut sum = Summary::default();
@@ -1095,6 +1132,12 @@ pub fn run_with<M: Borrow<Model>>(
         .collect();
     sum.files = todo.len();
     sum.skipped_files = files.len() - todo.len();
+    if let Some(dests) = &dests {
+        let removed = remove_stale_temps(dests, began);
+        if removed > 0 {
+            eprintln!("parasift: removed {removed} temporary files that an earlier run left");
+        }
+    }
 
     let stdin = files.iter().any(InputFile::is_stdin);
     let mut kept = None;
@@ -1102,6 +1145,8 @@ pub fn run_with<M: Borrow<Model>>(
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),
         // Every file of the share is counted, finished or not, so that a resumed run classifies
         // against the same counts as an uninterrupted one.
+        // Nothing left to classify: nothing to count for.
+        IndexSource::Build(memory) if todo.is_empty() => Some(CorpusIndex::with_memory(*memory)),
         IndexSource::Build(memory) if !stdin => {
             let all: Vec<usize> = (0..files.len()).collect();
             // When every file is to be classified, the parsed records are kept for the second

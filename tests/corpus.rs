@@ -323,8 +323,34 @@ fn resume_skips_finished_shards() {
     // One shard lost (as by a crash before its rename), one marked to show it is not redone.
     std::fs::remove_file(out.join(&names[1])).unwrap();
     std::fs::write(out.join(&names[2]), b"kept\n").unwrap();
+    // What the crash left: the lost shard's temporary file, and one of a shard that is done.
+    // No process has an id this large; process 1 always runs, and its file stays.
+    let temp = |name: &str, pid: u32| {
+        let p = out.join(name);
+        p.with_file_name(format!(
+            ".{}.tmp-{pid}",
+            p.file_name().unwrap().to_string_lossy()
+        ))
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let stale = [temp(&names[1], 999_999_999), temp(&names[3], 999_999_998)];
+    let live = temp(&names[1], 1);
+    let other = out.join(".unrelated.tmp-999999999");
+    for p in stale.iter().chain([&live, &other]) {
+        let f = std::fs::File::create(p).unwrap();
+        f.set_modified(hour_ago).unwrap();
+    }
     let second = run(&args);
     assert!(second.status.success(), "{}", stderr(&second));
+    assert!(
+        stderr(&second).contains("removed 2 temporary files that an earlier run left"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(stale.iter().all(|p| !p.exists()));
+    assert!(live.exists() && other.exists());
+    std::fs::remove_file(&live).unwrap();
+    std::fs::remove_file(&other).unwrap();
     assert!(
         stderr(&second).contains("3 documents in, 3 out, 0 rejected; 1 files (3 already done)"),
         "{}",
