@@ -605,7 +605,10 @@ fn run_index(
         eprintln!("parasift: error: {e}");
     }
     let all: Vec<usize> = (0..files.len()).collect();
-    let (index, sum) = pipeline::build_index(&files, &all, &opts, memory)?;
+    let (index, sum) =
+        pipeline::build_index_reporting(&files, &all, &opts, memory, &mut |e, _, _| {
+            eprintln!("parasift: error: {e}")
+        })?;
     index.save(out)?;
     eprintln!(
         "parasift: counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; wrote {} ({}, {:.1} MB)",

@@ -566,7 +566,22 @@ pub fn build_index(
     opts: &RunOptions,
     memory: usize,
 ) -> Result<(CorpusIndex, Summary)> {
-    let (index, sum, _) = first_pass(files, which, opts, memory, None)?;
+    let (index, sum, _) = first_pass(files, which, opts, memory, None, None)?;
+    Ok((index, sum))
+}
+
+/// [`build_index`], telling `report` of each record or file it leaves out, in input order.
+///
+/// # Errors
+/// As [`build_index`].
+pub fn build_index_reporting(
+    files: &[InputFile],
+    which: &[usize],
+    opts: &RunOptions,
+    memory: usize,
+    report: Report<'_>,
+) -> Result<(CorpusIndex, Summary)> {
+    let (index, sum, _) = first_pass(files, which, opts, memory, None, Some(report))?;
     Ok((index, sum))
 }
 
@@ -609,13 +624,17 @@ fn held_bytes(p: &Parsed) -> usize {
 }
 
 /// What the first pass makes of a record: a document's keys, a record that is not a document
-/// (the second pass reports it), or the end of a file; each with the record itself while
-/// records are kept.
+/// (the second pass reports it; with a reporter, its file, line and error), or the end of a
+/// file; each with the record itself while records are kept.
 enum Counted {
     Doc(ShardedKeys, Option<Slot>),
-    Rejected(Option<Slot>),
+    Rejected(Option<Slot>, Option<(usize, Option<usize>, Error)>),
     End(Option<Slot>),
 }
+
+/// Where [`build_index_reporting`] sends each record or file that is left out: its error, its
+/// file's name, and its line in a JSONL file.
+pub type Report<'a> = &'a mut dyn FnMut(&Error, &str, Option<usize>);
 
 /// [`build_index`], which with `keep` also keeps the parsed records, in order, as long as they
 /// all fit in its bounds; they are returned when they did, so that the second pass need not
@@ -626,7 +645,9 @@ fn first_pass(
     opts: &RunOptions,
     memory: usize,
     mut keep: Option<Kept>,
+    mut report: Option<Report<'_>>,
 ) -> Result<(CorpusIndex, Summary, Option<Vec<Slot>>)> {
+    let reporting = report.is_some();
     let mut index = CorpusIndex::with_memory(memory);
     let mut progress = Progress::new("counting", opts.progress, files, which);
     let mut sum = Summary {
@@ -663,11 +684,17 @@ fn first_pass(
                         _ => None,
                     };
                     let end = matches!(slot, Slot::End(_));
+                    let error = match &slot {
+                        Slot::Item(file, line, _, Err(e)) if reporting => {
+                            Some((*file, *line, clone_error(e)))
+                        }
+                        _ => None,
+                    };
                     let kept = keeps.then_some(slot);
                     match keys {
                         Some(keys) => Counted::Doc(keys, kept),
                         None if end => Counted::End(kept),
-                        None => Counted::Rejected(kept),
+                        None => Counted::Rejected(kept, error),
                     }
                 })
                 .collect()
@@ -682,9 +709,12 @@ fn first_pass(
                         sum.docs_out += 1;
                         slot
                     }
-                    Counted::Rejected(slot) => {
+                    Counted::Rejected(slot, error) => {
                         sum.docs_in += 1;
                         sum.rejected += 1;
+                        if let (Some(report), Some((file, line, e))) = (report.as_mut(), error) {
+                            report(&e, &file_name(files, file), line);
+                        }
                         slot
                     }
                     Counted::End(slot) => slot,
@@ -1160,7 +1190,7 @@ pub fn run_with<M: Borrow<Model>>(
                 max_bytes,
                 lines: opts.output == OutputKind::Clean,
             });
-            let (index, _, k) = first_pass(&files, &all, opts, *memory, keep)?;
+            let (index, _, k) = first_pass(&files, &all, opts, *memory, keep, None)?;
             kept = k;
             Some(index)
         }
@@ -1542,7 +1572,7 @@ mod tests {
             lines,
         };
         let (_, sum, kept) =
-            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, false))).unwrap();
+            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, false)), None).unwrap();
         assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (11, 10, 1));
         let kept = kept.expect("eleven records fit in eleven");
         assert_eq!(kept.len(), 12);
@@ -1552,11 +1582,12 @@ mod tests {
         assert!(matches!(&kept[10], Slot::Item(0, Some(11), _, Err(_))));
         assert!(matches!(kept[11], Slot::End(0)));
         // Lines are kept for clean output only.
-        let (_, _, kept) = first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, true))).unwrap();
+        let (_, _, kept) =
+            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(11, true)), None).unwrap();
         assert!(matches!(&kept.unwrap()[0], Slot::Item(.., Ok(p)) if p.line.is_some()));
         // One too many: nothing is kept, and the counts are the same.
         let (index, sum2, kept) =
-            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(10, false))).unwrap();
+            first_pass(&files, &[0], &opts, 1 << 20, Some(keep(10, false)), None).unwrap();
         assert!(kept.is_none());
         assert_eq!((sum2.docs_in, sum2.docs_out), (sum.docs_in, sum.docs_out));
         let (plain, _) = build_index(&files, &[0], &opts, 1 << 20).unwrap();

@@ -555,6 +555,35 @@ fn an_input_cut_short_keeps_no_output_and_is_read_again() {
 }
 
 #[test]
+fn index_names_what_it_leaves_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.jsonl"),
+        "{\"id\": \"a1\", \"text\": \"Fine.\"}\n{\"id\": \"a2\", \"text\": \n{\"id\": \"a3\", \"text\": \"Fine too.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("b.txt"), b"").unwrap();
+    let o = run(&[
+        "index",
+        &s(&src),
+        "--out",
+        &s(&dir.path().join("idx.bin")),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let a = err.find("a.jsonl:2: malformed JSON").expect(&err);
+    let b = err.find("b.txt: empty input").expect(&err);
+    assert!(a < b, "in input order: {err}");
+    assert!(
+        err.contains("counted 2 documents (2 unreadable, left out)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_failed_run_leaves_no_output_that_looks_complete() {
     let dir = tempfile::tempdir().unwrap();
     let names = shards(dir.path(), 4);
