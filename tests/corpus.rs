@@ -555,6 +555,29 @@ fn an_input_cut_short_keeps_no_output_and_is_read_again() {
 }
 
 #[test]
+fn a_byte_order_mark_before_the_first_record_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bom.jsonl");
+    std::fs::write(
+        &f,
+        b"\xEF\xBB\xBF{\"id\": \"x1\", \"text\": \"A first record.\"}\r\n{\"id\": \"x2\", \"text\": \"A second.\"}\r\n\xEF\xBB\xBF{\"id\": \"x3\", \"text\": \"x\"}\n",
+    )
+    .unwrap();
+    let o = run(&["classify", &s(&f), "--quiet", "--output", "clean"]);
+    let err = stderr(&o);
+    // Only at the start of the file: elsewhere it is not JSON.
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("bom.jsonl:3: malformed JSON"), "{err}");
+    assert!(err.contains("3 documents in, 2 out, 1 rejected"), "{err}");
+    let out = lines(&o.stdout);
+    assert_eq!(out.len(), 2);
+    assert_eq!(
+        (out[0]["id"].as_str(), out[1]["id"].as_str()),
+        (Some("x1"), Some("x2"))
+    );
+}
+
+#[test]
 fn index_names_what_it_leaves_out() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("in");

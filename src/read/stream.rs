@@ -339,6 +339,10 @@ impl<'a> Reader<'a> {
                     if raw.last() == Some(&b'\r') {
                         raw.pop();
                     }
+                    // A byte order mark before the first record (as some editors write).
+                    if line_no == 1 && raw.starts_with(b"\xEF\xBB\xBF") {
+                        raw.drain(..3);
+                    }
                     if raw.iter().all(u8::is_ascii_whitespace) {
                         continue;
                     }
