@@ -170,6 +170,13 @@ fn stages(c: &mut Criterion) {
     }
     g.finish();
 
+    // Loading the embedded model, as every `classify` does once at its start.
+    let mut g = c.benchmark_group("load");
+    g.bench_function("embedded_model", |b| {
+        b.iter(|| Model::embedded_owned().map(|m| m.threshold()))
+    });
+    g.finish();
+
     // Reading from disk, with charset detection and decompression.
     let mut g = c.benchmark_group("read");
     let path = root().join("benches/data/pages.jsonl.zst");
