@@ -1173,10 +1173,10 @@ pub fn run_with<M: Borrow<Model>>(
     let mut kept = None;
     let mut index = match &opts.index {
         IndexSource::File(p) => Some(CorpusIndex::load(p)?),
-        // Every file of the share is counted, finished or not, so that a resumed run classifies
-        // against the same counts as an uninterrupted one.
         // Nothing left to classify: nothing to count for.
         IndexSource::Build(memory) if todo.is_empty() => Some(CorpusIndex::with_memory(*memory)),
+        // Every file of the share is counted, finished or not, so that a resumed run classifies
+        // against the same counts as an uninterrupted one.
         IndexSource::Build(memory) if !stdin => {
             let all: Vec<usize> = (0..files.len()).collect();
             // When every file is to be classified, the parsed records are kept for the second
