@@ -150,12 +150,16 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
+        model: ModelArgs,
+        #[command(flatten)]
         corpus: CorpusArgs,
     },
     /// Keep the main content only: one JSON object per document with its content text.
     Extract {
         #[command(flatten)]
         input: InputArgs,
+        #[command(flatten)]
+        model: ModelArgs,
         /// Write plain text (documents separated by a blank line) instead of JSON lines.
         #[arg(long)]
         plain: bool,
@@ -194,7 +198,12 @@ enum Command {
         independent: bool,
     },
     /// Each paragraph's features, score and label, to see why it was labelled so.
-    Inspect(InputArgs),
+    Inspect {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        model: ModelArgs,
+    },
     /// Fit a model on labeled fixtures and report its scores.
     Train(TrainArgs),
     /// Score a model on labeled fixtures: precision, recall, F1 per paragraph and per page.
@@ -229,12 +238,6 @@ struct InputArgs {
     /// Input format.
     #[arg(long, value_enum, default_value = "auto")]
     format: FormatArg,
-    /// Model file (default: the embedded model).
-    #[arg(long)]
-    model: Option<PathBuf>,
-    /// P(content) at or above which a paragraph is content (default: the model's).
-    #[arg(long)]
-    threshold: Option<f32>,
     /// Plain text: paragraphs are blank-line separated blocks instead of lines.
     #[arg(long)]
     blocks: bool,
@@ -250,6 +253,23 @@ struct InputArgs {
     /// JSONL key of the URL or source; its host tells repetition on one site from syndication.
     #[arg(long, default_value = "url")]
     url_key: String,
+}
+
+/// The model of the commands that classify.
+#[derive(Args)]
+struct ModelArgs {
+    /// Model file (default: the embedded model).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// P(content) at or above which a paragraph is content (default: the model's).
+    #[arg(long)]
+    threshold: Option<f32>,
+}
+
+impl ModelArgs {
+    fn load_model(&self) -> Result<Model, Error> {
+        load_model(self.model.as_ref()).map(|m| with_threshold(m, self.threshold))
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -426,10 +446,6 @@ impl InputArgs {
             self.paths.clone()
         }
     }
-
-    fn load_model(&self) -> Result<Model, Error> {
-        load_model(self.model.as_ref()).map(|m| with_threshold(m, self.threshold))
-    }
 }
 
 /// `model` with the threshold of `--threshold`, if given.
@@ -511,19 +527,20 @@ fn read_inputs(args: &InputArgs, failures: &mut Failures) -> (Vec<Document>, usi
 
 fn run_classify(
     args: &InputArgs,
+    model_args: &ModelArgs,
     corpus: &CorpusArgs,
     extract: Option<bool>,
 ) -> Result<ExitCode, Error> {
     // A model file is read first, so that a bad one stops the run before any input is read.
     // The embedded model cannot be bad (the tests load it): it is decoded on a thread of its
     // own while the first pass counts the corpus, and waited for when the second pass starts.
-    let model: Box<dyn FnOnce() -> Result<Model, Error>> = match &args.model {
+    let model: Box<dyn FnOnce() -> Result<Model, Error>> = match &model_args.model {
         Some(_) => {
-            let model = args.load_model()?;
+            let model = model_args.load_model()?;
             Box::new(move || Ok(model))
         }
         None => {
-            let threshold = args.threshold;
+            let threshold = model_args.threshold;
             let (tx, rx) = std::sync::mpsc::sync_channel(1);
             std::thread::spawn(move || {
                 let model = Model::embedded_owned().map(|m| with_threshold(m, threshold));
@@ -702,8 +719,8 @@ fn run_detect(args: &InputArgs, langs: &[String], independent: bool) -> Result<E
     Ok(failures.exit_code(total))
 }
 
-fn run_inspect(args: &InputArgs) -> Result<ExitCode, Error> {
-    let model = args.load_model()?;
+fn run_inspect(args: &InputArgs, model_args: &ModelArgs) -> Result<ExitCode, Error> {
+    let model = model_args.load_model()?;
     let mut failures = Failures::default();
     let (docs, total) = read_inputs(args, &mut failures);
     let names = FeatureSchema::names();
@@ -843,12 +860,17 @@ fn run_train(a: &TrainArgs) -> Result<ExitCode, Error> {
 fn run() -> Result<ExitCode, Error> {
     let cli = Cli::parse();
     match &cli.command {
-        Command::Classify { input, corpus } => run_classify(input, corpus, None),
+        Command::Classify {
+            input,
+            model,
+            corpus,
+        } => run_classify(input, model, corpus, None),
         Command::Extract {
             input,
+            model,
             plain,
             corpus,
-        } => run_classify(input, corpus, Some(*plain)),
+        } => run_classify(input, model, corpus, Some(*plain)),
         Command::Index {
             input,
             out,
@@ -861,7 +883,7 @@ fn run() -> Result<ExitCode, Error> {
             langs,
             independent,
         } => run_detect(input, langs, *independent),
-        Command::Inspect(args) => run_inspect(args),
+        Command::Inspect { input, model } => run_inspect(input, model),
         Command::Train(args) => run_train(args),
         Command::Eval {
             fixtures,
