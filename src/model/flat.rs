@@ -72,21 +72,10 @@ impl FlatTree {
     /// Compiles `tree`, whose column `i` is column `columns[i]` of the full row. A split on a
     /// column outside `columns` is an error, as is a split missing a child (which becomes a leaf).
     pub fn compile(tree: &DecisionTree<f32, usize>, columns: &[usize]) -> Result<FlatTree, String> {
-        let mut flat = FlatTree::default();
-        // Iterative depth-first walk.
-        // (node, the parent's index and whether this is its left child, depth)
-        type Pending<'a> = (Option<&'a TreeNode<f32, usize>>, Option<(usize, bool)>, u32);
-        let mut stack: Vec<Pending<'_>> = vec![(Some(tree.root_node()), None, 0)];
-        while let Some((node, parent, depth)) = stack.pop() {
-            let at = flat.nodes.len() as u32;
-            if let Some((p, is_left)) = parent {
-                let n = &mut flat.nodes[p];
-                if is_left {
-                    n.left = at;
-                } else {
-                    n.right = at;
-                }
-            }
+        // The nodes in depth-first order, left before right, as a model file stores them.
+        let mut stored = Vec::new();
+        let mut stack: Vec<Option<&TreeNode<f32, usize>>> = vec![Some(tree.root_node())];
+        while let Some(node) = stack.pop() {
             match node {
                 Some(n) if !n.is_leaf() => {
                     let (feature, threshold, _) = n.split();
@@ -97,31 +86,16 @@ impl FlatTree {
                         .ok()
                         .filter(|&c| c != LEAF)
                         .ok_or_else(|| format!("column {column} is out of range"))?;
-                    flat.nodes.push(Node {
-                        threshold,
-                        column,
-                        left: 0,
-                        right: 0,
-                    });
+                    stored.push(Stored::Split(column, threshold));
                     let children = n.children();
-                    let me = at as usize;
-                    // Right first on the stack, so the left subtree is numbered first.
-                    stack.push((children[1].as_deref(), Some((me, false)), depth + 1));
-                    stack.push((children[0].as_deref(), Some((me, true)), depth + 1));
+                    // Right first on the stack, so the left subtree comes first.
+                    stack.push(children[1].as_deref());
+                    stack.push(children[0].as_deref());
                 }
-                _ => {
-                    flat.nodes.push(Node {
-                        threshold: f32::NAN,
-                        column: LEAF,
-                        left: flat.leaves,
-                        right: at,
-                    });
-                    flat.leaves += 1;
-                    flat.depth = flat.depth.max(depth);
-                }
+                _ => stored.push(Stored::Leaf),
             }
         }
-        Ok(flat)
+        FlatTree::from_stored(&stored)
     }
 
     /// The tree whose nodes in depth-first order are `stored`, or what is wrong with them: no
