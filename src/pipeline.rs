@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::features::corpus::ShardedKeys;
-use crate::features::corpus::temp_path;
+use crate::features::corpus::{parse_temp_name, temp_path};
 use crate::features::{CorpusIndex, DocAnalysis, DocKeys};
 use crate::model::{DocPrediction, Label, Model};
 use crate::read::stream::{Event, InputFile, Parsed, RawItem, Reader, list_inputs};
@@ -999,11 +999,7 @@ fn remove_stale_temps(dests: &[PathBuf], began: std::time::SystemTime) -> usize 
         };
         for e in entries.flatten() {
             let name = e.file_name();
-            let Some((dest, pid)) = name
-                .to_str()
-                .and_then(|n| n.strip_prefix('.')?.rsplit_once(".tmp-"))
-                .and_then(|(dest, pid)| Some((dest, pid.parse::<u32>().ok()?)))
-            else {
+            let Some((dest, pid)) = name.to_str().and_then(parse_temp_name) else {
                 continue;
             };
             let running = pid == std::process::id()

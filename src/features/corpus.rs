@@ -1008,6 +1008,12 @@ pub(crate) fn temp_path(path: &Path) -> std::path::PathBuf {
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 
+/// What [`temp_path`] made `file_name` from: the final file's name and the process id.
+pub(crate) fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
+    let (name, pid) = file_name.strip_prefix('.')?.rsplit_once(".tmp-")?;
+    Some((name, pid.parse().ok()?))
+}
+
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
     while got < buf.len() {
@@ -1053,6 +1059,18 @@ impl<R: Read> Read for HashingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_name_reads_back() {
+        let tmp = temp_path(Path::new("out/sub/a.jsonl.tmp-x.gz"));
+        let name = tmp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            parse_temp_name(name),
+            Some(("a.jsonl.tmp-x.gz", std::process::id()))
+        );
+        assert_eq!(parse_temp_name("a.jsonl.tmp-12"), None);
+        assert_eq!(parse_temp_name(".a.jsonl.tmp-x"), None);
+    }
 
     fn doc(id: &str, site: Option<&str>, texts: &[&str]) -> Document {
         let mut d = Document::from_paragraphs(id, texts);
