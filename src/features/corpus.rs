@@ -212,55 +212,31 @@ impl Exact {
 
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
     /// does not depend on the tables' iteration order), made on up to `threads` threads: the
-    /// paragraphs on one, each shard's shingles on one. The tables are emptied into sorted
-    /// lists, and freed, before the sketch is made: the fold holds the lists (8 bytes a
-    /// shingle) and the sketch, not the tables and the sketch.
+    /// paragraphs on one, each shard's shingles on one. Each table is emptied into a sorted
+    /// list and freed before its keys are added to the sketch, whose pages are written only as
+    /// keys reach them: the fold holds the tables not yet folded, the lists being folded and
+    /// the part of the sketch written so far, not all the tables (or lists) beside the whole
+    /// sketch.
     fn into_sketch(mut self, budget: usize, threads: usize) -> Sketch {
-        let mut tables = vec![Part::Paragraphs(std::mem::take(&mut self.paragraphs))];
-        tables.extend(
-            std::mem::take(&mut self.shingles)
-                .into_iter()
-                .enumerate()
-                .map(|(s, t)| Part::Shingles(s, t)),
-        );
-        // Each table's keys in order; for shingles, those seen once and those seen twice or
-        // more (a shingle cell counts no higher than 2).
-        let lists = run_tasks(tables, threads, |table| match table {
-            Part::Paragraphs(t) => {
-                let mut sorted: Vec<(u64, Entry)> = t.into_iter().collect();
-                sorted.sort_unstable_by_key(|&(h, _)| h);
-                Part::Paragraphs(sorted)
-            }
-            Part::Shingles(s, t) => {
-                let (mut once, mut more) = (Vec::new(), Vec::new());
-                for (k, c) in t {
-                    match c.docs {
-                        0 => {}
-                        1 => once.push(k),
-                        _ => more.push(k),
-                    }
-                }
-                once.sort_unstable();
-                more.sort_unstable();
-                Part::Shingles(s, (once, more))
-            }
-        });
         let mut sketch = Sketch::with_budget(budget);
         let (mut cells, runs) = sketch.split_mut();
         let Some(runs) = runs else {
             unreachable!("a new sketch has its blocks in runs by shard")
         };
-        let mut runs = runs.into_iter();
-        let mut cells = Some(&mut cells);
-        let parts: Vec<_> = lists
-            .into_iter()
-            .filter_map(|list| match list {
-                Part::Paragraphs(sorted) => Some(Part::Paragraphs((cells.take()?, sorted))),
-                Part::Shingles(s, lists) => Some(Part::Shingles(s, (runs.next()?, lists))),
-            })
-            .collect();
+        let mut parts = vec![Part::Paragraphs((
+            &mut cells,
+            std::mem::take(&mut self.paragraphs),
+        ))];
+        parts.extend(
+            runs.into_iter()
+                .zip(std::mem::take(&mut self.shingles))
+                .enumerate()
+                .map(|(s, part)| Part::Shingles(s, part)),
+        );
         run_tasks(parts, threads, |part| match part {
-            Part::Paragraphs((cells, sorted)) => {
+            Part::Paragraphs((cells, table)) => {
+                let mut sorted: Vec<(u64, Entry)> = table.into_iter().collect();
+                sorted.sort_unstable_by_key(|&(h, _)| h);
                 for (h, e) in sorted {
                     for &(s, c) in &e.sites {
                         cells.add_paragraph(h, Some(s), c);
@@ -270,21 +246,15 @@ impl Exact {
                     }
                 }
             }
-            Part::Shingles(_, (mut run, (once, more))) => {
-                // Both lists, merged in key order.
-                let mut merged = Vec::with_capacity(once.len() + more.len());
-                let (mut i, mut j) = (0, 0);
-                while i < once.len() || j < more.len() {
-                    if j == more.len() || (i < once.len() && once[i] < more[j]) {
-                        merged.push((once[i], 1));
-                        i += 1;
-                    } else {
-                        merged.push((more[j], 2));
-                        j += 1;
-                    }
-                }
-                drop((once, more));
-                run.add_counted(&merged);
+            Part::Shingles(_, (mut run, table)) => {
+                // A shingle cell counts no higher than 2.
+                let mut counted: Vec<(u64, u32)> = table
+                    .into_iter()
+                    .filter(|(_, c)| c.docs > 0)
+                    .map(|(k, c)| (k, c.docs.min(2)))
+                    .collect();
+                counted.sort_unstable_by_key(|&(k, _)| k);
+                run.add_counted(&counted);
             }
         });
         sketch

@@ -34,8 +34,6 @@
 
 use std::io::{Read, Write};
 
-use rayon::iter::ParallelExtend;
-
 /// Positions probed per key in each array.
 pub const PROBES: usize = 4;
 /// How many keys ahead a run of shingles asks for its blocks.
@@ -73,9 +71,67 @@ const LINE: usize = 64;
 const LINE_CELLS: usize = LINE * 4;
 
 /// A block of 2-bit shingle cells, aligned to a cache line.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C, align(64))]
 struct Line([u8; LINE]);
+
+/// The shingle blocks: [`Line`]s at a cache-line boundary inside an array of bytes.
+///
+/// An allocator zeroes a large array of bytes lazily (pages fresh from the kernel, neither
+/// written nor resident until a cell is raised), where it zeroes an array of `Line`s, aligned
+/// beyond what `malloc` gives, by writing every page at once. A sketch holds only the pages its
+/// keys have reached, and a fold of exact counts (see `Exact::into_sketch`) frees each table
+/// before the pages it fills are written.
+struct Lines {
+    bytes: Vec<u8>,
+    /// Where the first block starts in `bytes`.
+    start: usize,
+    /// Blocks.
+    len: usize,
+}
+
+impl Lines {
+    /// `len` blocks of zeros, with huge pages asked for before any is first written.
+    fn zeroed(len: usize) -> Lines {
+        let bytes = vec![0u8; (len + 1) * LINE];
+        crate::hash::advise_huge_pages_of(&bytes);
+        let start = (LINE - bytes.as_ptr().addr() % LINE) % LINE;
+        Lines { bytes, start, len }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn get(&self) -> &[Line] {
+        bytemuck::cast_slice(&self.bytes[self.start..self.start + self.len * LINE])
+    }
+
+    fn get_mut(&mut self) -> &mut [Line] {
+        bytemuck::cast_slice_mut(&mut self.bytes[self.start..self.start + self.len * LINE])
+    }
+}
+
+impl Clone for Lines {
+    /// A copy at its own cache-line boundary.
+    fn clone(&self) -> Lines {
+        let mut copy = Lines::zeroed(self.len);
+        copy.get_mut().copy_from_slice(self.get());
+        copy
+    }
+}
+
+impl PartialEq for Lines {
+    fn eq(&self, other: &Lines) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for Lines {}
 
 impl Line {
     fn cell(&self, c: usize) -> u8 {
@@ -151,7 +207,7 @@ pub(crate) struct Sketch {
     sites: Vec<u32>,
     pairs: Vec<u16>,
     /// 2-bit counters, four per byte, in blocks of a cache line.
-    shingles: Vec<Line>,
+    shingles: Lines,
 }
 
 impl std::fmt::Debug for Sketch {
@@ -186,10 +242,10 @@ impl Sketch {
         // A whole number of runs of blocks, one per shard.
         let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
         Sketch {
-            docs: zeroed(para_cells, 0),
-            sites: zeroed(para_cells, 0),
-            pairs: zeroed(pair_cells, 0),
-            shingles: zeroed(shingle_lines, Line([0; LINE])),
+            docs: zeroed(para_cells),
+            sites: zeroed(para_cells),
+            pairs: zeroed(pair_cells),
+            shingles: Lines::zeroed(shingle_lines),
         }
     }
 
@@ -248,6 +304,7 @@ impl Sketch {
         let blocks = self.shingles.len();
         let runs = self.sharded().then(|| {
             self.shingles
+                .get_mut()
                 .chunks_mut(blocks / SHARDS)
                 .enumerate()
                 .map(|(s, lines)| ShingleRun {
@@ -270,14 +327,14 @@ impl Sketch {
     /// Asks for the block of shingle `hash`, if any, ahead of its use.
     fn prefetch_shingle(&self, hash: Option<u64>) {
         if let Some(h) = hash {
-            crate::hash::prefetch(&self.shingles[shingle_block(h, self.shingles.len())]);
+            crate::hash::prefetch(&self.shingles.get()[shingle_block(h, self.shingles.len())]);
         }
     }
 
     /// Adds `docs` documents containing shingle `hash` (counts stop at 2).
     pub fn add_shingle(&mut self, hash: u64, docs: u32) {
         let (b, cells) = shingle_cells(hash, self.shingles.len());
-        self.shingles[b].raise(cells, docs);
+        self.shingles.get_mut()[b].raise(cells, docs);
     }
 
     /// Adds one document containing each of the distinct shingles `hashes`, asking for the
@@ -292,7 +349,7 @@ impl Sketch {
     /// Whether shingle `hash` occurs in two or more documents.
     pub fn shingle_repeated(&self, hash: u64) -> bool {
         let (b, cells) = shingle_cells(hash, self.shingles.len());
-        let line = &self.shingles[b];
+        let line = &self.shingles.get()[b];
         cells.iter().all(|&c| line.cell(c) >= 2)
     }
 
@@ -351,11 +408,7 @@ impl Sketch {
         put(w, &self.sites, u32::to_le_bytes)?;
         put(w, &self.pairs, u16::to_le_bytes)?;
         w.write_all(&((self.shingles.len() * LINE) as u64).to_le_bytes())?;
-        for chunk in self.shingles.chunks(1 << 10) {
-            let bytes: Vec<u8> = chunk.iter().flat_map(|l| l.0).collect();
-            w.write_all(&bytes)?;
-        }
-        Ok(())
+        w.write_all(bytemuck::cast_slice(self.shingles.get()))
     }
 
     /// Reads what [`Sketch::write_to`] wrote; `limit` bounds the bytes an array may claim.
@@ -414,13 +467,11 @@ impl Sketch {
     }
 }
 
-/// `n` copies of `zero`, with huge pages asked for before they are first written, and written on
-/// the pool's threads: a large sketch's first writes are the kernel's page faults, which take
-/// a few tenths of a second for the default budget on one thread.
-fn zeroed<T: Copy + Send + Sync>(n: usize, zero: T) -> Vec<T> {
-    let mut v = Vec::with_capacity(n);
+/// `n` zeros, from memory the allocator zeroes lazily (see [`Lines`]), with huge pages asked for
+/// before any is first written.
+fn zeroed<T: Clone + Default>(n: usize) -> Vec<T> {
+    let v = vec![T::default(); n];
     crate::hash::advise_huge_pages_of(&v);
-    v.par_extend(rayon::iter::repeat_n(zero, n));
     v
 }
 
@@ -505,7 +556,7 @@ impl ShingleRun<'_> {
 }
 
 /// Reads the shingle blocks: their length in bytes (a whole number of blocks), then the bytes.
-fn read_lines(r: &mut impl Read, limit: u64) -> Result<Vec<Line>, String> {
+fn read_lines(r: &mut impl Read, limit: u64) -> Result<Lines, String> {
     let what = "shingle counts";
     let mut len = [0u8; 8];
     r.read_exact(&mut len)
@@ -521,28 +572,37 @@ fn read_lines(r: &mut impl Read, limit: u64) -> Result<Vec<Line>, String> {
             "{what}: {len} bytes, not a whole number of {LINE}-byte blocks"
         ));
     }
-    let mut left = (len / LINE as u64) as usize;
-    let mut lines = Vec::with_capacity(left);
-    crate::hash::advise_huge_pages_of(&lines);
-    let mut buf = vec![0u8; 1 << 16];
-    while left > 0 {
-        let n = left.min(buf.len() / LINE);
-        let bytes = &mut buf[..n * LINE];
-        r.read_exact(bytes)
-            .map_err(|e| format!("{what} truncated: {e}"))?;
-        lines.extend(bytes.chunks_exact(LINE).map(|b| {
-            let mut l = Line([0; LINE]);
-            l.0.copy_from_slice(b);
-            l
-        }));
-        left -= n;
-    }
+    let mut lines = Lines::zeroed((len / LINE as u64) as usize);
+    r.read_exact(bytemuck::cast_slice_mut(lines.get_mut()))
+        .map_err(|e| format!("{what} truncated: {e}"))?;
     Ok(lines)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_start_at_a_cache_line_and_copies_too() {
+        for len in [0, 1, 3, 1000] {
+            let mut lines = Lines::zeroed(len);
+            assert_eq!(lines.get().len(), len);
+            assert!(lines.get().iter().all(|l| l.0 == [0; LINE]));
+            if len > 0 {
+                lines.get_mut()[len - 1].0[5] = 7;
+            }
+            let copy = lines.clone();
+            for l in [&lines, &copy] {
+                assert_eq!(l.get().as_ptr().addr() % LINE, 0);
+                assert_eq!(l.get().len(), len);
+            }
+            assert!(copy == lines);
+            assert_eq!(
+                copy.get().last().map(|l| l.0[5]),
+                len.checked_sub(1).map(|_| 7)
+            );
+        }
+    }
 
     #[test]
     fn probes_are_stable() {
