@@ -585,6 +585,60 @@ fn a_byte_order_mark_before_the_first_record_is_skipped() {
 }
 
 #[test]
+fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.jsonl"),
+        "{\"id\": \"a1\", \"text\": \"A record.\"}\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("b.jsonl"), b"").unwrap();
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::fs::write(src.join("c.jsonl.gz"), gz.finish().unwrap()).unwrap();
+    let out_dir = dir.path().join("out");
+    for output in ["json", "attributes"] {
+        let o = run(&[
+            "classify",
+            &s(&src),
+            "--quiet",
+            "--output",
+            output,
+            "--output-dir",
+            &s(&out_dir),
+        ]);
+        let err = stderr(&o);
+        assert!(o.status.success(), "{err}");
+        assert!(
+            err.contains("1 documents in, 1 out, 0 rejected; 3 files"),
+            "{err}"
+        );
+        for (name, rows) in [("a.jsonl", 1), ("b.jsonl", 0)] {
+            assert_eq!(read_output(&out_dir.join(name)).len(), rows, "{name}");
+        }
+        // Compressed as its input was, and empty.
+        let gz = std::fs::read(out_dir.join("c.jsonl.gz")).unwrap();
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&gz[..]), &mut text)
+            .unwrap();
+        assert_eq!(text, "");
+        std::fs::remove_dir_all(&out_dir).unwrap();
+    }
+    // An empty file of any other format is still a document with nothing in it.
+    std::fs::write(src.join("d.txt"), b"").unwrap();
+    let o = run(&["classify", &s(&src), "--quiet"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("d.txt: empty input (0 bytes)"), "{err}");
+    assert!(err.contains("2 documents in, 1 out, 1 rejected"), "{err}");
+    // Standard input read as JSONL: no records, no error.
+    let o = run_stdin(&["classify", "-", "--format", "jsonl", "--quiet"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
 fn index_names_what_it_leaves_out() {
     let dir = tempfile::tempdir().unwrap();
     let src = bad_inputs(dir.path());

@@ -215,13 +215,15 @@ pub fn read_path(path: &Path, opts: &ReadOptions) -> Vec<Result<Document>> {
 
 /// Reads in-memory bytes named `name` into documents (see [`read_path`]).
 pub fn read_bytes_as(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Result<Document>> {
-    if bytes.is_empty() {
-        return vec![Err(Error::input(name, "empty input (0 bytes)"))];
-    }
     let format = match opts.format {
         InputFormat::Auto => detect_format(name, bytes),
         f => f,
     };
+    // An empty JSONL file is a shard of no records; any other empty file is a document with
+    // nothing in it.
+    if bytes.is_empty() && format != InputFormat::Jsonl {
+        return vec![Err(Error::input(name, "empty input (0 bytes)"))];
+    }
     match format {
         InputFormat::Jsonl => jsonl::read_records(name, bytes, opts),
         InputFormat::Html => {
@@ -319,5 +321,7 @@ mod tests {
                 .to_string()
                 .contains("e.txt: empty input")
         );
+        // A JSONL file of no records is not an error.
+        assert!(read_bytes_as("e.jsonl", b"", &opts).is_empty());
     }
 }

@@ -296,13 +296,15 @@ impl<'a> Reader<'a> {
             Ok(h) => h,
             Err(e) => return item(Err(Error::unreadable(&name, describe_read_error(&e))), 0),
         };
-        if head.is_empty() {
-            return item(Err(Error::input(&name, "empty input (0 bytes)")), 0);
-        }
         let format = match self.opts.format {
             InputFormat::Auto => detect_format(&name, head),
             f => f,
         };
+        // An empty JSONL file is a shard of no records; any other empty file is a document
+        // with nothing in it.
+        if head.is_empty() && format != InputFormat::Jsonl {
+            return item(Err(Error::input(&name, "empty input (0 bytes)")), 0);
+        }
         if format == InputFormat::Jsonl {
             self.current = Some(Current {
                 file: i,
