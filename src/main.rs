@@ -555,7 +555,13 @@ fn run_classify(
             })
         }
     };
-    if corpus.world_size == 0 || corpus.rank >= corpus.world_size {
+    if corpus.world_size == 0 {
+        return Err(Error::input(
+            "--world-size",
+            "the world size is the number of shares: at least 1",
+        ));
+    }
+    if corpus.rank >= corpus.world_size {
         return Err(Error::input(
             "--rank",
             format!(

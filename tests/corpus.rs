@@ -305,6 +305,10 @@ fn sharding_is_disjoint_and_complete() {
     assert_eq!(ids.len(), 21);
     let bad = run(&["classify", &src, "--rank", "3", "--world-size", "3"]);
     assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("rank 3 is not below world size 3"));
+    let bad = run(&["classify", &src, "--world-size", "0"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--world-size: the world size is the number of shares"));
 }
 
 #[test]
