@@ -1025,6 +1025,56 @@ fn split_compression(name: &str) -> (&str, &str) {
     (name, "")
 }
 
+/// Refuses an output directory that is an input directory or inside one: its outputs would
+/// replace their inputs, or be read as inputs by a rerun (and by ranks that list the inputs
+/// after others wrote there).
+fn check_output_dir(paths: &[PathBuf], dir: &Path) -> Result<()> {
+    let out = resolved(dir);
+    for p in paths.iter().filter(|p| p.as_os_str() != "-" && p.is_dir()) {
+        if p.canonicalize().is_ok_and(|input| out.starts_with(input)) {
+            return Err(Error::input(
+                "--output-dir",
+                format!(
+                    "{} is the input directory {} or inside it: a rerun would read the outputs \
+                     as inputs; write them elsewhere",
+                    dir.display(),
+                    p.display()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` with its longest existing prefix resolved (symbolic links, `.` and `..`), and the
+/// rest as written.
+fn resolved(path: &Path) -> PathBuf {
+    let mut rest = Vec::new();
+    let mut at = path;
+    loop {
+        if let Ok(mut real) = at.canonicalize() {
+            real.extend(rest.iter().rev());
+            return real;
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name);
+                at = if parent.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    parent
+                };
+            }
+            _ => return std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        }
+    }
+}
+
+/// Whether `a` and `b` both exist and are the same file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
 /// The output file of an input, relative to the output directory: the same name for JSONL
 /// inputs (compression kept), the name plus `.jsonl` (`.txt` for plain text output) for others.
 pub fn output_name(input: &InputFile, kind: OutputKind, format: InputFormat) -> PathBuf {
@@ -1098,8 +1148,9 @@ impl Rejects {
 /// (see [`Summary::unread_files`]).
 ///
 /// # Errors
-/// A saved index that cannot be loaded, two inputs that would write the same output file, or a
-/// failure to write output: the run stops. Output files already renamed are complete; the one
+/// A saved index that cannot be loaded, two inputs that would write the same output file, an
+/// output directory that is an input directory or inside one, an output file that would
+/// replace its input, or a failure to write output: the run stops. Output files already renamed are complete; the one
 /// being written is left under its temporary name.
 pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summary> {
     run_with(|| Ok(model), paths, opts).map(|(sum, _)| sum)
@@ -1118,6 +1169,9 @@ pub fn run_with<M: Borrow<Model>>(
 ) -> Result<(Summary, M)> {
     let start = Instant::now();
     let began = std::time::SystemTime::now();
+    if let Some(dir) = &opts.output_dir {
+        check_output_dir(paths, dir)?;
+    }
     let (files, listing_errors) = select_inputs(paths, opts.rank, opts.world_size);
     let mut rejects = Rejects::open(opts.rejects.as_deref())?;
     let mut sum = Summary::default();
@@ -1141,6 +1195,15 @@ pub fn run_with<M: Borrow<Model>>(
     if let Some(dests) = &dests {
         let mut seen: std::collections::HashMap<&Path, usize> = Default::default();
         for (i, d) in dests.iter().enumerate() {
+            if same_file(d, &files[i].path) {
+                return Err(Error::input(
+                    d.display().to_string(),
+                    format!(
+                        "the output file of {} would replace that input",
+                        files[i].path.display()
+                    ),
+                ));
+            }
             if let Some(j) = seen.insert(d, i) {
                 return Err(Error::input(
                     d.display().to_string(),

@@ -643,6 +643,53 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
 }
 
 #[test]
+fn outputs_never_replace_or_join_their_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("in");
+    std::fs::create_dir_all(&src).unwrap();
+    let record = "{\"id\": \"a1\", \"text\": \"A record.\"}\n";
+    std::fs::write(src.join("a.jsonl"), record).unwrap();
+    let refused = |args: &[&str], says: &str| {
+        let o = run(args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert_eq!(
+            std::fs::read_to_string(src.join("a.jsonl")).unwrap(),
+            record
+        );
+        assert_eq!(walk(&src), [src.join("a.jsonl")], "{args:?}");
+    };
+    // Before, the input was taken for its own finished output and skipped ("1 already done").
+    let says = "or inside it: a rerun would read the outputs as inputs";
+    refused(
+        &["classify", &s(&src), "--quiet", "--output-dir", &s(&src)],
+        says,
+    );
+    let inside = src.join("out");
+    refused(
+        &["classify", &s(&src), "--quiet", "--output-dir", &s(&inside)],
+        says,
+    );
+    // Through another name for the same directory.
+    let other = format!("{}/../in/out", src.display());
+    refused(
+        &["classify", &s(&src), "--quiet", "--output-dir", &other],
+        says,
+    );
+    let file = s(&src.join("a.jsonl"));
+    refused(
+        &["classify", &file, "--quiet", "--output-dir", &s(&src)],
+        "the output file of",
+    );
+    // Beside the inputs is fine.
+    let out = dir.path().join("out");
+    let o = run(&["classify", &s(&src), "--quiet", "--output-dir", &s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(read_output(&out.join("a.jsonl")).len(), 1);
+}
+
+#[test]
 fn index_names_what_it_leaves_out() {
     let dir = tempfile::tempdir().unwrap();
     let src = bad_inputs(dir.path());
