@@ -1025,19 +1025,19 @@ fn split_compression(name: &str) -> (&str, &str) {
     (name, "")
 }
 
-/// Refuses an output directory that is an input directory or inside one: its outputs would
-/// replace their inputs, or be read as inputs by a rerun (and by ranks that list the inputs
-/// after others wrote there).
-fn check_output_dir(paths: &[PathBuf], dir: &Path) -> Result<()> {
-    let out = resolved(dir);
-    for p in paths.iter().filter(|p| p.as_os_str() != "-" && p.is_dir()) {
+/// Refuses an output directory or rejects file (`what`, at `path`) that is an input or inside
+/// an input directory: outputs would replace their inputs, or be read as inputs by a rerun
+/// (and by ranks that list the inputs after others wrote there).
+fn check_outside_inputs(paths: &[PathBuf], what: &str, path: &Path) -> Result<()> {
+    let out = resolved(path);
+    for p in paths.iter().filter(|p| p.as_os_str() != "-") {
         if p.canonicalize().is_ok_and(|input| out.starts_with(input)) {
             return Err(Error::input(
-                "--output-dir",
+                what,
                 format!(
-                    "{} is the input directory {} or inside it: a rerun would read the outputs \
-                     as inputs; write them elsewhere",
-                    dir.display(),
+                    "{} is the input {} or inside it: a rerun would read the outputs as \
+                     inputs; write them elsewhere",
+                    path.display(),
                     p.display()
                 ),
             ));
@@ -1149,8 +1149,8 @@ impl Rejects {
 ///
 /// # Errors
 /// A saved index that cannot be loaded, two inputs that would write the same output file, an
-/// output directory that is an input directory or inside one, an output file that would
-/// replace its input, or a failure to write output: the run stops. Output files already renamed are complete; the one
+/// output directory or rejects file that is an input or inside an input directory, an output
+/// file that would replace its input, or a failure to write output: the run stops. Output files already renamed are complete; the one
 /// being written is left under its temporary name.
 pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summary> {
     run_with(|| Ok(model), paths, opts).map(|(sum, _)| sum)
@@ -1170,7 +1170,10 @@ pub fn run_with<M: Borrow<Model>>(
     let start = Instant::now();
     let began = std::time::SystemTime::now();
     if let Some(dir) = &opts.output_dir {
-        check_output_dir(paths, dir)?;
+        check_outside_inputs(paths, "--output-dir", dir)?;
+    }
+    if let Some(file) = &opts.rejects {
+        check_outside_inputs(paths, "--rejects", file)?;
     }
     let (files, listing_errors) = select_inputs(paths, opts.rank, opts.world_size);
     let mut rejects = Rejects::open(opts.rejects.as_deref())?;

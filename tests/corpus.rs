@@ -682,9 +682,25 @@ fn outputs_never_replace_or_join_their_inputs() {
         &["classify", &file, "--quiet", "--output-dir", &s(&src)],
         "the output file of",
     );
+    // A rejects file among the inputs would be read, and appended to, by a rerun.
+    let rejects = s(&src.join("rejects.jsonl"));
+    refused(
+        &["classify", &s(&src), "--quiet", "--rejects", &rejects],
+        says,
+    );
+    refused(&["classify", &file, "--quiet", "--rejects", &file], says);
     // Beside the inputs is fine.
     let out = dir.path().join("out");
-    let o = run(&["classify", &s(&src), "--quiet", "--output-dir", &s(&out)]);
+    let rejects = s(&dir.path().join("rejects.jsonl"));
+    let o = run(&[
+        "classify",
+        &s(&src),
+        "--quiet",
+        "--output-dir",
+        &s(&out),
+        "--rejects",
+        &rejects,
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(read_output(&out.join("a.jsonl")).len(), 1);
 }
