@@ -71,9 +71,12 @@ pub fn url_host(url: &str) -> Option<String> {
 }
 
 /// Lists the files named by `paths`: files as given, directories recursively in name order;
-/// `-` is standard input.
+/// `-` is standard input. A directory reached again through a symbolic link (a link back to a
+/// directory above it, or a second name for one already listed) is not listed again: it comes
+/// back as an error in its place.
 pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf>> {
     let mut out = Vec::new();
+    let mut listed: std::collections::HashMap<PathBuf, PathBuf> = Default::default();
     for p in paths {
         if p.as_os_str() == "-" || !p.is_dir() {
             out.push(Ok(p.clone()));
@@ -81,6 +84,19 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf>> {
         }
         let mut stack = vec![p.clone()];
         while let Some(dir) = stack.pop() {
+            if let Ok(real) = dir.canonicalize() {
+                if let Some(first) = listed.get(&real) {
+                    out.push(Err(Error::input(
+                        dir.display().to_string(),
+                        format!(
+                            "the directory {} again, through a symbolic link: not listed twice",
+                            first.display()
+                        ),
+                    )));
+                    continue;
+                }
+                listed.insert(real, dir.clone());
+            }
             let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
                 Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
                 Err(e) => {
@@ -262,6 +278,30 @@ pub fn read_all(paths: &[PathBuf], opts: &ReadOptions) -> Vec<Result<Document>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_reached_again_through_a_link_is_listed_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let top = dir.path().join("in");
+        std::fs::create_dir_all(top.join("sub")).unwrap();
+        std::fs::write(top.join("sub/a.txt"), "A paragraph.").unwrap();
+        // A loop (before, its files were listed once per level, about forty times), and a
+        // second name for a directory.
+        std::os::unix::fs::symlink("..", top.join("sub/up")).unwrap();
+        std::os::unix::fs::symlink("sub", top.join("twin")).unwrap();
+        let listed = expand_paths(std::slice::from_ref(&top));
+        let files: Vec<&PathBuf> = listed.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(files, [&top.join("sub/a.txt")]);
+        let errors: Vec<String> = listed
+            .iter()
+            .filter_map(|r| r.as_ref().err().map(ToString::to_string))
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].contains("sub/up: the directory"), "{errors:?}");
+        assert!(errors[1].contains("twin: the directory"), "{errors:?}");
+        assert!(errors.iter().all(|e| e.contains("through a symbolic link")));
+    }
 
     #[test]
     fn hosts() {
