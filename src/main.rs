@@ -313,12 +313,13 @@ struct CorpusArgs {
     /// Append each rejected record or file to FILE (JSON lines: source, line, reason).
     #[arg(long, value_name = "FILE")]
     rejects: Option<PathBuf>,
-    /// Documents per batch; at most twice this many are in flight (default: 1024 per thread).
-    #[arg(long, hide = true)]
+    /// Documents per batch; at most twice this many are in flight, read and not yet written
+    /// (default: 1024 per thread). Standard input without --index is counted batch by batch.
+    #[arg(long, value_name = "N")]
     batch_docs: Option<usize>,
-    /// Input bytes per batch (about); at most twice this many are in flight (default: 2 MiB per
-    /// thread).
-    #[arg(long, hide = true, value_parser = parse_size)]
+    /// Input bytes per batch (about; e.g. 512K, 8M); at most twice this many are in flight
+    /// (default: 2 MiB per thread). Lower it to bound memory on many threads.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     batch_bytes: Option<usize>,
     /// Do not show a progress line.
     #[arg(long)]
