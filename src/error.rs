@@ -74,6 +74,17 @@ pub enum Error {
     /// Training could not run (too little data, one class only, a linfa error).
     #[error("training failed: {0}")]
     Training(String),
+    /// A JSONL record with an id that is not a document (its text is not a string, say): an
+    /// [`Error::Input`] that keeps the record's id, for the row that stands in its place.
+    #[error("{source_name}: {message}")]
+    Record {
+        /// The file and line (`NAME:LINE`).
+        source_name: String,
+        /// The record's id.
+        id: String,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 impl Error {

@@ -179,7 +179,9 @@ pub struct Reject {
 
 fn reason(e: &Error) -> String {
     match e {
-        Error::Input { message, .. } | Error::Unreadable { message, .. } => message.clone(),
+        Error::Input { message, .. }
+        | Error::Unreadable { message, .. }
+        | Error::Record { message, .. } => message.clone(),
         Error::Io { source, .. } => source.to_string(),
         other => other.to_string(),
     }
@@ -1443,13 +1445,15 @@ impl Classify<'_> {
         Slot::parse(self.files, &self.opts.read, ev)
     }
 
-    fn reject_row(&self, file: usize, line: Option<usize>) -> Vec<u8> {
-        // Attribute files mirror their input row for row: a rejected record keeps its row.
+    fn reject_row(&self, e: &Error, file: usize, line: Option<usize>) -> Vec<u8> {
+        // Attribute files mirror their input row for row: a rejected record keeps its row, with
+        // its id when it has one.
         let mut b = Vec::new();
         if self.kind == OutputKind::Attributes {
-            let id = match line {
-                Some(l) => format!("{}:{l}", file_name(self.files, file)),
-                None => file_name(self.files, file),
+            let id = match (e, line) {
+                (Error::Record { id, .. }, _) => id.clone(),
+                (_, Some(l)) => format!("{}:{l}", file_name(self.files, file)),
+                (_, None) => file_name(self.files, file),
             };
             json_line(
                 &mut b,
@@ -1482,7 +1486,7 @@ impl Classify<'_> {
                     (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
                     (Slot::Item(file, line, _, Err(e)), ..) => (
                         *file,
-                        Done::Rejected(clone_error(e), *line, self.reject_row(*file, *line)),
+                        Done::Rejected(clone_error(e), *line, self.reject_row(e, *file, *line)),
                     ),
                     (Slot::Item(file, _, _, Ok(p)), _, Some(pred)) => {
                         let mut b = Vec::new();
@@ -1490,14 +1494,15 @@ impl Classify<'_> {
                         (*file, Done::Written(b))
                     }
                     // A parsed document always has its analysis and prediction.
-                    (Slot::Item(file, line, _, Ok(p)), ..) => (
-                        *file,
-                        Done::Rejected(
-                            Error::input(&p.doc.source, "document was not analysed"),
-                            *line,
-                            self.reject_row(*file, *line),
-                        ),
-                    ),
+                    (Slot::Item(file, line, _, Ok(p)), ..) => {
+                        let e = Error::Record {
+                            source_name: p.doc.source.clone(),
+                            id: p.doc.id.clone(),
+                            message: "document was not analysed".into(),
+                        };
+                        let row = self.reject_row(&e, *file, *line);
+                        (*file, Done::Rejected(e, *line, row))
+                    }
                 },
             )
             .collect()
@@ -1553,6 +1558,15 @@ fn clone_error(e: &Error) -> Error {
             source_name,
             message,
         } => Error::unreadable(source_name.clone(), message.clone()),
+        Error::Record {
+            source_name,
+            id,
+            message,
+        } => Error::Record {
+            source_name: source_name.clone(),
+            id: id.clone(),
+            message: message.clone(),
+        },
         other => Error::input("parasift", other.to_string()),
     }
 }

@@ -799,17 +799,29 @@ fn clean_records_keep_every_other_field() {
     assert!(!v["text"].as_str().unwrap().contains("Home"), "{v}");
     assert!(got[1].starts_with(&rec2[..rec2.len() - 1]));
 
-    // Attribute rows mirror the input rows, a bad record included.
-    std::fs::write(&input, format!("{rec1}\n{{broken\n{rec2}\n")).unwrap();
+    // Attribute rows mirror the input rows, bad records included: with the record's id when it
+    // has one (toolkits that join attributes to documents check that the ids agree; before, the
+    // row had the file and line), else the file and line.
+    let no_text = r#"{"id": "y", "text": null}"#;
+    let bad_text = r#"{"id": 8, "text": 5}"#;
+    std::fs::write(
+        &input,
+        format!("{rec1}\n{{broken\n{no_text}\n{bad_text}\n{rec2}\n"),
+    )
+    .unwrap();
     let out = run(&["classify", "--output", "attributes", &s(&input)]);
     assert_eq!(out.status.code(), Some(1));
     let rows = lines(&out.stdout);
-    assert_eq!(rows.len(), 3);
-    assert_eq!(rows[0]["id"], "x");
-    assert_eq!(
-        rows[1]["attributes"]["parasift__content"],
-        serde_json::json!([])
-    );
+    assert_eq!(rows.len(), 5);
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let at = |line: usize| format!("{}:{line}", input.display());
+    assert_eq!(ids, ["x", &at(2), "y", "8", "7"]);
+    for row in &rows[1..4] {
+        assert_eq!(
+            row["attributes"]["parasift__content"],
+            serde_json::json!([])
+        );
+    }
     let spans = rows[0]["attributes"]["parasift__content"]
         .as_array()
         .unwrap();

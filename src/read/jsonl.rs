@@ -81,43 +81,59 @@ pub fn parse_record_spans(
             }
         },
     };
-    let get_str = |k: &str, raw: Option<&RawValue>| -> Result<Option<(String, Range<usize>)>> {
-        match raw.map(|r| r.get()) {
-            None | Some("null") => Ok(None),
-            Some(raw) => match serde_json::from_str::<String>(raw) {
-                Ok(s) => {
-                    let at = raw.as_ptr() as usize - line.as_ptr() as usize;
-                    Ok(Some((s, at..at + raw.len())))
-                }
-                Err(_) => Err(Error::input(&source, format!("\"{k}\" must be a string"))),
-            },
-        }
-    };
-    let (mut doc, span) = if let Some((text, span)) = get_str(&keys.text, obj.text)? {
-        (
-            text_document(&id, &source, &text, opts.text_mode),
-            Some(span),
-        )
-    } else if let Some(html) = match obj.html {
-        Html::Missing => None,
-        Html::Parsed(html) => Some(html),
-        Html::NotString => {
+    let has_id = !matches!(obj.id.map(|r| r.get()), None | Some("null"));
+    let document = || -> Result<(Document, Option<Range<usize>>)> {
+        let get_str = |k: &str, raw: Option<&RawValue>| -> Result<Option<(String, Range<usize>)>> {
+            match raw.map(|r| r.get()) {
+                None | Some("null") => Ok(None),
+                Some(raw) => match serde_json::from_str::<String>(raw) {
+                    Ok(s) => {
+                        let at = raw.as_ptr() as usize - line.as_ptr() as usize;
+                        Ok(Some((s, at..at + raw.len())))
+                    }
+                    Err(_) => Err(Error::input(&source, format!("\"{k}\" must be a string"))),
+                },
+            }
+        };
+        let (mut doc, span) = if let Some((text, span)) = get_str(&keys.text, obj.text)? {
+            (
+                text_document(&id, &source, &text, opts.text_mode),
+                Some(span),
+            )
+        } else if let Some(html) = match obj.html {
+            Html::Missing => None,
+            Html::Parsed(html) => Some(html),
+            Html::NotString => {
+                return Err(Error::input(
+                    &source,
+                    format!("\"{}\" must be a string", keys.html),
+                ));
+            }
+            Html::Raw(raw) => get_str(&keys.html, Some(raw))?.map(|(h, _)| h),
+        } {
+            (html_document(&id, &source, &html), None)
+        } else {
             return Err(Error::input(
                 &source,
-                format!("\"{}\" must be a string", keys.html),
+                format!("record has neither \"{}\" nor \"{}\"", keys.text, keys.html),
             ));
-        }
-        Html::Raw(raw) => get_str(&keys.html, Some(raw))?.map(|(h, _)| h),
-    } {
-        (html_document(&id, &source, &html), None)
-    } else {
-        return Err(Error::input(
-            &source,
-            format!("record has neither \"{}\" nor \"{}\"", keys.text, keys.html),
-        ));
+        };
+        doc.site = get_str(&keys.url, obj.url)?.and_then(|(u, _)| url_host(&u));
+        Ok((doc, span))
     };
-    doc.site = get_str(&keys.url, obj.url)?.and_then(|(u, _)| url_host(&u));
-    Ok((doc, span))
+    // A record with an id that is not a document keeps its id, for the row that stands in its
+    // place in an attribute file.
+    document().map_err(|e| match e {
+        Error::Input {
+            source_name,
+            message,
+        } if has_id => Error::Record {
+            source_name,
+            id: id.clone(),
+            message,
+        },
+        other => other,
+    })
 }
 
 /// The HTML value of a record.
