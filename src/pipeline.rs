@@ -1152,8 +1152,8 @@ impl Rejects {
 /// # Errors
 /// A saved index that cannot be loaded, two inputs that would write the same output file, an
 /// output directory or rejects file that is an input or inside an input directory, an output
-/// file that would replace its input, or a failure to write output: the run stops. Output files already renamed are complete; the one
-/// being written is left under its temporary name.
+/// file that would replace its input, or a failure to write output: the run stops. Output
+/// files already renamed are complete; the one being written is left under its temporary name.
 pub fn run(model: &Model, paths: &[PathBuf], opts: &RunOptions) -> Result<Summary> {
     run_with(|| Ok(model), paths, opts).map(|(sum, _)| sum)
 }
