@@ -210,6 +210,26 @@ impl Exact {
         docs.len()
     }
 
+    /// Adds the counts of `other`, made from other documents: each count is the sum of the
+    /// two. A paragraph's sites are this index's, then those of `other` in its order, while
+    /// there is room for them (the rest counts as overflow, as when documents are added).
+    fn add(&mut self, other: Exact) {
+        for (h, theirs) in other.paragraphs {
+            let e = self.paragraphs.entry(h).or_default();
+            e.docs = e.docs.saturating_add(theirs.docs);
+            e.overflow = e.overflow.saturating_add(theirs.overflow);
+            for (s, c) in theirs.sites {
+                add_site(e, &mut self.site_bytes, s, c);
+            }
+        }
+        for (table, theirs) in self.shingles.iter_mut().zip(other.shingles) {
+            for (k, seen) in theirs {
+                let e = table.entry(k).or_default();
+                e.docs = e.docs.saturating_add(seen.docs);
+            }
+        }
+    }
+
     /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
     /// does not depend on the tables' iteration order), made on up to `threads` threads: the
     /// paragraphs on one, each shard's shingles on one. Each table is emptied into a sorted
@@ -311,20 +331,24 @@ fn count_paragraphs(
         let e = table.entry(h).or_default();
         e.docs += 1;
         match site {
-            Some(s) => {
-                if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
-                    *c += 1;
-                } else if e.sites.len() < MAX_SITES {
-                    if e.sites.capacity() == e.sites.len() {
-                        *site_bytes += 16 * e.sites.len().max(4);
-                    }
-                    e.sites.push((s, 1));
-                } else {
-                    e.overflow += 1;
-                }
-            }
+            Some(s) => add_site(e, site_bytes, s, 1),
             None => e.overflow += 1,
         }
+    }
+}
+
+/// Adds `docs` documents from site `s` to a paragraph's entry: to the site's count when it is
+/// remembered or there is room for it, else to the overflow.
+fn add_site(e: &mut Entry, site_bytes: &mut usize, s: u64, docs: u32) {
+    if let Some((_, c)) = e.sites.iter_mut().find(|(x, _)| *x == s) {
+        *c = c.saturating_add(docs);
+    } else if e.sites.len() < MAX_SITES {
+        if e.sites.capacity() == e.sites.len() {
+            *site_bytes += 16 * e.sites.len().max(4);
+        }
+        e.sites.push((s, docs));
+    } else {
+        e.overflow = e.overflow.saturating_add(docs);
     }
 }
 
@@ -492,6 +516,68 @@ impl CorpusIndex {
             Repr::Exact(e) => e.bytes(),
             Repr::Sketch(s) => s.bytes(),
         }
+    }
+
+    /// Adds the counts of `other`, an index of other documents (another share of the corpus,
+    /// say), on up to `threads` threads: every count becomes the sum of the two, and the
+    /// documents too. Exact counts stay exact while they fit in a quarter of this index's
+    /// budget, and turn into a sketch beyond it, as when documents are added. A sketch adds
+    /// cell by cell (site masks are joined): its estimates stay at or above the truth, by at
+    /// most the sum of the two indexes' errors, which can be more than the error of one index
+    /// of all the documents. With a sketch on either side, the result is a sketch of that
+    /// sketch's budget.
+    ///
+    /// # Errors
+    /// [`Error::Input`] when both are sketches of different sizes (made with different
+    /// budgets); `self` is then unchanged.
+    pub fn merge(&mut self, other: CorpusIndex, threads: usize) -> Result<()> {
+        let shape = |ix: &CorpusIndex| match &ix.repr {
+            Repr::Sketch(s) => Some(s.shape()),
+            Repr::Exact(_) => None,
+        };
+        let (ours, theirs) = (shape(self), shape(&other));
+        let fits = match (ours, theirs) {
+            (Some(a), Some(b)) => a == b,
+            (Some(a), None) => a == Sketch::shape_for(self.budget),
+            (None, Some(b)) => b == Sketch::shape_for(other.budget),
+            (None, None) => true,
+        };
+        if !fits {
+            return Err(Error::input(
+                "corpus index",
+                format!(
+                    "sketches of different sizes (--index-memory {} and {} bytes) cannot be \
+                     added",
+                    self.budget, other.budget
+                ),
+            ));
+        }
+        self.docs = self.docs.saturating_add(other.docs);
+        let exact = std::mem::replace(&mut self.repr, Repr::Exact(Exact::default()));
+        self.repr = match (exact, other.repr) {
+            (Repr::Exact(mut a), Repr::Exact(b)) => {
+                a.add(b);
+                if a.bytes() > self.budget / 4 {
+                    Repr::Sketch(Box::new(a.into_sketch(self.budget, threads)))
+                } else {
+                    Repr::Exact(a)
+                }
+            }
+            (Repr::Sketch(mut a), Repr::Sketch(b)) => {
+                a.add(&b);
+                Repr::Sketch(a)
+            }
+            (Repr::Sketch(mut a), Repr::Exact(b)) => {
+                a.add(&b.into_sketch(self.budget, threads));
+                Repr::Sketch(a)
+            }
+            (Repr::Exact(a), Repr::Sketch(mut b)) => {
+                b.add(&a.into_sketch(other.budget, threads));
+                self.budget = other.budget;
+                Repr::Sketch(b)
+            }
+        };
+        Ok(())
     }
 
     /// Adds one document's paragraphs and shingles (each counted once per document).
@@ -1140,6 +1226,57 @@ mod tests {
             proptest::prop_assert!(in_their_shards(&one.0) && in_their_shards(&runs.0));
         }
 
+        /// The indexes of two shares of a corpus, merged, are the index of the whole: the same
+        /// exact counts, or sketch estimates no lower than the truth; with a sketch on either
+        /// side when the other is exact.
+        #[test]
+        fn merged_shares_count_as_the_whole(
+            docs in small_corpus(),
+            split in 0usize..12,
+            threads in 1usize..3,
+        ) {
+            let split = split.min(docs.len());
+            let mut whole = CorpusIndex::with_memory(1 << 20);
+            let (mut exact, mut sketched) = (
+                [CorpusIndex::with_memory(1 << 20), CorpusIndex::with_memory(1 << 20)],
+                [CorpusIndex::sketched(8192), CorpusIndex::sketched(8192)],
+            );
+            let mut analysed = Vec::new();
+            for (i, (texts, site)) in docs.iter().enumerate() {
+                let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                let d = doc(&i.to_string(), site.as_deref(), &texts);
+                let k = DocKeys::with_repeated_shingles(&d);
+                whole.add_keys(&k, site.as_deref());
+                exact[usize::from(i >= split)].add_keys(&k, site.as_deref());
+                sketched[usize::from(i >= split)].add_keys(&k, site.as_deref());
+                analysed.push(d);
+            }
+            let [ex0, ex1] = exact;
+            let [sk0, sk1] = sketched;
+            let mut merged = ex0.clone();
+            merged.merge(ex1.clone(), threads).unwrap();
+            proptest::prop_assert_eq!(saved(&merged), saved(&whole));
+            proptest::prop_assert!(in_their_shards(&merged));
+            // Sketches, and a sketch with exact counts on either side.
+            let (mut ss, mut se, mut es) = (sk0.clone(), sk0, ex0);
+            ss.merge(sk1.clone(), threads).unwrap();
+            se.merge(ex1, threads).unwrap();
+            es.merge(sk1, threads).unwrap();
+            for ix in [&ss, &se, &es] {
+                proptest::prop_assert!(!ix.is_exact());
+                proptest::prop_assert_eq!(ix.docs(), whole.docs());
+                for d in &analysed {
+                    let a = DocAnalysis::new(d);
+                    for p in 0..d.paragraphs.len() {
+                        let (got, want) = (ix.counts(&a, p), whole.counts(&a, p));
+                        proptest::prop_assert!(got.other_docs >= want.other_docs);
+                        proptest::prop_assert!(got.same_site_docs >= want.same_site_docs);
+                        proptest::prop_assert!(got.shingle_share >= want.shingle_share);
+                    }
+                }
+            }
+        }
+
         #[test]
         fn dedup_keeps_each_hash_once_in_first_order(
             v in proptest::collection::vec(proptest::prop_oneof![0u64..6, proptest::num::u64::ANY], 0..300)
@@ -1204,6 +1341,51 @@ mod tests {
             let mut runs = CorpusIndex::with_memory(budget);
             runs.add_sharded(&keys[..400], threads);
             assert!(runs.is_exact() && in_their_shards(&runs));
+        }
+    }
+
+    #[test]
+    fn merged_sketches_join_their_sites() {
+        let quote = "A quote that several sites carry, word for word, in their stories.";
+        let a = doc("a", Some("a.com"), &["Story a.", quote]);
+        let b = doc("b", Some("b.com"), &["Story b.", quote]);
+        let (mut first, mut second) = (
+            CorpusIndex::sketched(1 << 16),
+            CorpusIndex::sketched(1 << 16),
+        );
+        first.add_keys(&DocKeys::of(&a), a.site.as_deref());
+        second.add_keys(&DocKeys::of(&b), b.site.as_deref());
+        first.merge(second, 2).unwrap();
+        let q = first.counts(&DocAnalysis::new(&a), 1);
+        assert_eq!((q.other_docs, q.same_site_docs, q.other_sites), (1, 0, 1));
+        assert_eq!(q.shingle_share, 1.0);
+        assert_eq!(
+            first.counts(&DocAnalysis::new(&a), 0),
+            CorpusCounts::default()
+        );
+    }
+
+    #[test]
+    fn sketches_of_different_sizes_are_not_merged() {
+        let d = doc("a", Some("a.com"), &["A paragraph of some words here."]);
+        let mut small = CorpusIndex::sketched(8192);
+        small.add_keys(&DocKeys::of(&d), d.site.as_deref());
+        let before = saved(&small);
+        let mut exact = CorpusIndex::with_memory(1 << 20);
+        exact.add_keys(&DocKeys::of(&d), d.site.as_deref());
+        for other in [CorpusIndex::sketched(1 << 20), exact.clone()] {
+            let mut both = small.clone();
+            let other_is_exact = other.is_exact();
+            let r = both.merge(other, 1);
+            if other_is_exact {
+                // Exact counts fit any sketch: folded into one of its size.
+                assert!(r.is_ok());
+                assert_eq!(both.docs(), 2);
+            } else {
+                let e = r.unwrap_err().to_string();
+                assert!(e.contains("sketches of different sizes"), "{e}");
+                assert_eq!(saved(&both), before);
+            }
         }
     }
 

@@ -236,11 +236,7 @@ pub(crate) struct ParagraphEstimate {
 impl Sketch {
     /// A sketch taking about `budget` bytes (at least a few kilobytes).
     pub fn with_budget(budget: usize) -> Sketch {
-        let budget = budget.max(64 << 10);
-        let para_cells = budget * 3 / 8 / 6;
-        let pair_cells = budget / 8 / 2;
-        // A whole number of runs of blocks, one per shard.
-        let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
+        let [para_cells, _, pair_cells, shingle_lines] = Sketch::shape_for(budget);
         Sketch {
             docs: zeroed(para_cells),
             sites: zeroed(para_cells),
@@ -249,10 +245,58 @@ impl Sketch {
         }
     }
 
+    /// The [`shape`](Sketch::shape) of [`Sketch::with_budget`]`(budget)`.
+    pub(crate) fn shape_for(budget: usize) -> [usize; 4] {
+        let budget = budget.max(64 << 10);
+        let para_cells = budget * 3 / 8 / 6;
+        // A whole number of runs of blocks, one per shard.
+        let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
+        [para_cells, para_cells, budget / 8 / 2, shingle_lines]
+    }
+
     /// Whether its shingle blocks are in runs by shard (see [`shingle_shard`]), as the
     /// sketches this version makes are.
     pub(crate) fn sharded(&self) -> bool {
         !self.shingles.is_empty() && self.shingles.len().is_multiple_of(SHARDS)
+    }
+
+    /// The lengths of its arrays: sketches of one shape can be added.
+    pub(crate) fn shape(&self) -> [usize; 4] {
+        [
+            self.docs.len(),
+            self.sites.len(),
+            self.pairs.len(),
+            self.shingles.len(),
+        ]
+    }
+
+    /// Adds the counts of `other`, a sketch of the same [`shape`](Sketch::shape) made from
+    /// other documents, cell by cell: counts add (and saturate), site masks join, and shingle
+    /// cells add up to their cap of 2. Every estimate stays at or above the true count of the
+    /// documents of both.
+    ///
+    /// Cells past the shorter of two arrays of different shapes are left out: callers check
+    /// the shapes first.
+    pub(crate) fn add(&mut self, other: &Sketch) {
+        for (a, b) in self.docs.iter_mut().zip(&other.docs) {
+            *a = a.saturating_add(*b);
+        }
+        for (a, b) in self.sites.iter_mut().zip(&other.sites) {
+            *a |= *b;
+        }
+        for (a, b) in self.pairs.iter_mut().zip(&other.pairs) {
+            *a = a.saturating_add(*b);
+        }
+        let theirs: &[u8] = bytemuck::cast_slice(other.shingles.get());
+        let ours: &mut [u8] = bytemuck::cast_slice_mut(self.shingles.get_mut());
+        for (a, &b) in ours.iter_mut().zip(theirs) {
+            if b != 0 {
+                *a = (0..4).fold(0, |byte, lane| {
+                    let cell = ((*a >> (2 * lane)) & 3) + ((b >> (2 * lane)) & 3);
+                    byte | (cell.min(2) << (2 * lane))
+                });
+            }
+        }
     }
 
     /// Bytes held.
