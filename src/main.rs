@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use parasift::eval::{EvalReport, evaluate};
-use parasift::features::{FeatureSchema, analyse_corpus};
+use parasift::features::{CorpusIndex, FeatureSchema, analyse_corpus};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::lang::{self, ScriptHistogram};
 use parasift::model::train::{ModelKind, TrainParams, train};
@@ -178,12 +178,32 @@ enum Command {
         /// of all of it beyond (e.g. 256M, 4G).
         #[arg(long, default_value = "256M", value_parser = parse_size)]
         index_memory: usize,
+        /// This process's share of the input files (0-based), as in classify; `merge-index`
+        /// adds up the shares' indexes.
+        #[arg(long, default_value_t = 0)]
+        rank: usize,
+        /// Number of processes sharing the input files.
+        #[arg(long, default_value_t = 1)]
+        world_size: usize,
         /// Worker threads (default: one per core).
         #[arg(long)]
         threads: Option<usize>,
         /// Do not show a progress line.
         #[arg(long)]
         quiet: bool,
+    },
+    /// Add up the indexes of the shares of a corpus (`index --rank R --world-size N`) into
+    /// the index of the whole corpus.
+    MergeIndex {
+        /// The index files.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+        /// Where to write the index.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Threads for turning exact counts into a sketch (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
     },
     /// The language of each line (text) or paragraph (HTML, JSONL): one JSON object each.
     Detect {
@@ -556,21 +576,7 @@ fn run_classify(
             })
         }
     };
-    if corpus.world_size == 0 {
-        return Err(Error::input(
-            "--world-size",
-            "the world size is the number of shares: at least 1",
-        ));
-    }
-    if corpus.rank >= corpus.world_size {
-        return Err(Error::input(
-            "--rank",
-            format!(
-                "rank {} is not below world size {}",
-                corpus.rank, corpus.world_size
-            ),
-        ));
-    }
+    check_share(corpus.rank, corpus.world_size)?;
     set_threads(corpus.threads)?;
     let output = match (corpus.output, extract) {
         (_, Some(true)) => OutputKind::Plain,
@@ -612,20 +618,39 @@ fn run_classify(
     }
 }
 
+/// Checks `--rank` and `--world-size`.
+fn check_share(rank: usize, world_size: usize) -> Result<(), Error> {
+    if world_size == 0 {
+        return Err(Error::input(
+            "--world-size",
+            "the world size is the number of shares: at least 1",
+        ));
+    }
+    if rank >= world_size {
+        return Err(Error::input(
+            "--rank",
+            format!("rank {rank} is not below world size {world_size}"),
+        ));
+    }
+    Ok(())
+}
+
 fn run_index(
     args: &InputArgs,
     out: &PathBuf,
     memory: usize,
+    (rank, world_size): (usize, usize),
     threads: Option<usize>,
     quiet: bool,
 ) -> Result<ExitCode, Error> {
+    check_share(rank, world_size)?;
     set_threads(threads)?;
     let opts = RunOptions {
         read: args.read_options(),
         progress: !quiet,
         ..RunOptions::default()
     };
-    let (files, listing_errors) = pipeline::select_inputs(&args.paths(), 0, 1);
+    let (files, listing_errors) = pipeline::select_inputs(&args.paths(), rank, world_size);
     for e in &listing_errors {
         eprintln!("parasift: error: {e}");
     }
@@ -655,6 +680,50 @@ fn run_index(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn run_merge_index(
+    parts: &[PathBuf],
+    out: &PathBuf,
+    threads: Option<usize>,
+) -> Result<ExitCode, Error> {
+    set_threads(threads)?;
+    let threads = rayon::current_num_threads();
+    let mut index: Option<CorpusIndex> = None;
+    for p in parts {
+        let part = CorpusIndex::load(p)?;
+        match index.as_mut() {
+            None => index = Some(part),
+            Some(ix) => ix
+                .merge(part, threads)
+                .map_err(|e| Error::bad_index(p.display().to_string(), reason(&e)))?,
+        }
+    }
+    let Some(index) = index else {
+        return Err(Error::input("merge-index", "no index files given"));
+    };
+    index.save(out)?;
+    eprintln!(
+        "parasift: added up {} indexes of {} documents; wrote {} ({}, {:.1} MB)",
+        parts.len(),
+        index.docs(),
+        out.display(),
+        if index.is_exact() {
+            "exact counts"
+        } else {
+            "sketch"
+        },
+        std::fs::metadata(out).map_or(0, |m| m.len()) as f64 / 1e6,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an error says, without the name of what it is about.
+fn reason(e: &Error) -> String {
+    match e {
+        Error::Input { message, .. } => message.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// Parses `--langs` codes (ISO 639-3 or 639-1) into languages, naming the first unknown one.
@@ -882,9 +951,23 @@ fn run() -> Result<ExitCode, Error> {
             input,
             out,
             index_memory,
+            rank,
+            world_size,
             threads,
             quiet,
-        } => run_index(input, out, *index_memory, *threads, *quiet),
+        } => run_index(
+            input,
+            out,
+            *index_memory,
+            (*rank, *world_size),
+            *threads,
+            *quiet,
+        ),
+        Command::MergeIndex {
+            parts,
+            out,
+            threads,
+        } => run_merge_index(parts, out, *threads),
         Command::Detect {
             input,
             langs,

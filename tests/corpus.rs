@@ -312,6 +312,90 @@ fn sharding_is_disjoint_and_complete() {
 }
 
 #[test]
+fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    shards(dir.path(), 7);
+    let src = s(&dir.path().join("in"));
+    let idx = |name: &str| s(&dir.path().join(name));
+    let whole = run(&["index", &src, "--quiet", "--out", &idx("whole.idx")]);
+    assert!(whole.status.success(), "{}", stderr(&whole));
+    let mut parts = Vec::new();
+    for r in 0..3 {
+        let part = idx(&format!("part{r}.idx"));
+        let rank = r.to_string();
+        let o = run(&[
+            "index",
+            &src,
+            "--quiet",
+            "--rank",
+            &rank,
+            "--world-size",
+            "3",
+            "--out",
+            &part,
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        parts.push(part);
+    }
+    let merged = idx("merged.idx");
+    let mut args = vec!["merge-index", "--out", &merged];
+    args.extend(parts.iter().map(String::as_str));
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("added up 3 indexes of 21 documents"),
+        "{}",
+        stderr(&o)
+    );
+    // Exact counts: the same file, and so the same output.
+    assert_eq!(
+        std::fs::read(idx("merged.idx")).unwrap(),
+        std::fs::read(idx("whole.idx")).unwrap()
+    );
+    let classify = |index: &str| run(&["classify", &src, "--quiet", "--index", index]).stdout;
+    assert_eq!(classify(&idx("merged.idx")), classify(&idx("whole.idx")));
+
+    // Sketches of different budgets cannot be added: the file is named.
+    for (name, memory) in [("a.idx", "64K"), ("b.idx", "128K")] {
+        let o = run(&[
+            "index",
+            &s(&pages()),
+            "--quiet",
+            "--index-memory",
+            memory,
+            "--out",
+            &idx(name),
+        ]);
+        assert!(stderr(&o).contains("(sketch,"), "{}", stderr(&o));
+    }
+    let o = run(&[
+        "merge-index",
+        "--out",
+        &idx("ab.idx"),
+        &idx("a.idx"),
+        &idx("b.idx"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("b.idx: not a usable corpus index: sketches of different sizes"),
+        "{err}"
+    );
+    assert!(!dir.path().join("ab.idx").exists());
+    let bad = run(&[
+        "index",
+        &src,
+        "--rank",
+        "3",
+        "--world-size",
+        "3",
+        "--out",
+        &idx("x.idx"),
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
 fn resume_skips_finished_shards() {
     let dir = tempfile::tempdir().unwrap();
     let names = shards(dir.path(), 4);
