@@ -1,7 +1,7 @@
 //! The `parasift` command-line tool.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -637,7 +637,7 @@ fn check_share(rank: usize, world_size: usize) -> Result<(), Error> {
 
 fn run_index(
     args: &InputArgs,
-    out: &PathBuf,
+    out: &Path,
     memory: usize,
     (rank, world_size): (usize, usize),
     threads: Option<usize>,
@@ -659,21 +659,14 @@ fn run_index(
         pipeline::build_index_reporting(&files, &all, &opts, memory, &mut |e, _, _| {
             eprintln!("parasift: error: {e}")
         })?;
-    index.save(out)?;
+    let wrote = save_index(&index, out)?;
     eprintln!(
-        "parasift: counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; wrote {} ({}, {:.1} MB)",
+        "parasift: counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; {wrote}",
         sum.docs_out,
         sum.rejected,
         sum.files,
         sum.bytes as f64 / 1e6,
         sum.seconds,
-        out.display(),
-        if index.is_exact() {
-            "exact counts"
-        } else {
-            "sketch"
-        },
-        std::fs::metadata(out).map_or(0, |m| m.len()) as f64 / 1e6,
     );
     Ok(if listing_errors.is_empty() && sum.rejected == 0 {
         ExitCode::SUCCESS
@@ -684,7 +677,7 @@ fn run_index(
 
 fn run_merge_index(
     parts: &[PathBuf],
-    out: &PathBuf,
+    out: &Path,
     threads: Option<usize>,
 ) -> Result<ExitCode, Error> {
     set_threads(threads)?;
@@ -702,11 +695,20 @@ fn run_merge_index(
     let Some(index) = index else {
         return Err(Error::input("merge-index", "no index files given"));
     };
-    index.save(out)?;
+    let wrote = save_index(&index, out)?;
     eprintln!(
-        "parasift: added up {} indexes of {} documents; wrote {} ({}, {:.1} MB)",
+        "parasift: added up {} indexes of {} documents; {wrote}",
         parts.len(),
         index.docs(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Saves `index` to `out`, and says so: "wrote OUT (exact counts|sketch, N MB)".
+fn save_index(index: &CorpusIndex, out: &Path) -> Result<String, Error> {
+    index.save(out)?;
+    Ok(format!(
+        "wrote {} ({}, {:.1} MB)",
         out.display(),
         if index.is_exact() {
             "exact counts"
@@ -714,8 +716,7 @@ fn run_merge_index(
             "sketch"
         },
         std::fs::metadata(out).map_or(0, |m| m.len()) as f64 / 1e6,
-    );
-    Ok(ExitCode::SUCCESS)
+    ))
 }
 
 /// What an error says, without the name of what it is about.
