@@ -644,6 +644,7 @@ fn run_index(
     quiet: bool,
 ) -> Result<ExitCode, Error> {
     check_share(rank, world_size)?;
+    pipeline::check_outside_inputs(&args.paths(), "--out", out)?;
     set_threads(threads)?;
     let opts = RunOptions {
         read: args.read_options(),

@@ -1027,10 +1027,14 @@ fn split_compression(name: &str) -> (&str, &str) {
     (name, "")
 }
 
-/// Refuses an output directory or rejects file (`what`, at `path`) that is an input or inside
-/// an input directory: outputs would replace their inputs, or be read as inputs by a rerun
-/// (and by ranks that list the inputs after others wrote there).
-fn check_outside_inputs(paths: &[PathBuf], what: &str, path: &Path) -> Result<()> {
+/// Refuses an output (`what`, at `path`: an output directory, a rejects file, an index file)
+/// that is one of the inputs `paths` or inside an input directory: outputs would replace their
+/// inputs, or be read as inputs by a rerun (and by ranks that list the inputs after others
+/// wrote there).
+///
+/// # Errors
+/// [`Error::Input`] naming `what`, `path` and the input.
+pub fn check_outside_inputs(paths: &[PathBuf], what: &str, path: &Path) -> Result<()> {
     let out = resolved(path);
     for p in paths.iter().filter(|p| p.as_os_str() != "-") {
         if p.canonicalize().is_ok_and(|input| out.starts_with(input)) {

@@ -393,6 +393,12 @@ fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
         &idx("x.idx"),
     ]);
     assert_eq!(bad.status.code(), Some(2));
+    // An index file among the inputs would be read as one by the next run.
+    let inside = format!("{src}/x.idx");
+    let bad = run(&["index", &src, "--quiet", "--out", &inside]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--out: "), "{}", stderr(&bad));
+    assert!(!Path::new(&inside).exists());
 }
 
 #[test]
