@@ -88,6 +88,18 @@ pub enum Error {
 }
 
 impl Error {
+    /// What is wrong, without the name of the file or record it is about (which the message
+    /// of an input, unreadable-input, record or I/O error starts with).
+    pub fn reason(&self) -> String {
+        match self {
+            Error::Input { message, .. }
+            | Error::Unreadable { message, .. }
+            | Error::Record { message, .. } => message.clone(),
+            Error::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        }
+    }
+
     /// An input error for `source_name`.
     pub fn input(source_name: impl Into<String>, message: impl Into<String>) -> Error {
         Error::Input {

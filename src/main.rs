@@ -690,7 +690,7 @@ fn run_merge_index(
             None => index = Some(part),
             Some(ix) => ix
                 .merge(part, threads)
-                .map_err(|e| Error::bad_index(p.display().to_string(), reason(&e)))?,
+                .map_err(|e| Error::bad_index(p.display().to_string(), e.reason()))?,
         }
     }
     let Some(index) = index else {
@@ -718,14 +718,6 @@ fn save_index(index: &CorpusIndex, out: &Path) -> Result<String, Error> {
         },
         std::fs::metadata(out).map_or(0, |m| m.len()) as f64 / 1e6,
     ))
-}
-
-/// What an error says, without the name of what it is about.
-fn reason(e: &Error) -> String {
-    match e {
-        Error::Input { message, .. } => message.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Parses `--langs` codes (ISO 639-3 or 639-1) into languages, naming the first unknown one.

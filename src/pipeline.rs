@@ -177,16 +177,6 @@ pub struct Reject {
     pub reason: String,
 }
 
-fn reason(e: &Error) -> String {
-    match e {
-        Error::Input { message, .. }
-        | Error::Unreadable { message, .. }
-        | Error::Record { message, .. } => message.clone(),
-        Error::Io { source, .. } => source.to_string(),
-        other => other.to_string(),
-    }
-}
-
 /// This share of the inputs: the files, and the listing errors (directories that cannot be
 /// read) that fall to it.
 pub fn select_inputs(
@@ -1131,7 +1121,7 @@ impl Rejects {
             let rec = Reject {
                 source,
                 line,
-                reason: reason(e),
+                reason: e.reason(),
             };
             serde_json::to_writer(&mut *w, &rec).map_err(|e| Error::io(&*p, e.into()))?;
             w.write_all(b"\n").map_err(|e| Error::io(&*p, e))?;
