@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use super::analysis::{DocAnalysis, push_shingles};
-use super::sketch::{SHARDS, Sketch, shingle_shard};
+use super::sketch::{ParagraphCells, SHARDS, Sketch, shingle_shard};
 use crate::document::Document;
 use crate::error::{Error, Result};
 
@@ -230,55 +230,72 @@ impl Exact {
         }
     }
 
-    /// The same counts in a sketch of `budget` bytes (keys in sorted order, so that the result
-    /// does not depend on the tables' iteration order), made on up to `threads` threads: the
-    /// paragraphs on one, each shard's shingles on one. Each table is emptied into a sorted
-    /// list and freed before its keys are added to the sketch, whose pages are written only as
-    /// keys reach them: the fold holds the tables not yet folded, the lists being folded and
-    /// the part of the sketch written so far, not all the tables (or lists) beside the whole
-    /// sketch.
-    fn into_sketch(mut self, budget: usize, threads: usize) -> Sketch {
+    /// The same counts in a new sketch of `budget` bytes (see [`Exact::fold_into`]).
+    fn into_sketch(self, budget: usize, threads: usize) -> Sketch {
         let mut sketch = Sketch::with_budget(budget);
+        self.fold_into(&mut sketch, threads);
+        sketch
+    }
+
+    /// Adds these counts to `sketch` (keys in sorted order, so that the result does not depend
+    /// on the tables' iteration order), on up to `threads` threads: the paragraphs on one, each
+    /// shard's shingles on one. Each table is emptied into a sorted list and freed before its
+    /// keys are added, and a new sketch's pages are written only as keys reach them: the fold
+    /// holds the tables not yet folded, the lists being folded and the part of the sketch
+    /// written so far, not all the tables (or lists) beside the whole sketch.
+    fn fold_into(mut self, sketch: &mut Sketch, threads: usize) {
+        let paragraphs = std::mem::take(&mut self.paragraphs);
+        let shingles = std::mem::take(&mut self.shingles);
         let (mut cells, runs) = sketch.split_mut();
         let Some(runs) = runs else {
-            unreachable!("a new sketch has its blocks in runs by shard")
+            // Blocks not in runs by shard (a sketch another layout wrote): one table after
+            // another, on this thread.
+            add_entries(&mut cells, paragraphs);
+            for table in shingles {
+                for (k, docs) in counted_shingles(table) {
+                    sketch.add_shingle(k, docs);
+                }
+            }
+            return;
         };
-        let mut parts = vec![Part::Paragraphs((
-            &mut cells,
-            std::mem::take(&mut self.paragraphs),
-        ))];
+        let mut parts = vec![Part::Paragraphs((&mut cells, paragraphs))];
         parts.extend(
             runs.into_iter()
-                .zip(std::mem::take(&mut self.shingles))
+                .zip(shingles)
                 .enumerate()
                 .map(|(s, part)| Part::Shingles(s, part)),
         );
         run_tasks(parts, threads, |part| match part {
-            Part::Paragraphs((cells, table)) => {
-                let mut sorted: Vec<(u64, Entry)> = table.into_iter().collect();
-                sorted.sort_unstable_by_key(|&(h, _)| h);
-                for (h, e) in sorted {
-                    for &(s, c) in &e.sites {
-                        cells.add_paragraph(h, Some(s), c);
-                    }
-                    if e.overflow > 0 {
-                        cells.add_paragraph(h, None, e.overflow);
-                    }
-                }
-            }
-            Part::Shingles(_, (mut run, table)) => {
-                // A shingle cell counts no higher than 2.
-                let mut counted: Vec<(u64, u32)> = table
-                    .into_iter()
-                    .filter(|(_, c)| c.docs > 0)
-                    .map(|(k, c)| (k, c.docs.min(2)))
-                    .collect();
-                counted.sort_unstable_by_key(|&(k, _)| k);
-                run.add_counted(&counted);
-            }
+            Part::Paragraphs((cells, table)) => add_entries(cells, table),
+            Part::Shingles(_, (mut run, table)) => run.add_counted(&counted_shingles(table)),
         });
-        sketch
     }
+}
+
+/// Adds the paragraphs of an exact table to a sketch's cells, in key order.
+fn add_entries(cells: &mut ParagraphCells<'_>, table: U64Map<Entry>) {
+    let mut sorted: Vec<(u64, Entry)> = table.into_iter().collect();
+    sorted.sort_unstable_by_key(|&(h, _)| h);
+    for (h, e) in sorted {
+        for &(s, c) in &e.sites {
+            cells.add_paragraph(h, Some(s), c);
+        }
+        if e.overflow > 0 {
+            cells.add_paragraph(h, None, e.overflow);
+        }
+    }
+}
+
+/// The shingles of an exact table with their documents, as a sketch counts them (no higher
+/// than 2), in key order.
+fn counted_shingles(table: U64Map<Seen>) -> Vec<(u64, u32)> {
+    let mut counted: Vec<(u64, u32)> = table
+        .into_iter()
+        .filter(|(_, c)| c.docs > 0)
+        .map(|(k, c)| (k, c.docs.min(2)))
+        .collect();
+    counted.sort_unstable_by_key(|&(k, _)| k);
+    counted
 }
 
 #[derive(Debug, Clone)]
@@ -521,28 +538,19 @@ impl CorpusIndex {
     /// Adds the counts of `other`, an index of other documents (another share of the corpus,
     /// say), on up to `threads` threads: every count becomes the sum of the two, and the
     /// documents too. Exact counts stay exact while they fit in a quarter of this index's
-    /// budget, and turn into a sketch beyond it, as when documents are added. A sketch adds
-    /// cell by cell (site masks are joined): its estimates stay at or above the truth, by at
-    /// most the sum of the two indexes' errors, which can be more than the error of one index
-    /// of all the documents. With a sketch on either side, the result is a sketch of that
-    /// sketch's budget.
+    /// budget, and turn into a sketch beyond it, as when documents are added. Exact counts go
+    /// into a sketch on the other side as documents' counts do (whatever its budget, which the
+    /// result keeps). Two sketches add cell by cell (site masks are joined): the estimates stay
+    /// at or above the truth, by at most the sum of the two sketches' errors, which can be more
+    /// than the error of one index of all the documents.
     ///
     /// # Errors
     /// [`Error::Input`] when both are sketches of different sizes (made with different
     /// budgets); `self` is then unchanged.
     pub fn merge(&mut self, other: CorpusIndex, threads: usize) -> Result<()> {
-        let shape = |ix: &CorpusIndex| match &ix.repr {
-            Repr::Sketch(s) => Some(s.shape()),
-            Repr::Exact(_) => None,
-        };
-        let (ours, theirs) = (shape(self), shape(&other));
-        let fits = match (ours, theirs) {
-            (Some(a), Some(b)) => a == b,
-            (Some(a), None) => a == Sketch::shape_for(self.budget),
-            (None, Some(b)) => b == Sketch::shape_for(other.budget),
-            (None, None) => true,
-        };
-        if !fits {
+        if let (Repr::Sketch(a), Repr::Sketch(b)) = (&self.repr, &other.repr)
+            && a.shape() != b.shape()
+        {
             return Err(Error::input(
                 "corpus index",
                 format!(
@@ -568,11 +576,11 @@ impl CorpusIndex {
                 Repr::Sketch(a)
             }
             (Repr::Sketch(mut a), Repr::Exact(b)) => {
-                a.add(&b.into_sketch(self.budget, threads));
+                b.fold_into(&mut a, threads);
                 Repr::Sketch(a)
             }
             (Repr::Exact(a), Repr::Sketch(mut b)) => {
-                b.add(&a.into_sketch(other.budget, threads));
+                a.fold_into(&mut b, threads);
                 self.budget = other.budget;
                 Repr::Sketch(b)
             }
@@ -1378,7 +1386,7 @@ mod tests {
             let other_is_exact = other.is_exact();
             let r = both.merge(other, 1);
             if other_is_exact {
-                // Exact counts fit any sketch: folded into one of its size.
+                // Exact counts go into a sketch of any size, as documents do.
                 assert!(r.is_ok());
                 assert_eq!(both.docs(), 2);
             } else {

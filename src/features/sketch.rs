@@ -236,22 +236,17 @@ pub(crate) struct ParagraphEstimate {
 impl Sketch {
     /// A sketch taking about `budget` bytes (at least a few kilobytes).
     pub fn with_budget(budget: usize) -> Sketch {
-        let [para_cells, _, pair_cells, shingle_lines] = Sketch::shape_for(budget);
+        let budget = budget.max(64 << 10);
+        let para_cells = budget * 3 / 8 / 6;
+        let pair_cells = budget / 8 / 2;
+        // A whole number of runs of blocks, one per shard.
+        let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
         Sketch {
             docs: zeroed(para_cells),
             sites: zeroed(para_cells),
             pairs: zeroed(pair_cells),
             shingles: Lines::zeroed(shingle_lines),
         }
-    }
-
-    /// The [`shape`](Sketch::shape) of [`Sketch::with_budget`]`(budget)`.
-    pub(crate) fn shape_for(budget: usize) -> [usize; 4] {
-        let budget = budget.max(64 << 10);
-        let para_cells = budget * 3 / 8 / 6;
-        // A whole number of runs of blocks, one per shard.
-        let shingle_lines = budget / 2 / LINE / SHARDS * SHARDS;
-        [para_cells, para_cells, budget / 8 / 2, shingle_lines]
     }
 
     /// Whether its shingle blocks are in runs by shard (see [`shingle_shard`]), as the
