@@ -35,6 +35,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod container;
 pub mod document;
 pub mod error;
 pub mod eval;
