@@ -16,7 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::container::{ContainerError, Kind};
 
 use super::analysis::{DocAnalysis, push_shingles};
 use super::sketch::{ParagraphCells, SHARDS, Sketch, shingle_shard};
@@ -486,6 +488,13 @@ pub const INDEX_MAGIC: &[u8; 8] = b"PSIFTIDX";
 /// Version of the index file layout this build reads and writes.
 pub const INDEX_FORMAT_VERSION: u32 = 2;
 
+/// The index file's kind of container.
+const INDEX_FILE: Kind = Kind {
+    magic: INDEX_MAGIC,
+    oldest: INDEX_FORMAT_VERSION,
+    version: INDEX_FORMAT_VERSION,
+};
+
 impl CorpusIndex {
     /// An empty index with the default memory budget ([`DEFAULT_INDEX_MEMORY`]).
     pub fn new() -> CorpusIndex {
@@ -816,23 +825,15 @@ impl CorpusIndex {
         }
     }
 
-    /// Writes the index file: magic, format version, the body, and the xxh3 checksum of the
-    /// body.
+    /// Writes the index file: the crate's container ([`crate::container`]) around the counts.
     ///
     /// # Errors
     /// [`Error::Io`] (named `-`) when writing fails.
     pub fn write_to(&self, w: &mut impl Write) -> Result<()> {
         let io = |e| Error::io("-", e);
-        w.write_all(INDEX_MAGIC).map_err(io)?;
-        w.write_all(&INDEX_FORMAT_VERSION.to_le_bytes())
-            .map_err(io)?;
-        let mut body = HashingWriter {
-            inner: &mut *w,
-            hasher: Xxh3::new(),
-        };
+        let mut body = INDEX_FILE.writer(&mut *w).map_err(io)?;
         self.write_body(&mut body).map_err(io)?;
-        let sum = body.hasher.digest();
-        w.write_all(&sum.to_le_bytes()).map_err(io)?;
+        body.finish().map_err(io)?;
         Ok(())
     }
 
@@ -896,42 +897,27 @@ impl CorpusIndex {
     /// checksum, layout), naming what is wrong.
     pub fn read_from(r: &mut impl Read, len: u64, name: &str) -> Result<CorpusIndex> {
         let bad = |m: String| Error::bad_index(name, m);
-        let mut magic = [0u8; 8];
-        let got = read_up_to(r, &mut magic).map_err(|e| Error::io(name, e))?;
-        if magic[..got] != INDEX_MAGIC[..got] || got < 8 {
-            return Err(bad(format!(
-                "not a parasift corpus index (bad magic bytes {:?})",
-                &magic[..got]
-            )));
-        }
-        let mut version = [0u8; 4];
-        r.read_exact(&mut version)
-            .map_err(|_| bad("truncated before the format version".into()))?;
-        let version = u32::from_le_bytes(version);
-        if version != INDEX_FORMAT_VERSION {
-            return Err(bad(format!(
-                "index format version {version} is not supported (this build reads version {INDEX_FORMAT_VERSION})"
-            )));
-        }
-        if len < 20 {
-            return Err(bad(format!("file is {len} bytes, too short")));
-        }
-        let body_len = len - 20;
-        let mut body = HashingReader {
-            inner: r.take(body_len),
-            hasher: Xxh3::new(),
-        };
+        let (_, mut body) = INDEX_FILE.reader(r, len).map_err(|e| match e {
+            ContainerError::BadMagic { found } => bad(format!(
+                "not a parasift corpus index (bad magic bytes {found:?})"
+            )),
+            ContainerError::Version { found, .. } => bad(format!(
+                "index format version {found} is not supported (this build reads version {INDEX_FORMAT_VERSION})"
+            )),
+            ContainerError::TooShort { len } => bad(format!("file is {len} bytes, too short")),
+            ContainerError::Io(kind, message) => {
+                Error::io(name, std::io::Error::new(kind, message))
+            }
+            other => bad(other.to_string()),
+        })?;
+        let body_len = body.payload_len();
         let parsed = Self::read_body(&mut body, body_len);
-        let leftover =
-            std::io::copy(&mut body, &mut std::io::sink()).map_err(|e| Error::io(name, e))?;
-        let actual = body.hasher.digest();
-        let mut sum = [0u8; 8];
-        let sum_ok = r.read_exact(&mut sum).is_ok() && u64::from_le_bytes(sum) == actual;
-        if !sum_ok {
-            return Err(bad(format!(
-                "checksum mismatch over {body_len} bytes (truncated or modified file)"
-            )));
-        }
+        let leftover = body.finish().map_err(|e| match e {
+            ContainerError::Io(kind, message) => {
+                Error::io(name, std::io::Error::new(kind, message))
+            }
+            other => bad(other.to_string()),
+        })?;
         let index = parsed.map_err(bad)?;
         if leftover > 0 {
             return Err(bad(format!("{leftover} trailing bytes after the counts")));
@@ -1076,48 +1062,6 @@ pub(crate) fn temp_path(path: &Path) -> std::path::PathBuf {
 pub(crate) fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
     let (name, pid) = file_name.strip_prefix('.')?.rsplit_once(".tmp-")?;
     Some((name, pid.parse().ok()?))
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match r.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
-}
-
-struct HashingWriter<W> {
-    inner: W,
-    hasher: Xxh3,
-}
-
-impl<W: Write> Write for HashingWriter<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-struct HashingReader<R> {
-    inner: R,
-    hasher: Xxh3,
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
 }
 
 #[cfg(test)]

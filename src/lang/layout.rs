@@ -33,7 +33,7 @@ const ALIGN: usize = 64;
 /// Fields of a group's header.
 const HEADER_FIELDS: usize = 14;
 
-/// A group's n-grams as `models/lang.bin` stores them (see `TablesData` in the `ngram`
+/// A group's n-grams as `models/lang.bin` stores them (see `GroupData` in the `tables_file`
 /// module).
 #[cfg_attr(not(test), allow(dead_code))] // the crate builds tables in its tests only
 pub struct Source<'a> {

@@ -4,6 +4,7 @@
 mod layout;
 pub mod ngram;
 pub(crate) mod scan;
+mod tables_file;
 
 use std::sync::OnceLock;
 

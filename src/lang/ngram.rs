@@ -14,7 +14,6 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
 use whatlang::Lang;
 
 use crate::error::Error;
@@ -22,11 +21,8 @@ use crate::hash::prefetch;
 
 pub(crate) use super::layout::fold;
 use super::layout::{self, DIRECT_BI, GroupBytes, NONE, pack};
+pub use super::tables_file::{FORMAT_VERSION, GroupData, MAGIC, TablesData};
 
-/// Magic bytes of a language-table file.
-pub const MAGIC: &[u8; 8] = b"PSLANGID";
-/// Version of the language-table format (2: the payload is stored as is; 1 compressed it).
-pub const FORMAT_VERSION: u32 = 2;
 /// Highest n-gram order stored.
 pub const MAX_ORDER: usize = layout::MAX_ORDER;
 /// Quantization: table bytes are `-ln p × SCALE`, clamped to 255.
@@ -34,98 +30,26 @@ pub const SCALE: f32 = 20.0;
 /// The most languages a group may hold.
 pub const MAX_GROUP: usize = layout::MAX_GROUP;
 
-/// The serialized tables of one script group.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct GroupData {
-    /// Group name (`latin`, `cyrillic`, `arabic`, …).
-    pub name: String,
-    /// ISO 639-3 codes of the group's languages, in row order.
-    pub langs: Vec<String>,
-    /// The n-grams, most probable first; each is 1 to [`MAX_ORDER`] lower-case letters.
-    pub ngrams: Vec<String>,
-    /// `ngrams.len() × langs.len()` quantized costs, n-gram major.
-    pub rows: Vec<u8>,
-    /// Cost of a character no table knows (the floor).
-    pub floor: u8,
-}
-
-/// The serialized tables of all groups.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TablesData {
-    /// Where the probabilities come from, for the model card.
-    pub source: String,
-    /// The groups.
-    pub groups: Vec<GroupData>,
-}
-
 impl TablesData {
-    /// Serializes: magic, version, xxh3 checksum of the payload, its length, and the payload:
-    /// bincode, stored as is, so that it is read in place at every start rather than
-    /// decompressed (that took 20 to 30 ms of each run's start-up).
+    /// The file `models/lang.bin` holds (see [`super::tables_file`]).
+    ///
+    /// # Errors
+    /// [`Error::CorruptModel`] when the tables cannot be encoded.
     pub fn to_bytes(&self) -> Result<Vec<u8>, Error> {
-        let payload = bincode::serde::encode_to_vec(self, bincode::config::standard())
-            .map_err(|e| Error::Training(format!("cannot encode language tables: {e}")))?;
-        let mut out = Vec::with_capacity(payload.len() + 28);
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
-        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        out.extend_from_slice(&payload);
-        Ok(out)
+        self.encode().map_err(|e| corrupt(&e.to_string()))
     }
 
     /// Parses and checks bytes written by [`TablesData::to_bytes`].
+    ///
+    /// # Errors
+    /// [`Error::CorruptModel`] naming what is wrong with them.
     pub fn from_bytes(bytes: &[u8]) -> Result<TablesData, Error> {
-        let raw = payload(bytes)?;
-        let (data, _): (TablesData, usize) =
-            bincode::serde::decode_from_slice(raw, bincode::config::standard())
-                .map_err(|e| corrupt(&format!("cannot decode: {e}")))?;
-        data.check()?;
-        Ok(data)
-    }
-
-    fn check(&self) -> Result<(), Error> {
-        for g in &self.groups {
-            if g.langs.is_empty()
-                || g.langs.len() > MAX_GROUP
-                || g.rows.len() != g.ngrams.len() * g.langs.len()
-            {
-                return Err(corrupt(&format!("group {} has inconsistent sizes", g.name)));
-            }
-        }
-        Ok(())
+        TablesData::decode(bytes).map_err(|e| corrupt(&e.to_string()))
     }
 }
 
 fn corrupt(why: &str) -> Error {
     Error::CorruptModel(format!("language tables: {why}"))
-}
-
-/// Checks the header and checksum of bytes written by [`TablesData::to_bytes`] and returns the
-/// payload.
-pub(crate) fn payload(bytes: &[u8]) -> Result<&[u8], Error> {
-    if bytes.len() < 28 || &bytes[..8] != MAGIC {
-        return Err(corrupt("bad magic bytes"));
-    }
-    let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-    if version != FORMAT_VERSION {
-        return Err(corrupt(&format!(
-            "format version {version}, this build reads {FORMAT_VERSION}"
-        )));
-    }
-    let sum = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
-    let len = u64::from_le_bytes(bytes[20..28].try_into().expect("8 bytes"));
-    let payload = &bytes[28..];
-    if len != payload.len() as u64 {
-        return Err(corrupt(&format!(
-            "{len} bytes of tables announced, {} present",
-            payload.len()
-        )));
-    }
-    if xxhash_rust::xxh3::xxh3_64(payload) != sum {
-        return Err(corrupt("checksum mismatch"));
-    }
-    Ok(payload)
 }
 
 /// Marks a letter the tables do not know (stored as id 0).
@@ -339,14 +263,7 @@ pub(crate) fn build(data: &TablesData) -> Result<Vec<u8>, Error> {
                 .filter(|(_, code)| Lang::from_code(code.as_str()).is_some())
                 .map(|(i, _)| i)
                 .collect();
-            let source = layout::Source {
-                name: &g.name,
-                langs: g.langs.iter().map(String::as_str).collect(),
-                ngrams: g.ngrams.iter().map(String::as_str).collect(),
-                rows: &g.rows,
-                floor: g.floor,
-            };
-            (source, keep)
+            (g.source(), keep)
         })
         .collect();
     layout::build(&groups).map_err(|e| corrupt(&e))
@@ -649,9 +566,9 @@ mod tests {
             Err(Error::CorruptModel(_))
         ));
         assert!(TablesData::from_bytes(&bytes[..10]).is_err());
-        // A payload cut short is told apart from one that does not match its checksum.
+        // A file cut short fails its checksum.
         let cut = TablesData::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err();
-        assert!(cut.to_string().contains("announced"), "{cut}");
+        assert!(cut.to_string().contains("checksum mismatch"), "{cut}");
     }
 
     /// The shipped file is exactly what `to_bytes` writes for the tables it holds.
