@@ -2,7 +2,9 @@
 """Times resiliparse and trafilatura main-content extraction and parasift on the same HTML pages,
 in the same run, one thread each.
 
-    pip install resiliparse==2.0.1 trafilatura==2.3.1 zstandard
+Requires: Python 3, `pip install resiliparse==2.0.1 trafilatura==2.3.1 zstandard`
+(trafilatura is skipped when it is not installed), and a release build of parasift.
+
     cargo build --release
     python3 benches/compare_resiliparse.py [PAGES.jsonl[.zst]] [--parasift target/release/parasift]
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Builds benchmark corpora from the documents in the repository.
 
+Requires: Python 3, `pip install zstandard`.
+
     python3 benches/make_corpus.py OUT_DIR [--copies N]
 
 writes OUT_DIR/text.jsonl (plain-text records: the paragraphs of the labeled train and dev

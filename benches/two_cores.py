@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Measures what a second thread gives, against what the machine's two cores can give at all.
 
+Requires: Python 3 (standard library only), and a release build of parasift.
+
     python3 benches/two_cores.py FILE [--rounds N] [--parasift target/release/parasift]
 
 Each round runs `parasift classify --quiet FILE` with one thread alone, then two such one-thread

@@ -6,14 +6,13 @@ that record's `gold` text (the gold parasift's `eval` command scores against) wi
 shingle F1, so the figures can be shown next to parasift's own. Extraction output saved by
 parasift (JSON Lines of {"id", "source", "text"}) is scored the same way with --predictions.
 
-Requirements (jusText is skipped when it is not installed; current lxml needs lxml_html_clean):
-
-    pip install trafilatura==2.3.1 zstandard justext lxml_html_clean
+Requires: Python 3, `pip install trafilatura==2.3.1 zstandard justext lxml_html_clean`
+(jusText is skipped when it is not installed; current lxml needs lxml_html_clean).
 
 Usage:
 
     python3 training/compare_extractors.py --fixtures training/fixtures/dev.jsonl.zst \
-        --pages /work/shared/datasets/labeled-html [--predictions parasift=FILE ...]
+        --pages DATA/labeled-html [--predictions parasift=FILE ...]
     python3 training/compare_extractors.py --self-test
 
 Metric: tokens are `\\w+` matches (case-sensitive); shingles are runs of 4 consecutive tokens
