@@ -15,6 +15,7 @@
 
 use std::fmt;
 use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
@@ -300,6 +301,23 @@ impl Write for HashingSink<'_> {
     }
 }
 
+// Files are written under a temporary name beside their final one and renamed when complete,
+// so that a file under its final name is always whole.
+
+/// A temporary name beside `path`: `.NAME.tmp-PID`.
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// What [`temp_path`] made `file_name` from: the final file's name and the process id.
+pub(crate) fn parse_temp_name(file_name: &str) -> Option<(&str, u32)> {
+    let (name, pid) = file_name.strip_prefix('.')?.rsplit_once(".tmp-")?;
+    Some((name, pid.parse().ok()?))
+}
+
 /// Reads into `buf` until it is full or the input ends; returns how many bytes were read.
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut got = 0;
@@ -323,6 +341,18 @@ mod tests {
         oldest: 2,
         version: 3,
     };
+
+    #[test]
+    fn a_temporary_name_reads_back() {
+        let tmp = temp_path(Path::new("out/sub/a.jsonl.tmp-x.gz"));
+        let name = tmp.file_name().unwrap().to_str().unwrap();
+        assert_eq!(
+            parse_temp_name(name),
+            Some(("a.jsonl.tmp-x.gz", std::process::id()))
+        );
+        assert_eq!(parse_temp_name("a.jsonl.tmp-12"), None);
+        assert_eq!(parse_temp_name(".a.jsonl.tmp-x"), None);
+    }
 
     #[test]
     fn round_trip_whole_and_streamed() {

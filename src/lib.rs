@@ -36,6 +36,7 @@
 #![deny(missing_docs)]
 
 mod container;
+pub mod corpus;
 pub mod document;
 pub mod error;
 pub mod eval;

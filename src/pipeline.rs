@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::container::{parse_temp_name, temp_path};
+use crate::corpus::ShardedKeys;
 use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::features::corpus::ShardedKeys;
-use crate::features::corpus::{parse_temp_name, temp_path};
 use crate::features::{CorpusIndex, DocAnalysis, DocKeys};
 use crate::model::{DocPrediction, Label, Model};
 use crate::read::stream::{Event, InputFile, Parsed, RawItem, Reader, list_inputs};
@@ -578,7 +578,7 @@ pub fn build_index_reporting(
 }
 
 /// Shingles of the documents the first pass counts together (see
-/// [`CorpusIndex::add_sharded`](crate::features::corpus::CorpusIndex::add_sharded)).
+/// [`CorpusIndex::add_sharded`](crate::corpus::CorpusIndex::add_sharded)).
 const COUNT_SHINGLES: usize = 1 << 17;
 
 /// Parsed records kept between the passes (besides the window of records in flight), at most:

@@ -6,19 +6,17 @@
 
 pub mod analysis;
 pub mod context;
-pub mod corpus;
 pub mod language;
 pub mod links;
 pub mod markup;
 pub mod repetition;
 pub mod shape;
-pub mod sketch;
 pub mod stopwords;
 
 use ndarray::Array2;
 
+pub use crate::corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys, analyse_corpus};
 pub use analysis::DocAnalysis;
-pub use corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys, analyse_corpus};
 
 /// A family of feature columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

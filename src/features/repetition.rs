@@ -2,8 +2,8 @@
 //! many), and repeated word n-grams.
 
 use super::analysis::DocAnalysis;
-use super::corpus::CorpusCounts;
 use super::ratio;
+use crate::corpus::CorpusCounts;
 
 /// Column names.
 pub const NAMES: &[&str] = &[

@@ -1,0 +1,168 @@
+//! Counting many documents at once, on several threads: the paragraphs on one, each shard of
+//! the shingles on another.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::exact::{count_paragraphs, count_shingle};
+use super::keys::{ShardedKeys, dedup_hashes};
+use super::{CorpusIndex, Repr};
+
+/// Shingles from which documents are counted in shards on several threads rather than one at
+/// a time ([`CorpusIndex::add_sharded`]).
+pub(super) const MIN_SHARDED: usize = 1 << 13;
+
+/// A part of [`CorpusIndex::add_in_parallel`]'s work: the paragraphs, or one shard's shingles.
+pub(super) enum Part<P, S> {
+    Paragraphs(P),
+    Shingles(usize, S),
+}
+
+/// Runs `f` on every task, on the calling thread and up to `threads - 1` others, each taking
+/// the next task not taken yet; returns the results in the order of the tasks.
+pub(super) fn run_tasks<T: Send, R: Send>(
+    tasks: Vec<T>,
+    threads: usize,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let helpers = threads.min(tasks.len()).saturating_sub(1);
+    if helpers == 0 {
+        return tasks.into_iter().map(f).collect();
+    }
+    let n = tasks.len();
+    let slots: Vec<Mutex<(Option<T>, Option<R>)>> = tasks
+        .into_iter()
+        .map(|t| Mutex::new((Some(t), None)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            // Each task is taken once. A lock is poisoned only by a thread that panicked,
+            // which the scope raises again.
+            let task = slots[i].lock().ok().and_then(|mut s| s.0.take());
+            if let Some(t) = task {
+                let r = f(t);
+                if let Ok(mut s) = slots[i].lock() {
+                    s.1 = Some(r);
+                }
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..helpers {
+            scope.spawn(work);
+        }
+        work();
+    });
+    slots
+        .into_iter()
+        .filter_map(|s| s.into_inner().ok().and_then(|s| s.1))
+        .collect()
+}
+
+impl CorpusIndex {
+    /// Adds `docs` in order, with the same result as [`CorpusIndex::add_keys`] of each in turn,
+    /// on up to `threads` threads: the calling thread and `threads - 1` others, each counting
+    /// the paragraphs or one shard's shingles of all of them. Documents that could turn exact
+    /// counts into a sketch are added one at a time on the calling thread.
+    pub(crate) fn add_sharded(&mut self, docs: &[ShardedKeys], threads: usize) {
+        self.add_sharded_from(docs, threads, MIN_SHARDED);
+    }
+
+    /// [`CorpusIndex::add_sharded`], with documents counted in shards from `min_sharded`
+    /// shingles.
+    pub(super) fn add_sharded_from(
+        &mut self,
+        docs: &[ShardedKeys],
+        threads: usize,
+        min_sharded: usize,
+    ) {
+        let mut rest = docs;
+        while let Some(first) = rest.first() {
+            let n = match &self.repr {
+                _ if threads < 2 => 0,
+                Repr::Exact(ex) => ex.room_for(rest, self.budget / 4),
+                Repr::Sketch(sk) if sk.sharded() => rest.len(),
+                Repr::Sketch(_) => 0,
+            };
+            let (now, later) = rest.split_at(n);
+            // Too few shingles to be worth starting threads for (near the fold, say): one
+            // document at a time.
+            if n == 0 || now.iter().map(|d| d.shingles.len()).sum::<usize>() < min_sharded {
+                let (p, sh) = (&first.paragraphs, &first.shingles);
+                self.add_one(p, sh, Some(&first.bounds), first.site, threads);
+                rest = &rest[1..];
+                continue;
+            }
+            self.add_in_parallel(now, threads);
+            rest = later;
+        }
+    }
+
+    /// [`CorpusIndex::add_sharded`] of documents that cannot turn exact counts into a sketch.
+    pub(super) fn add_in_parallel(&mut self, docs: &[ShardedKeys], threads: usize) {
+        let base = self.docs;
+        self.docs = base.saturating_add(u32::try_from(docs.len()).unwrap_or(u32::MAX));
+        // Document `i`'s number, as `add_one` would give it.
+        let doc = |i: usize| base.saturating_add(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        match &mut self.repr {
+            Repr::Exact(ex) => {
+                let mut parts = vec![Part::Paragraphs((&mut ex.paragraphs, &mut ex.site_bytes))];
+                parts.extend(
+                    ex.shingles
+                        .iter_mut()
+                        .enumerate()
+                        .map(|(s, t)| Part::Shingles(s, t)),
+                );
+                run_tasks(parts, threads, |part| match part {
+                    Part::Paragraphs((table, site_bytes)) => {
+                        for d in docs {
+                            count_paragraphs(table, site_bytes, &d.paragraphs, d.site);
+                        }
+                    }
+                    Part::Shingles(s, table) => {
+                        for (i, d) in docs.iter().enumerate() {
+                            let doc = doc(i);
+                            for &k in d.shard(s) {
+                                count_shingle(table, k, doc);
+                            }
+                        }
+                    }
+                });
+                debug_assert!(ex.bytes() <= self.budget / 4);
+            }
+            Repr::Sketch(sk) => {
+                let (mut cells, runs) = sk.split_mut();
+                let Some(runs) = runs else {
+                    unreachable!("a sketch is counted in parallel only when its blocks are sharded")
+                };
+                let mut parts = vec![Part::Paragraphs(&mut cells)];
+                parts.extend(
+                    runs.into_iter()
+                        .enumerate()
+                        .map(|(s, r)| Part::Shingles(s, r)),
+                );
+                run_tasks(parts, threads, |part| match part {
+                    Part::Paragraphs(cells) => {
+                        for d in docs {
+                            cells.add_paragraphs(&d.paragraphs, d.site);
+                        }
+                    }
+                    Part::Shingles(s, mut run) => {
+                        let mut distinct = Vec::new();
+                        for d in docs {
+                            distinct.clear();
+                            distinct.extend_from_slice(d.shard(s));
+                            dedup_hashes(&mut distinct);
+                            run.add_shingles(&distinct);
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
