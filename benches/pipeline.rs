@@ -144,7 +144,7 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 for (p, x) in parsed.iter().zip(&preds) {
-                    render(OutputKind::Paragraphs, p, x, "text", &mut out);
+                    render(OutputKind::Paragraphs, p, x, "text", &mut out).unwrap();
                 }
                 out.len()
             })

@@ -1,6 +1,6 @@
 //! The `parasift` command-line tool.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,7 +12,7 @@ use parasift::features::{CorpusIndex, FeatureSchema, analyse_corpus};
 use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::lang::{self, ScriptHistogram};
 use parasift::model::train::{ModelKind, TrainParams, train};
-use parasift::pipeline::{self, IndexSource, OutputKind, RunOptions};
+use parasift::pipeline::{self, IndexSource, OutputKind, Report, Reporter, RunOptions};
 use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
 use parasift::segment::TextMode;
 use parasift::{Document, Error, Model};
@@ -489,6 +489,44 @@ fn load_model(path: Option<&PathBuf>) -> Result<Model, Error> {
 }
 
 /// Counts what went wrong, reports it on stderr and turns it into the exit code.
+/// Prints what a run reports on standard error: rejected records, notes, and a progress line
+/// (which the run sends only when standard error is a terminal).
+struct Terminal;
+
+impl Reporter for Terminal {
+    fn report(&mut self, report: Report<'_>) {
+        match report {
+            Report::Rejected { error, .. } => eprintln!("parasift: error: {error}"),
+            Report::Progress(p) => {
+                let secs = p.elapsed.as_secs_f64();
+                let mb = p.bytes as f64 / 1e6;
+                let eta = match p.done {
+                    Some(done) if done > 0.0 => {
+                        let left = secs * (1.0 - done) / done;
+                        format!(", {:.0}% done, {:.0} s left", done * 100.0, left)
+                    }
+                    _ => String::new(),
+                };
+                eprint!(
+                    "\r\x1b[2K{}: {} documents, {mb:.1} MB, {:.1} MB/s{eta}",
+                    p.pass.name(),
+                    p.docs,
+                    mb / secs.max(1e-9)
+                );
+            }
+            Report::PassDone(_) => eprint!("\r\x1b[2K"),
+            Report::RemovedTemporaryFiles(n) => {
+                eprintln!("parasift: removed {n} temporary files that an earlier run left")
+            }
+            Report::NotReadToEnd { source } => eprintln!(
+                "parasift: {source}: not read to its end; no output is kept for it, and a \
+                 rerun reads it again"
+            ),
+            _ => {}
+        }
+    }
+}
+
 #[derive(Default)]
 struct Failures(usize);
 
@@ -596,7 +634,7 @@ fn run_classify(
         rank: corpus.rank,
         world_size: corpus.world_size,
         rejects: corpus.rejects.clone(),
-        progress: !corpus.quiet,
+        progress: !corpus.quiet && std::io::stderr().is_terminal(),
         ..RunOptions::default()
     };
     if let Some(n) = corpus.batch_docs {
@@ -605,7 +643,9 @@ fn run_classify(
     if let Some(n) = corpus.batch_bytes {
         opts.batch_bytes = n.max(1);
     }
-    let (sum, _model) = pipeline::run_with(model, &args.paths(), &opts)?;
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    let (sum, _model) = pipeline::run_with(model, &args.paths(), &opts, &mut out, &mut Terminal)?;
     eprintln!("parasift: {sum}");
     if sum.rejected > 0 {
         eprintln!(
@@ -648,7 +688,7 @@ fn run_index(
     set_threads(threads)?;
     let opts = RunOptions {
         read: args.read_options(),
-        progress: !quiet,
+        progress: !quiet && std::io::stderr().is_terminal(),
         ..RunOptions::default()
     };
     let (files, listing_errors) = pipeline::select_inputs(&args.paths(), rank, world_size);
@@ -656,10 +696,7 @@ fn run_index(
         eprintln!("parasift: error: {e}");
     }
     let all: Vec<usize> = (0..files.len()).collect();
-    let (index, sum) =
-        pipeline::build_index_reporting(&files, &all, &opts, memory, &mut |e, _, _| {
-            eprintln!("parasift: error: {e}")
-        })?;
+    let (index, sum) = pipeline::build_index(&files, &all, &opts, memory, &mut Terminal)?;
     let wrote = save_index(&index, out)?;
     eprintln!(
         "parasift: counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; {wrote}",

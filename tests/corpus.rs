@@ -928,7 +928,7 @@ fn clean_records_keep_every_other_field() {
 
 #[test]
 fn runs_inside_a_pool_write_every_group_in_input_order() {
-    use parasift::pipeline::{OutputKind, RunOptions, run};
+    use parasift::pipeline::{OutputKind, RunOptions, Silent, run};
     // Enough small records for many groups, with a bad line among them: the workers finish
     // groups out of order; the output must not.
     let dir = tempfile::tempdir().unwrap();
@@ -960,7 +960,15 @@ fn runs_inside_a_pool_write_every_group_in_input_order() {
             .build()
             .unwrap();
         let sum = pool
-            .install(|| run(model, std::slice::from_ref(&input), &opts))
+            .install(|| {
+                run(
+                    model,
+                    std::slice::from_ref(&input),
+                    &opts,
+                    &mut std::io::sink(),
+                    &mut Silent,
+                )
+            })
             .unwrap();
         assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (1501, 1500, 1));
         let ids: Vec<String> = read_output(&out.join("in.jsonl"))
