@@ -1,0 +1,65 @@
+//! The one place where the tool talks to the person running it: every line it writes on
+//! standard error (errors, notes, summaries) starts with `parasift: ` and is written here.
+//! Standard output carries the commands' results only.
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use parasift::Error;
+use parasift::pipeline::Summary;
+
+/// Standard error, as the tool writes to it.
+#[derive(Debug, Default)]
+pub struct Terminal;
+
+impl Terminal {
+    /// `parasift: error: E`: an input that failed, or the error that stops the command.
+    pub fn error(&self, e: &Error) {
+        eprintln!("parasift: error: {e}");
+    }
+
+    /// `parasift: NOTE`: what the command did (wrote a file, counted a corpus …).
+    pub fn note(&self, note: &str) {
+        eprintln!("parasift: {note}");
+    }
+
+    /// `parasift: SUMMARY`: the counts of a corpus run.
+    pub fn summary(&self, sum: &Summary) {
+        eprintln!("parasift: {sum}");
+    }
+
+    /// `parasift: F of T inputs failed`, after the failed ones were reported one by one.
+    pub fn failed(&self, failed: impl Display, total: impl Display) {
+        eprintln!("parasift: {failed} of {total} inputs failed");
+    }
+}
+
+/// Counts the inputs that failed, reports each on the terminal and turns them into the exit
+/// code.
+pub struct Failures<'t> {
+    term: &'t Terminal,
+    count: usize,
+}
+
+impl<'t> Failures<'t> {
+    /// No failure yet.
+    pub fn new(term: &'t Terminal) -> Self {
+        Self { term, count: 0 }
+    }
+
+    /// Counts and reports `e`.
+    pub fn report(&mut self, e: &Error) {
+        self.count += 1;
+        self.term.error(e);
+    }
+
+    /// Success when nothing failed; else says how many of the `total` inputs did, and 1.
+    pub fn exit_code(&self, total: usize) -> ExitCode {
+        if self.count > 0 {
+            self.term.failed(self.count, total);
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
+    }
+}
