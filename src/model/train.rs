@@ -19,15 +19,22 @@ use crate::features::{FeatureSchema, analyse_corpus};
 use crate::fixtures::LabeledDoc;
 
 /// Which linfa classifier to fit.
+///
+/// With the `cli` feature, also the values of `parasift train --kind` (in this order, without
+/// help of their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ModelKind {
-    /// linfa-logistic on standardized columns.
-    Logistic,
-    /// Bagged linfa-trees decision trees on random column subsets (a random forest).
-    Forest,
     /// The forest and the logistic regression, fitted on the same rows, their P(content)
     /// averaged with weights `blend_forest_weight` and `1 - blend_forest_weight`.
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
     Blend,
+    /// Bagged linfa-trees decision trees on random column subsets (a random forest).
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
+    Forest,
+    /// linfa-logistic on standardized columns.
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
+    Logistic,
 }
 
 /// Training parameters. The defaults are the ones the shipped model was built with.

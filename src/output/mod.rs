@@ -15,20 +15,47 @@ use crate::read::stream::Parsed;
 pub(crate) use attributes::reject_row;
 
 /// What is written for each document.
+///
+/// With the `cli` feature, also the values of `--output`: `json` (`Paragraphs` for classify,
+/// `Extract` for extract), `clean` and `attributes`; `extract --plain` asks for `Plain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum OutputKind {
     /// `{"id", "source", "lang", "iso639_1", "lang_share", "paragraphs": [{"text", "start",
     /// "end", "label", "score", "lang", "iso639_1", "lang_confidence", "script"}]}`.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            name = "json",
+            help = "The command's JSON: paragraphs with labels (classify), content text (extract)"
+        )
+    )]
     Paragraphs,
     /// `{"id", "source", "lang", "text"}`, the text being the content paragraphs.
+    #[cfg_attr(feature = "cli", value(skip))]
     Extract,
     /// The content text alone, documents separated by a blank line.
+    #[cfg_attr(feature = "cli", value(skip))]
     Plain,
     /// The input record with its text replaced by the content paragraphs (every other field as it
     /// was); `{"id", "text"}` for text and HTML inputs.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "The input records with their text replaced by the content paragraphs, every \
+                    other field untouched; `{\"id\", \"text\"}` for text and HTML inputs"
+        )
+    )]
     Clean,
     /// `{"id", "attributes": {"parasift__content": [[start, end, score], …]}}`, one row per input
     /// record.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "Character spans with scores, one row per input record: `{\"id\", \
+                    \"attributes\": {\"parasift__content\": [[start, end, score], …]}}`"
+        )
+    )]
     Attributes,
 }
 

@@ -15,16 +15,23 @@ use crate::segment::{TextMode, segment_html, segment_text};
 pub use jsonl::JsonlKeys;
 
 /// The format an input is read as.
+///
+/// With the `cli` feature, also the values of `--format` (without help of their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum InputFormat {
     /// Guess from the file name, then from the content.
     #[default]
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
     Auto,
     /// Plain text.
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
     Text,
     /// An HTML page.
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
     Html,
     /// One JSON record per line, each a document.
+    #[cfg_attr(feature = "cli", value(help = None::<&str>))]
     Jsonl,
 }
 
