@@ -51,7 +51,7 @@ fn language(c: &mut Criterion) {
         b.iter(|| {
             paragraphs
                 .iter()
-                .filter(|(t, h)| lang::detect(t, h).lang.is_some())
+                .filter(|(t, h)| lang::detect(t, h).lang().is_some())
                 .count()
         })
     });

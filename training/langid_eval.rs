@@ -60,7 +60,7 @@ impl Tally {
 }
 
 fn parasift_lang(text: &str) -> Option<Lang> {
-    lang::detect(text, &ScriptHistogram::of(text)).lang
+    lang::detect(text, &ScriptHistogram::of(text)).lang()
 }
 
 fn whatlang_lang(text: &str) -> Option<Lang> {
@@ -202,12 +202,12 @@ fn run() -> Result<(), String> {
             let doc_l = a.lang;
             for i in 5..5 + chunk.len() {
                 footers += 1;
-                let l = a.paras[i].guess.and_then(|g| g.lang);
+                let l = a.paras[i].guess.and_then(|g| g.lang());
                 differs += (l.is_some() && l != doc_l) as u32;
             }
             owns += 1;
             own_right +=
-                (a.paras[texts.len() - 1].guess.and_then(|g| g.lang) == Some(doc_lang)) as u32;
+                (a.paras[texts.len() - 1].guess.and_then(|g| g.lang()) == Some(doc_lang)) as u32;
         }
         println!(
             "  {} page, {} footer lines: {:6.2}% differ ({differs}/{footers}); the page's own short lines right {:6.2}% ({own_right}/{owns})",

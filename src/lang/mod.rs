@@ -321,17 +321,38 @@ impl ScriptHistogram {
 pub struct LangGuess {
     /// The language, or `None` when the text cannot tell: too few letters, a URL or an e-mail
     /// address, or an allowlist that excludes every language of its script.
-    pub lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
     /// Probability of `lang` among the candidates of its script (0 when unknown).
-    pub confidence: f32,
+    pub(crate) confidence: f32,
     /// Whether the guess is clear: confidence of at least [`RELIABLE`] on at least
     /// [`RELIABLE_LETTERS`] letters.
-    pub reliable: bool,
+    pub(crate) reliable: bool,
     /// The dominant script of the letters.
-    pub script: Option<ScriptClass>,
+    pub(crate) script: Option<ScriptClass>,
 }
 
 impl LangGuess {
+    /// The language, or `None` when the text cannot tell: too few letters, a URL or an e-mail
+    /// address, or an allowlist that excludes every language of its script.
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+
+    /// Probability of the language among the candidates of its script (0 when unknown).
+    pub fn confidence(&self) -> f32 {
+        self.confidence
+    }
+
+    /// Whether the guess is clear: confidence of at least 0.9 on at least 12 letters.
+    pub fn is_reliable(&self) -> bool {
+        self.reliable
+    }
+
+    /// The dominant script of the letters.
+    pub fn script(&self) -> Option<ScriptClass> {
+        self.script
+    }
+
     /// ISO 639-3 code of the language, if known.
     pub fn code(&self) -> Option<&'static str> {
         self.lang.map(|l| l.code())
@@ -565,12 +586,35 @@ pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Dete
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLanguage {
     /// One guess per paragraph, in order.
-    pub paragraphs: Vec<LangGuess>,
+    pub(crate) paragraphs: Vec<LangGuess>,
     /// The document's language: the most letters among reliable guesses (unreliable ones
     /// count 1/64, so that they decide only when nothing is reliable).
-    pub lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
     /// Share of the document's letters in paragraphs of that language.
-    pub share: f32,
+    pub(crate) share: f32,
+}
+
+impl DocumentLanguage {
+    /// One guess per paragraph, in order.
+    pub fn paragraphs(&self) -> &[LangGuess] {
+        &self.paragraphs
+    }
+
+    /// The guesses, one per paragraph.
+    pub fn into_paragraphs(self) -> Vec<LangGuess> {
+        self.paragraphs
+    }
+
+    /// The document's language: the most letters among reliable guesses (unreliable ones
+    /// count 1/64, so that they decide only when nothing is reliable).
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+
+    /// Share of the document's letters in paragraphs of that language.
+    pub fn share(&self) -> f32 {
+        self.share
+    }
 }
 
 /// Detects the language of every paragraph of a document, then of the document, then decides

@@ -81,16 +81,16 @@ pub fn run(
                 doc.paragraphs.iter().map(|p| p.text.as_str()).zip(&hists),
                 &opts,
             )
-            .paragraphs
+            .into_paragraphs()
         };
         for (p, g) in doc.paragraphs.iter().zip(guesses) {
             let rec = DetectOut {
                 source: &doc.source,
                 text: &p.text,
                 lang: g.code(),
-                iso639_1: g.lang.and_then(lang::iso639_1),
-                confidence: g.confidence,
-                script: g.script.map(|s| s.name()),
+                iso639_1: g.lang().and_then(lang::iso639_1),
+                confidence: g.confidence(),
+                script: g.script().map(|s| s.name()),
             };
             write_json(&mut out, &rec).map_err(|e| Error::io("-", e))?;
         }
