@@ -9,19 +9,18 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use parasift::lang::{self, ScriptHistogram};
-use parasift::segment::TextMode;
+use parasift::{self as lang, ScriptHistogram, TextMode};
 use parasift::{Document, Model};
 
 fn page_texts() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/pages.jsonl.zst");
-    let raw = parasift::read::read_bytes(&path).unwrap();
+    let raw = parasift::read_bytes(&path).unwrap();
     String::from_utf8(raw)
         .unwrap()
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let doc = parasift::read::html_document("p", "p", v["html"].as_str().unwrap());
+            let doc = parasift::html_document("p", "p", v["html"].as_str().unwrap());
             doc.paragraphs
                 .iter()
                 .map(|p| p.text.as_str())
@@ -37,7 +36,7 @@ fn language(c: &mut Criterion) {
     let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
     let docs: Vec<Document> = texts
         .iter()
-        .map(|t| parasift::read::text_document("p", "p", t, TextMode::Lines))
+        .map(|t| parasift::text_document("p", "p", t, TextMode::Lines))
         .collect();
     let paragraphs: Vec<(&str, ScriptHistogram)> = docs
         .iter()
@@ -68,7 +67,7 @@ fn language(c: &mut Criterion) {
             texts
                 .iter()
                 .map(|t| {
-                    let d = parasift::read::text_document("p", "p", t, TextMode::Lines);
+                    let d = parasift::text_document("p", "p", t, TextMode::Lines);
                     model.classify(&d).paragraphs.len()
                 })
                 .sum::<usize>()

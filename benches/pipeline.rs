@@ -4,11 +4,11 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use parasift::features::{DocAnalysis, FeatureSchema, analyse_corpus};
-use parasift::pipeline::{OutputKind, render};
-use parasift::read::stream::Parsed;
-use parasift::read::{ReadOptions, read_path};
-use parasift::segment::{TextMode, segment_html, segment_text};
+use parasift::pipeline::{OutputKind, Parsed, render};
+use parasift::{
+    DocAnalysis, FeatureSchema, ReadOptions, TextMode, analyse_corpus, read_path, segment_html,
+    segment_text,
+};
 use parasift::{Document, Model};
 
 fn root() -> &'static Path {
@@ -29,7 +29,7 @@ fn seed_texts() -> Vec<String> {
 }
 
 fn html_pages() -> Vec<String> {
-    let raw = parasift::read::read_bytes(&root().join("benches/data/pages.jsonl.zst")).unwrap();
+    let raw = parasift::read_bytes(&root().join("benches/data/pages.jsonl.zst")).unwrap();
     String::from_utf8(raw)
         .unwrap()
         .lines()
@@ -48,14 +48,14 @@ type Build = fn(&[String]) -> Vec<Document>;
 fn text_docs(texts: &[String]) -> Vec<Document> {
     texts
         .iter()
-        .map(|t| parasift::read::text_document("s", "s", t, TextMode::Lines))
+        .map(|t| parasift::text_document("s", "s", t, TextMode::Lines))
         .collect()
 }
 
 fn html_docs(pages: &[String]) -> Vec<Document> {
     pages
         .iter()
-        .map(|h| parasift::read::html_document("p", "p", h))
+        .map(|h| parasift::html_document("p", "p", h))
         .collect()
 }
 

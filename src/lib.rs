@@ -36,24 +36,46 @@
 #![deny(missing_docs)]
 
 mod container;
-pub mod corpus;
-pub mod document;
-pub mod error;
+mod corpus;
+mod document;
+mod error;
 pub mod eval;
-pub mod features;
+mod features;
 pub mod fixtures;
-pub mod hash;
-pub mod lang;
+mod hash;
+mod lang;
 pub mod metrics;
 pub mod model;
-pub mod output;
+mod output;
 pub mod pipeline;
-pub mod read;
-pub mod segment;
+mod read;
+mod segment;
 
+pub use corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys};
 pub use document::{BlockTag, Document, Format, Hints, Paragraph};
 pub use error::{Error, Result};
+pub use features::{DocAnalysis, FeatureSchema, analyse_corpus};
+pub use hash::advise_huge_pages;
+pub use lang::{
+    DetectOptions, DocumentLanguage, LangGuess, ScriptClass, ScriptHistogram, detect,
+    detect_document, detect_with, iso639_1, prepare as prepare_language_tables,
+};
 pub use model::{DocPrediction, Label, Model, Prediction};
+pub use read::charset::decode_html;
+pub use read::{
+    InputFormat, JsonlKeys, ReadOptions, html_document, read_all, read_bytes, read_bytes_as,
+    read_path, text_document,
+};
+pub use segment::{LabeledSegments, TextMode, segment_html, segment_html_labeled, segment_text};
+/// The language type of every answer ([`LangGuess::lang`], [`Prediction::lang`]): whatlang's,
+/// re-exported so that reading it needs no dependency of its own.
+pub use whatlang::Lang;
+
+/// The language-table file (`models/lang.bin`) as the `langmodel` training program writes it.
+#[cfg(feature = "train")]
+pub mod lang_tables {
+    pub use crate::lang::ngram::{GroupData, MAX_ORDER, SCALE, TablesData};
+}
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

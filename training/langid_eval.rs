@@ -22,9 +22,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use parasift::document::Document;
-use parasift::features::DocAnalysis;
-use parasift::lang::{self, ScriptHistogram};
+use parasift::{self as lang, DocAnalysis, Document, ScriptHistogram};
 use whatlang::Lang;
 
 struct Line {

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::ExitCode;
 
 use fst::{Map, Streamer};
-use parasift::lang::ngram::{GroupData, MAX_ORDER, SCALE, TablesData};
+use parasift::lang_tables::{GroupData, MAX_ORDER, SCALE, TablesData};
 
 const FLOOR: f32 = -12.0;
 

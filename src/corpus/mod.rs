@@ -26,7 +26,6 @@ use crate::document::Document;
 use crate::features::analysis::DocAnalysis;
 
 use exact::{Exact, count_paragraphs, count_shingle};
-pub use file::{INDEX_FORMAT_VERSION, INDEX_MAGIC};
 pub use keys::DocKeys;
 pub(crate) use keys::ShardedKeys;
 use keys::{dedup_hashes, site_hash};

@@ -15,7 +15,7 @@ pub mod stopwords;
 
 use ndarray::Array2;
 
-pub use crate::corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys, analyse_corpus};
+pub use crate::corpus::{CorpusCounts, CorpusIndex, analyse_corpus};
 pub use analysis::DocAnalysis;
 
 /// A family of feature columns.

@@ -31,6 +31,7 @@ pub fn for_lang(lang: Lang) -> Option<&'static StopSet> {
 }
 
 /// Whether `word` (lower case) is a stop word of `lang`.
+#[cfg(test)]
 pub fn is_stop(lang: Lang, word: &str) -> bool {
     for_lang(lang).is_some_and(|s| s.contains(&xxh3_64(word.as_bytes())))
 }

@@ -183,6 +183,7 @@ pub(crate) fn kind_in(kinds: &[u8], c: char) -> u8 {
 }
 
 /// Whether `c` is alphanumeric (`char::is_alphanumeric`, through the table of `char_kind`).
+#[cfg(test)]
 #[inline]
 pub fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
@@ -194,12 +195,14 @@ pub fn is_word_char(c: char) -> bool {
 
 /// Appends the lower-case form of `c` to `s` (`char::to_lowercase`, through the table of
 /// `char_kind` for characters it leaves alone).
+#[cfg(test)]
 #[inline]
 pub fn push_lower(s: &mut String, c: char) {
     push_lower_kind(s, c, if c.is_ascii() { 0 } else { char_kind(c) });
 }
 
 /// [`push_lower`] for a character whose [`char_kind`] is `k` (ASCII needs no kind).
+#[cfg(test)]
 #[inline]
 fn push_lower_kind(s: &mut String, c: char, k: u8) {
     if c.is_ascii() {
@@ -409,13 +412,6 @@ fn model() -> &'static ngram::NgramModel<'static> {
 /// that detection looks at are ever read). Detection works without calling it.
 pub fn prepare() {
     model();
-}
-
-/// What [`prepare`] does, kept for callers of versions that built the tables at start-up, on
-/// threads of their own: there is nothing left to build.
-#[deprecated(note = "the tables are built at compile time; `prepare` reads their headers")]
-pub fn prepare_in_background() {
-    prepare();
 }
 
 /// Options of [`detect_with`].

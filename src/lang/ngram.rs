@@ -21,7 +21,7 @@ use crate::hash::prefetch;
 
 pub(crate) use super::layout::fold;
 use super::layout::{self, DIRECT_BI, GroupBytes, NONE, pack};
-pub use super::tables_file::{FORMAT_VERSION, GroupData, MAGIC, TablesData};
+pub use super::tables_file::{GroupData, TablesData};
 
 /// Highest n-gram order stored.
 pub const MAX_ORDER: usize = layout::MAX_ORDER;

@@ -40,6 +40,7 @@ use crate::read::ReadOptions;
 use crate::read::stream::InputFile;
 
 pub use crate::output::{OutputKind, render};
+pub use crate::read::stream::Parsed;
 pub use first_pass::build_index;
 pub use inputs::{check_outside_inputs, select_inputs};
 pub use output_dir::output_name;

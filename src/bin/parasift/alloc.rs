@@ -96,11 +96,11 @@ unsafe impl std::alloc::GlobalAlloc for Alloc {
 }
 
 /// Asks for huge pages under the large block at `ptr` (see
-/// [`parasift::hash::advise_huge_pages`]: the index's tables are probed at random), and
+/// [`parasift::advise_huge_pages`]: the index's tables are probed at random), and
 /// returns `ptr`.
 fn huge_pages(ptr: *mut u8, size: usize) -> *mut u8 {
     if !ptr.is_null() {
-        parasift::hash::advise_huge_pages(ptr, size);
+        parasift::advise_huge_pages(ptr, size);
     }
     ptr
 }

@@ -8,8 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use parasift::Error;
 use parasift::model::train::{ModelKind, TrainParams};
 use parasift::pipeline::OutputKind;
-use parasift::read::{InputFormat, JsonlKeys, ReadOptions};
-use parasift::segment::TextMode;
+use parasift::{InputFormat, JsonlKeys, ReadOptions, TextMode};
 
 #[derive(Parser)]
 #[command(

@@ -7,7 +7,7 @@ use serde::Serialize;
 use whatlang::Lang;
 
 use parasift::Error;
-use parasift::lang::{self, ScriptHistogram};
+use parasift::{self as lang, ScriptHistogram};
 
 use crate::args::InputArgs;
 use crate::messages::{Failures, Terminal};

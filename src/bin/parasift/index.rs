@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use parasift::CorpusIndex;
 use parasift::Error;
-use parasift::features::CorpusIndex;
 use parasift::pipeline::{self, RunOptions};
 
 use crate::args::{InputArgs, check_share};

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use parasift::Error;
-use parasift::features::{FeatureSchema, analyse_corpus};
+use parasift::{FeatureSchema, analyse_corpus};
 
 use crate::args::{InputArgs, ModelArgs};
 use crate::messages::{Failures, Terminal};

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use serde::Serialize;
 
-use parasift::read::read_all;
+use parasift::read_all;
 use parasift::{Document, Error, Model};
 
 use args::{Cli, Command, InputArgs, ModelArgs};
