@@ -6,6 +6,7 @@ use parasift::read::{ReadOptions, read_bytes_as};
 use parasift::segment::{TextMode, segment_html, segment_text};
 use parasift::{Document, Model};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 
 fn text_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -17,7 +18,14 @@ fn text_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // Failing cases are kept beside this file, in properties.proptest-regressions. (The default
+    // would put them in tests/proptest-regressions/properties.txt, as main.rs is beside it.)
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions"
+        ))),
+        ..ProptestConfig::with_cases(64)
+    })]
 
     #[test]
     fn segmenters_never_panic_and_offsets_hold(s in text_strategy()) {

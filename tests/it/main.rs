@@ -1,0 +1,8 @@
+//! The integration tests, in one binary: one link of the crate rather than one per file.
+
+mod artifact;
+mod cli;
+mod corpus;
+mod language;
+mod properties;
+mod training;
