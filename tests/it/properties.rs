@@ -8,6 +8,8 @@ use parasift::{Document, Model};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 
+use crate::util::seeds;
+
 fn text_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
         any::<String>(),
@@ -76,18 +78,9 @@ proptest! {
 
 #[test]
 fn batch_equals_one_thread() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training/seeds");
     let mut docs: Vec<Document> = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    for p in names
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-    {
-        let text = std::fs::read_to_string(p).unwrap();
+    for p in seeds() {
+        let text = std::fs::read_to_string(&p).unwrap();
         docs.push(parasift::read::text_document(
             "d",
             "d",
