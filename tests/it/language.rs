@@ -1,31 +1,7 @@
 //! Language detection through the CLI: `detect` output, its options, and the language fields
 //! of `classify`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-use serde_json::Value;
-
-fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parasift"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn parasift");
-    // A run that fails on its arguments exits without reading: a broken pipe is fine here.
-    let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
-    child.wait_with_output().unwrap()
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use crate::util::{json_lines, run_stdin, stderr};
 
 const PAGE: &str = "\
 Officials in the capital said on Tuesday that the talks would resume next week after a pause.
@@ -41,7 +17,7 @@ Read more
 fn detect_writes_one_object_per_line_in_order() {
     let out = run_stdin(&["detect", "--format", "text", "-"], PAGE);
     assert!(out.status.success());
-    let rows = json_lines(&out);
+    let rows = json_lines(&out.stdout);
     let texts: Vec<&str> = rows.iter().map(|r| r["text"].as_str().unwrap()).collect();
     let want: Vec<&str> = PAGE.lines().filter(|l| !l.trim().is_empty()).collect();
     assert_eq!(texts, want);
@@ -68,17 +44,17 @@ fn detect_writes_one_object_per_line_in_order() {
 fn detect_allowlist_and_independent_lines() {
     let text = "Leer más\nThe delegation is expected to arrive on Monday, officials said.\n";
     let out = run_stdin(&["detect", "--format", "text", "--independent", "-"], text);
-    let rows = json_lines(&out);
+    let rows = json_lines(&out.stdout);
     assert_eq!(rows[0]["lang"], "spa");
     let out = run_stdin(
         &["detect", "--format", "text", "--langs", "en,ru", "-"],
         text,
     );
-    let rows = json_lines(&out);
+    let rows = json_lines(&out.stdout);
     assert_eq!(rows[0]["lang"], "eng");
     let out = run_stdin(&["detect", "--langs", "eng,zz", "-"], text);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = stderr(&out);
     assert!(err.contains("\"zz\""), "{err}");
 }
 
@@ -86,7 +62,7 @@ fn detect_allowlist_and_independent_lines() {
 fn classify_reports_paragraph_and_document_language() {
     let out = run_stdin(&["classify", "--format", "text", "-"], PAGE);
     assert!(out.status.success());
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), 1);
     let d = &docs[0];
     assert_eq!(d["lang"], "eng");

@@ -1,68 +1,25 @@
 //! The command-line contract: seeds labelled by the rules, output order, and bad input that is
 //! reported without stopping the batch.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_parasift"))
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("run parasift")
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn parasift");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    String::from_utf8(out.stdout.clone())
-        .expect("stdout is UTF-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
-        .collect()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn seeds() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("training/seeds");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    v.sort();
-    v
-}
+use crate::util::{arg, json_lines, model_bytes, run, run_stdin, seeds, stderr, tempdir};
 
 #[test]
 fn seeds_are_labelled_by_the_rules() {
     let paths = seeds();
     assert_eq!(paths.len(), 5);
     let mut args = vec!["classify", "--format", "text"];
-    let strs: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let strs: Vec<String> = paths.iter().map(|p| arg(p)).collect();
     args.extend(strs.iter().map(String::as_str));
     let out = run(&args);
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), 5, "one object per document, in input order");
     for (doc, path) in docs.iter().zip(&paths) {
-        assert_eq!(doc["source"], path.display().to_string());
+        assert_eq!(doc["source"], arg(path));
         assert_eq!(doc["lang"], "eng");
         let text = std::fs::read_to_string(path).unwrap();
         let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -110,14 +67,9 @@ fn seeds_are_labelled_by_the_rules() {
 
 /// Runs `command --format text` on seed `i`, which must succeed, and returns its JSON lines.
 fn run_on_seed(command: &str, i: usize) -> Vec<Value> {
-    let out = run(&[
-        command,
-        "--format",
-        "text",
-        &seeds()[i].display().to_string(),
-    ]);
+    let out = run(&[command, "--format", "text", &arg(&seeds()[i])]);
     assert!(out.status.success(), "{}", stderr(&out));
-    json_lines(&out)
+    json_lines(&out.stdout)
 }
 
 #[test]
@@ -141,7 +93,7 @@ fn stdin_html_and_jsonl() {
         electricity and clear fallen trees from the main highway.</p></article></body></html>";
     let out = run_stdin(&["classify", "--format", "html", "-"], html);
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     let paras = docs[0]["paragraphs"].as_array().unwrap();
     let texts: Vec<&str> = paras.iter().map(|p| p["text"].as_str().unwrap()).collect();
     assert_eq!(texts[..3], ["Home", "News", "Storm hits the coast"]);
@@ -151,7 +103,7 @@ fn stdin_html_and_jsonl() {
     let jsonl = b"{\"id\": \"a\", \"text\": \"First line.\\nSecond line.\"}\n{\"id\": \"b\", \"html\": \"<p>Hi there.</p>\"}\n";
     let out = run_stdin(&["classify", "--format", "jsonl"], jsonl);
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(
         (docs[0]["id"].as_str(), docs[1]["id"].as_str()),
         (Some("a"), Some("b"))
@@ -166,7 +118,7 @@ fn detect_reports_each_line() {
         "The weather is fine today in London.\nСегодня в Москве хорошая погода.\n42\n".as_bytes(),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let rows = json_lines(&out);
+    let rows = json_lines(&out.stdout);
     assert_eq!(rows.len(), 3);
     assert_eq!(
         (rows[0]["lang"].as_str(), rows[0]["iso639_1"].as_str()),
@@ -189,9 +141,10 @@ fn inspect_shows_named_features() {
     assert!(f.values().all(|v| v.as_f64().is_some_and(f64::is_finite)));
 }
 
-/// A directory with one good document and one bad input of the given kind.
+/// A directory with one good document, one bad input of the given kind and another good one,
+/// classified.
 fn batch_with(bad_name: &str, bad: &[u8]) -> (tempfile::TempDir, Output) {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     std::fs::write(
         dir.path().join("a_good.txt"),
         "A good line of text.\nAnother one here.\n",
@@ -199,7 +152,7 @@ fn batch_with(bad_name: &str, bad: &[u8]) -> (tempfile::TempDir, Output) {
     .unwrap();
     std::fs::write(dir.path().join(bad_name), bad).unwrap();
     std::fs::write(dir.path().join("z_good.txt"), "The last document.\n").unwrap();
-    let out = run(&["classify", &dir.path().display().to_string()]);
+    let out = run(&["classify", &arg(dir.path())]);
     (dir, out)
 }
 
@@ -214,7 +167,7 @@ fn assert_reported(out: &Output, name: &str, what: &str, docs_out: usize) {
         err.contains(name) && err.contains(what),
         "stderr names {name} and {what:?}: {err}"
     );
-    let docs = json_lines(out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), docs_out, "the rest of the batch goes on");
     assert!(docs[0]["source"].as_str().unwrap().ends_with("a_good.txt"));
     assert!(
@@ -225,19 +178,45 @@ fn assert_reported(out: &Output, name: &str, what: &str, docs_out: usize) {
     );
 }
 
-#[test]
-fn empty_file_is_reported() {
-    let (_d, out) = batch_with("m_empty.txt", b"");
-    assert_reported(&out, "m_empty.txt", "empty input", 2);
+/// Bad inputs, a test each: `test: FILE, BYTES => NAMED, SAYS, DOCS_OUT;` puts FILE (holding
+/// BYTES) between two good documents; the run exits 1, its stderr names NAMED (the file, and
+/// the line if it is a JSONL record) and says SAYS, and DOCS_OUT documents come out, the good
+/// ones first and last.
+macro_rules! bad_input_is_reported {
+    ($($test:ident: $file:literal, $bytes:expr
+        => $named:literal, $says:literal, $docs_out:literal;)*) => {$(
+        #[test]
+        fn $test() {
+            let (_d, out) = batch_with($file, $bytes);
+            assert_reported(&out, $named, $says, $docs_out);
+        }
+    )*};
+}
+
+bad_input_is_reported! {
+    empty_file_is_reported: "m_empty.txt", b"" => "m_empty.txt", "empty input", 2;
+    binary_garbage_is_reported: "m_garbage.bin", &garbage() => "m_garbage.bin", "binary data", 2;
+    invalid_utf8_in_jsonl_names_the_line: "m_bad.jsonl",
+        b"{\"id\": \"ok\", \"text\": \"Fine.\"}\n{\"id\": \"x\", \"text\": \"\xff\xfe\"}\n"
+        => "m_bad.jsonl:2", "invalid UTF-8", 3;
+}
+
+/// 4 KiB of bytes that are no text.
+fn garbage() -> Vec<u8> {
+    (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect()
 }
 
 #[test]
-fn binary_garbage_is_reported() {
-    let garbage: Vec<u8> = (0..4096u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
-    let (_d, out) = batch_with("m_garbage.bin", &garbage);
-    assert_reported(&out, "m_garbage.bin", "binary data", 2);
+fn malformed_jsonl_line_names_file_and_line() {
+    let (_d, out) = batch_with("m_records.jsonl", b"{\"id\": \"r1\", \"text\": \"One.\"}\n{\"id\": \"r2\", \"text\": \n{\"id\": \"r3\", \"text\": \"Three.\"}\n");
+    assert_reported(&out, "m_records.jsonl:2", "malformed JSON", 4);
+    let docs = json_lines(&out.stdout);
+    assert_eq!(
+        (docs[1]["id"].as_str(), docs[2]["id"].as_str()),
+        (Some("r1"), Some("r3"))
+    );
 }
 
 #[test]
@@ -245,31 +224,11 @@ fn invalid_utf8_is_decoded_not_fatal() {
     // Latin-1 bytes in a text file are sniffed and decoded; nothing is lost.
     let (_d, out) = batch_with("m_latin1.txt", b"Caf\xe9 au lait est tr\xe8s bon.\n");
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), 3);
     assert_eq!(
         docs[1]["paragraphs"][0]["text"],
         "Café au lait est très bon."
-    );
-}
-
-#[test]
-fn invalid_utf8_in_jsonl_names_the_line() {
-    let (_d, out) = batch_with(
-        "m_bad.jsonl",
-        b"{\"id\": \"ok\", \"text\": \"Fine.\"}\n{\"id\": \"x\", \"text\": \"\xff\xfe\"}\n",
-    );
-    assert_reported(&out, "m_bad.jsonl:2", "invalid UTF-8", 3);
-}
-
-#[test]
-fn malformed_jsonl_line_names_file_and_line() {
-    let (_d, out) = batch_with("m_records.jsonl", b"{\"id\": \"r1\", \"text\": \"One.\"}\n{\"id\": \"r2\", \"text\": \n{\"id\": \"r3\", \"text\": \"Three.\"}\n");
-    assert_reported(&out, "m_records.jsonl:2", "malformed JSON", 4);
-    let docs = json_lines(&out);
-    assert_eq!(
-        (docs[1]["id"].as_str(), docs[2]["id"].as_str()),
-        (Some("r1"), Some("r3"))
     );
 }
 
@@ -280,7 +239,7 @@ fn malformed_html_is_segmented() {
         b"<html><body><div><p>Unclosed <b>bold <p>Next</div></span></i><li>item<table><td>cell",
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     let texts: Vec<&str> = docs[1]["paragraphs"]
         .as_array()
         .unwrap()
@@ -299,7 +258,7 @@ fn fifty_megabyte_line() {
     big.extend_from_slice(b"\nShort line.\n");
     let (_d, out) = batch_with("m_big.txt", &big);
     assert!(out.status.success(), "{}", stderr(&out));
-    let docs = json_lines(&out);
+    let docs = json_lines(&out.stdout);
     assert_eq!(docs.len(), 3);
     assert_eq!(docs[1]["paragraphs"].as_array().unwrap().len(), 2);
 }
@@ -309,51 +268,51 @@ fn missing_file_is_reported() {
     let out = run(&[
         "classify",
         "/nonexistent/parasift-input.txt",
-        &seeds()[2].display().to_string(),
+        &arg(&seeds()[2]),
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("/nonexistent/parasift-input.txt"));
-    assert_eq!(json_lines(&out).len(), 1);
+    assert_eq!(json_lines(&out.stdout).len(), 1);
 }
 
-fn model_bytes() -> Vec<u8> {
-    parasift::Model::embedded().unwrap().to_bytes().unwrap()
-}
-
-fn classify_with_model(bytes: &[u8]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
+/// Classifies a seed with the model file `bytes` (`case` says what is wrong with it): refused
+/// before anything is classified, exit code 2, and stderr names the file and says each of `says`.
+fn assert_model_refused(case: &str, bytes: &[u8], says: &[&str]) {
+    let dir = tempdir();
     let model = dir.path().join("m.bin");
     std::fs::write(&model, bytes).unwrap();
-    run(&[
-        "classify",
-        "--model",
-        &model.display().to_string(),
-        &seeds()[0].display().to_string(),
-    ])
+    let out = run(&["classify", "--model", &arg(&model), &arg(&seeds()[0])]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{case}: {err}");
+    assert!(out.stdout.is_empty(), "{case}: nothing is classified");
+    assert!(err.contains("m.bin"), "{case}: {err}");
+    for s in says {
+        assert!(err.contains(s), "{case}: says {s:?}: {err}");
+    }
 }
 
 #[test]
 fn truncated_model_is_refused() {
     let bytes = model_bytes();
-    let out = classify_with_model(&bytes[..bytes.len() / 2]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    assert!(
-        err.contains("m.bin") && err.contains("corrupt model file"),
-        "{err}"
+    assert_model_refused(
+        "cut in half",
+        &bytes[..bytes.len() / 2],
+        &["corrupt model file"],
     );
-    assert!(out.stdout.is_empty());
 }
 
 #[test]
 fn corrupted_model_is_refused() {
-    let mut bytes = model_bytes();
-    let n = bytes.len();
-    bytes[n - 10] ^= 0x55;
-    let err = stderr(&classify_with_model(&bytes));
-    assert!(err.contains("checksum mismatch"), "{err}");
-    let err = stderr(&classify_with_model(b"GIF89a not a model at all"));
-    assert!(err.contains("bad magic bytes"), "{err}");
+    let mut flipped = model_bytes();
+    let n = flipped.len();
+    flipped[n - 10] ^= 0x55;
+    let gif = b"GIF89a not a model at all";
+    for (case, bytes, says) in [
+        ("a flipped byte", &flipped[..], "checksum mismatch"),
+        ("a GIF", &gif[..], "bad magic bytes"),
+    ] {
+        assert_model_refused(case, bytes, &[says]);
+    }
 }
 
 #[test]
@@ -361,22 +320,15 @@ fn model_with_another_schema_is_refused() {
     use parasift::model::artifact;
     let (mut header, classifier) = artifact::decode(&model_bytes()).unwrap();
     header.schema[3] = "some_other_feature".into();
-    let out = classify_with_model(&artifact::encode(&header, &classifier).unwrap());
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        err.contains("feature schema differs") && err.contains("some_other_feature"),
-        "{err}"
-    );
+    let renamed = artifact::encode(&header, &classifier).unwrap();
     header.schema.pop();
-    let err = stderr(&classify_with_model(
-        &artifact::encode(&header, &classifier).unwrap(),
-    ));
-    assert!(
-        err.contains(&format!(
-            "model has {}",
-            parasift::features::FeatureSchema::len() - 1
-        )),
-        "{err}"
-    );
+    let shorter = artifact::encode(&header, &classifier).unwrap();
+    let fewer = format!("model has {}", parasift::features::FeatureSchema::len() - 1);
+    let renamed_says = ["feature schema differs", "some_other_feature"];
+    for (case, bytes, says) in [
+        ("column 3 renamed", renamed, &renamed_says[..]),
+        ("and the last column gone", shorter, &[fewer.as_str()]),
+    ] {
+        assert_model_refused(case, &bytes, says);
+    }
 }

@@ -6,6 +6,9 @@ use parasift::read::{ReadOptions, read_bytes_as};
 use parasift::segment::{TextMode, segment_html, segment_text};
 use parasift::{Document, Model};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
+
+use crate::util::seeds;
 
 fn text_strategy() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -17,7 +20,14 @@ fn text_strategy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    // Failing cases are kept beside this file, in properties.proptest-regressions. (The default
+    // would put them in tests/proptest-regressions/properties.txt, as main.rs is beside it.)
+    #![proptest_config(ProptestConfig {
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource(
+            "proptest-regressions"
+        ))),
+        ..ProptestConfig::with_cases(64)
+    })]
 
     #[test]
     fn segmenters_never_panic_and_offsets_hold(s in text_strategy()) {
@@ -68,18 +78,9 @@ proptest! {
 
 #[test]
 fn batch_equals_one_thread() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("training/seeds");
     let mut docs: Vec<Document> = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    names.sort();
-    for p in names
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-    {
-        let text = std::fs::read_to_string(p).unwrap();
+    for p in seeds() {
+        let text = std::fs::read_to_string(&p).unwrap();
         docs.push(parasift::read::text_document(
             "d",
             "d",

@@ -1,20 +1,15 @@
 //! Training from the repository's fixtures: both classifiers fit, the result is deterministic,
 //! and it round-trips through the model file.
 
-use std::path::Path;
-
 use parasift::eval::evaluate;
 use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::model::train::{ModelKind, TrainParams, train};
 use parasift::{Error, Model};
 
+use crate::util::root;
+
 fn fixtures(name: &str) -> Vec<LabeledDoc> {
-    read_fixtures(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("training/fixtures")
-            .join(name),
-    )
-    .unwrap()
+    read_fixtures(&root().join("training/fixtures").join(name)).unwrap()
 }
 
 fn small_set() -> Vec<LabeledDoc> {

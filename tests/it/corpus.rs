@@ -3,54 +3,16 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use parasift::features::{CorpusIndex, DocAnalysis, DocKeys};
 use parasift::read::{ReadOptions, read_path};
 use parasift::{Document, Model};
 use serde_json::Value;
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_parasift"))
-        .args(args)
-        .output()
-        .expect("run parasift")
-}
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_parasift"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn parasift");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn lines(bytes: &[u8]) -> Vec<Value> {
-    String::from_utf8(bytes.to_vec())
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect()
-}
+use crate::util::{arg, json_lines, read_json_lines, root, run, run_stdin, stderr, tempdir, walk};
 
 fn pages() -> PathBuf {
     root().join("benches/data/pages.jsonl.zst")
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
 }
 
 /// Every document's labels and scores, as the library classifies the whole set in memory.
@@ -118,9 +80,9 @@ fn streaming_equals_in_memory() {
     let want = in_memory(&docs);
     // Small batches: the first pass must make them see the whole corpus anyway.
     for batch in ["1", "4", "1000"] {
-        let out = run(&["classify", "--batch-docs", batch, &s(&pages())]);
+        let out = run(&["classify", "--batch-docs", batch, &arg(&pages())]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let got = lines(&out.stdout);
+        let got = json_lines(&out.stdout);
         assert_eq!(got.len(), docs.len());
         for (g, d) in got.iter().zip(&docs) {
             assert_eq!(g["id"], d.id.as_str(), "input order");
@@ -131,7 +93,7 @@ fn streaming_equals_in_memory() {
     let raw = parasift::read::read_bytes(&pages()).unwrap();
     let out = run_stdin(&["classify", "--format", "jsonl", "-"], &raw);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(from_cli(&lines(&out.stdout)), want);
+    assert_eq!(from_cli(&json_lines(&out.stdout)), want);
 }
 
 #[test]
@@ -179,12 +141,12 @@ fn sketch_agrees_with_exact_counts_on_dev_pages() {
 
 #[test]
 fn index_file_round_trip_and_refusals() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let idx = dir.path().join("pages.idx");
-    let out = run(&["index", &s(&pages()), "--out", &s(&idx)]);
+    let out = run(&["index", &arg(&pages()), "--out", &arg(&idx)]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let plain = run(&["classify", &s(&pages())]);
-    let with = run(&["classify", "--index", &s(&idx), &s(&pages())]);
+    let plain = run(&["classify", &arg(&pages())]);
+    let with = run(&["classify", "--index", &arg(&idx), &arg(&pages())]);
     assert!(with.status.success(), "{}", stderr(&with));
     assert_eq!(
         plain.stdout, with.stdout,
@@ -215,28 +177,26 @@ fn index_file_round_trip_and_refusals() {
     }
 
     let bytes = std::fs::read(&idx).unwrap();
-    let refuse = |name: &str, data: &[u8], what: &str| {
-        let p = dir.path().join(name);
-        std::fs::write(&p, data).unwrap();
-        let out = run(&["classify", "--index", &s(&p), &s(&pages())]);
-        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
-        assert!(out.stdout.is_empty(), "nothing is classified");
-        let err = stderr(&out);
-        assert!(err.contains(name) && err.contains(what), "{name}: {err}");
-    };
     let mut flipped = bytes.clone();
     let mid = flipped.len() / 2;
     flipped[mid] ^= 0x40;
-    refuse("flipped.idx", &flipped, "checksum mismatch");
-    refuse(
-        "truncated.idx",
-        &bytes[..bytes.len() - 9],
-        "checksum mismatch",
-    );
-    refuse("model.idx", b"PARASIFT and more bytes", "bad magic");
+    let truncated = &bytes[..bytes.len() - 9];
     let mut v9 = bytes.clone();
     v9[8] = 9;
-    refuse("v9.idx", &v9, "format version 9");
+    for (name, data, what) in [
+        ("flipped.idx", &flipped[..], "checksum mismatch"),
+        ("truncated.idx", truncated, "checksum mismatch"),
+        ("model.idx", b"PARASIFT and more bytes", "bad magic"),
+        ("v9.idx", &v9, "format version 9"),
+    ] {
+        let p = dir.path().join(name);
+        std::fs::write(&p, data).unwrap();
+        let out = run(&["classify", "--index", &arg(&p), &arg(&pages())]);
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{name}: nothing is classified");
+        let err = stderr(&out);
+        assert!(err.contains(name) && err.contains(what), "{name}: {err}");
+    }
 }
 
 /// A directory of JSONL shards: `n` files of 3 records each.
@@ -268,15 +228,11 @@ fn shards(dir: &Path, n: usize) -> Vec<String> {
     names
 }
 
-fn read_output(path: &Path) -> Vec<Value> {
-    lines(&parasift::read::read_bytes(path).unwrap())
-}
-
 #[test]
 fn sharding_is_disjoint_and_complete() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let names = shards(dir.path(), 7);
-    let src = s(&dir.path().join("in"));
+    let src = arg(&dir.path().join("in"));
     let out = dir.path().join("out");
     let mut ids = Vec::new();
     for rank in 0..3 {
@@ -284,7 +240,7 @@ fn sharding_is_disjoint_and_complete() {
             "classify",
             &src,
             "--output-dir",
-            &s(&out),
+            &arg(&out),
             "--rank",
             &rank.to_string(),
             "--world-size",
@@ -294,7 +250,7 @@ fn sharding_is_disjoint_and_complete() {
         assert!(stderr(&o).contains("0 rejected"), "{}", stderr(&o));
     }
     for name in &names {
-        let docs = read_output(&out.join(name));
+        let docs = read_json_lines(&out.join(name));
         assert_eq!(docs.len(), 3, "{name}");
         ids.extend(docs.iter().map(|d| d["id"].as_str().unwrap().to_string()));
     }
@@ -313,10 +269,10 @@ fn sharding_is_disjoint_and_complete() {
 
 #[test]
 fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     shards(dir.path(), 7);
-    let src = s(&dir.path().join("in"));
-    let idx = |name: &str| s(&dir.path().join(name));
+    let src = arg(&dir.path().join("in"));
+    let idx = |name: &str| arg(&dir.path().join(name));
     let whole = run(&["index", &src, "--quiet", "--out", &idx("whole.idx")]);
     assert!(whole.status.success(), "{}", stderr(&whole));
     let mut parts = Vec::new();
@@ -359,7 +315,7 @@ fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
     for (name, memory) in [("a.idx", "64K"), ("b.idx", "128K")] {
         let o = run(&[
             "index",
-            &s(&pages()),
+            &arg(&pages()),
             "--quiet",
             "--index-memory",
             memory,
@@ -403,11 +359,11 @@ fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
 
 #[test]
 fn resume_skips_finished_shards() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let names = shards(dir.path(), 4);
-    let src = s(&dir.path().join("in"));
+    let src = arg(&dir.path().join("in"));
     let out = dir.path().join("out");
-    let args = ["classify", src.as_str(), "--output-dir", &s(&out)];
+    let args = ["classify", src.as_str(), "--output-dir", &arg(&out)];
     let first = run(&args);
     assert!(first.status.success(), "{}", stderr(&first));
     let full: Vec<Vec<u8>> = names
@@ -463,19 +419,6 @@ fn resume_skips_finished_shards() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 /// `DIR/in` with two good records and four bad ones: `a.jsonl` (lines 2 and 4 bad), an empty
 /// `b.txt` and a `c.jsonl.zst` cut short.
 fn bad_inputs(dir: &Path) -> PathBuf {
@@ -497,7 +440,7 @@ fn bad_inputs(dir: &Path) -> PathBuf {
 
 #[test]
 fn rejects_are_reported_written_and_counted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let src = bad_inputs(dir.path());
     // By default the first pass's parsed records are kept for the second; with one-record
     // batches they do not fit and are read again. Both report and write the same.
@@ -510,11 +453,11 @@ fn rejects_are_reported_written_and_counted() {
         let out_dir = dir.path().join(format!("out{n}"));
         let mut args = vec![
             "classify".to_string(),
-            s(&src),
+            arg(&src),
             "--output-dir".to_string(),
-            s(&out_dir),
+            arg(&out_dir),
             "--rejects".to_string(),
-            s(&rejects),
+            arg(&rejects),
         ];
         args.extend(extra.iter().map(|a| a.to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -525,7 +468,7 @@ fn rejects_are_reported_written_and_counted() {
         assert!(err.contains("a.jsonl:4: record has neither"), "{err}");
         assert!(err.contains("b.txt: empty input"), "{err}");
         assert!(err.contains("c.jsonl.zst:1"), "{err}");
-        let rej = read_output(&rejects);
+        let rej = read_json_lines(&rejects);
         let got: Vec<(String, Option<u64>)> = rej
             .iter()
             .map(|r| {
@@ -554,7 +497,7 @@ fn rejects_are_reported_written_and_counted() {
         );
         assert!(err.contains("6 documents in, 2 out, 4 rejected"), "{err}");
         assert!(err.contains("; 1 files not read to their end"), "{err}");
-        assert_eq!(read_output(&out_dir.join("a.jsonl")).len(), 2);
+        assert_eq!(read_json_lines(&out_dir.join("a.jsonl")).len(), 2);
         // The file that could not be read to its end has no output, so a rerun reads it again.
         assert!(!out_dir.join("c.jsonl.zst").exists());
         let mut files: Vec<(PathBuf, Vec<u8>)> = walk(&out_dir)
@@ -574,7 +517,7 @@ fn rejects_are_reported_written_and_counted() {
 
 #[test]
 fn an_input_cut_short_keeps_no_output_and_is_read_again() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let src = dir.path().join("in");
     std::fs::create_dir_all(&src).unwrap();
     // 400 records of distinct words (so that they do not compress to nothing), gzipped and cut
@@ -605,11 +548,11 @@ fn an_input_cut_short_keeps_no_output_and_is_read_again() {
     let rejects = dir.path().join("rejects.jsonl");
     let args = [
         "classify",
-        &s(&src),
+        &arg(&src),
         "--output-dir",
-        &s(&out),
+        &arg(&out),
         "--rejects",
-        &s(&rejects),
+        &arg(&rejects),
         "--output",
         "attributes",
     ];
@@ -618,7 +561,7 @@ fn an_input_cut_short_keeps_no_output_and_is_read_again() {
     let err = stderr(&o);
     assert!(err.contains("cut.jsonl.gz: not read to its end"), "{err}");
     assert!(err.contains("; 1 files not read to their end"), "{err}");
-    let rej = read_output(&rejects);
+    let rej = read_json_lines(&rejects);
     assert_eq!(rej.len(), 1, "{rej:?}");
     // Some records were read before the cut, and the error names the line where it stopped.
     let line = rej[0]["line"].as_u64().unwrap();
@@ -650,27 +593,27 @@ fn an_input_cut_short_keeps_no_output_and_is_read_again() {
         "{}",
         stderr(&o)
     );
-    let rows = read_output(&out.join("cut.jsonl.gz"));
+    let rows = read_json_lines(&out.join("cut.jsonl.gz"));
     assert_eq!(rows.len(), 400);
     assert_eq!(rows[399]["id"], "r399");
 }
 
 #[test]
 fn a_byte_order_mark_before_the_first_record_is_skipped() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let f = dir.path().join("bom.jsonl");
     std::fs::write(
         &f,
         b"\xEF\xBB\xBF{\"id\": \"x1\", \"text\": \"A first record.\"}\r\n{\"id\": \"x2\", \"text\": \"A second.\"}\r\n\xEF\xBB\xBF{\"id\": \"x3\", \"text\": \"x\"}\n",
     )
     .unwrap();
-    let o = run(&["classify", &s(&f), "--quiet", "--output", "clean"]);
+    let o = run(&["classify", &arg(&f), "--quiet", "--output", "clean"]);
     let err = stderr(&o);
     // Only at the start of the file: elsewhere it is not JSON.
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("bom.jsonl:3: malformed JSON"), "{err}");
     assert!(err.contains("3 documents in, 2 out, 1 rejected"), "{err}");
-    let out = lines(&o.stdout);
+    let out = json_lines(&o.stdout);
     assert_eq!(out.len(), 2);
     assert_eq!(
         (out[0]["id"].as_str(), out[1]["id"].as_str()),
@@ -680,7 +623,7 @@ fn a_byte_order_mark_before_the_first_record_is_skipped() {
 
 #[test]
 fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let src = dir.path().join("in");
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(
@@ -695,12 +638,12 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
     for output in ["json", "attributes"] {
         let o = run(&[
             "classify",
-            &s(&src),
+            &arg(&src),
             "--quiet",
             "--output",
             output,
             "--output-dir",
-            &s(&out_dir),
+            &arg(&out_dir),
         ]);
         let err = stderr(&o);
         assert!(o.status.success(), "{err}");
@@ -709,7 +652,7 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
             "{err}"
         );
         for (name, rows) in [("a.jsonl", 1), ("b.jsonl", 0)] {
-            assert_eq!(read_output(&out_dir.join(name)).len(), rows, "{name}");
+            assert_eq!(read_json_lines(&out_dir.join(name)).len(), rows, "{name}");
         }
         // Compressed as its input was, and empty.
         let gz = std::fs::read(out_dir.join("c.jsonl.gz")).unwrap();
@@ -721,7 +664,7 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
     }
     // An empty file of any other format is still a document with nothing in it.
     std::fs::write(src.join("d.txt"), b"").unwrap();
-    let o = run(&["classify", &s(&src), "--quiet"]);
+    let o = run(&["classify", &arg(&src), "--quiet"]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("d.txt: empty input (0 bytes)"), "{err}");
@@ -734,76 +677,65 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
 
 #[test]
 fn outputs_never_replace_or_join_their_inputs() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let src = dir.path().join("in");
     std::fs::create_dir_all(&src).unwrap();
     let record = "{\"id\": \"a1\", \"text\": \"A record.\"}\n";
     std::fs::write(src.join("a.jsonl"), record).unwrap();
-    let refused = |args: &[&str], says: &str| {
-        let o = run(args);
+    let (input, file) = (arg(&src), arg(&src.join("a.jsonl")));
+    let inside = arg(&src.join("out"));
+    // Through another name for the same directory.
+    let other = format!("{}/../in/out", src.display());
+    let rejects = arg(&src.join("rejects.jsonl"));
+    let says = "or inside it: a rerun would read the outputs as inputs";
+    // `classify INPUT --quiet OPTION PATH`: refused, and the input left as it was.
+    for (input, option, path, says) in [
+        // Before, the input was taken for its own finished output and skipped ("1 already done").
+        (&input, "--output-dir", &input, says),
+        (&input, "--output-dir", &inside, says),
+        (&input, "--output-dir", &other, says),
+        (&file, "--output-dir", &input, "the output file of"),
+        // A rejects file among the inputs would be read, and appended to, by a rerun.
+        (&input, "--rejects", &rejects, says),
+        (&file, "--rejects", &file, says),
+    ] {
+        let args = ["classify", input, "--quiet", option, path];
+        let o = run(&args);
         let err = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
         assert!(err.contains(says), "{args:?}: {err}");
         assert_eq!(
             std::fs::read_to_string(src.join("a.jsonl")).unwrap(),
-            record
+            record,
+            "{args:?}"
         );
         assert_eq!(walk(&src), [src.join("a.jsonl")], "{args:?}");
-    };
-    // Before, the input was taken for its own finished output and skipped ("1 already done").
-    let says = "or inside it: a rerun would read the outputs as inputs";
-    refused(
-        &["classify", &s(&src), "--quiet", "--output-dir", &s(&src)],
-        says,
-    );
-    let inside = src.join("out");
-    refused(
-        &["classify", &s(&src), "--quiet", "--output-dir", &s(&inside)],
-        says,
-    );
-    // Through another name for the same directory.
-    let other = format!("{}/../in/out", src.display());
-    refused(
-        &["classify", &s(&src), "--quiet", "--output-dir", &other],
-        says,
-    );
-    let file = s(&src.join("a.jsonl"));
-    refused(
-        &["classify", &file, "--quiet", "--output-dir", &s(&src)],
-        "the output file of",
-    );
-    // A rejects file among the inputs would be read, and appended to, by a rerun.
-    let rejects = s(&src.join("rejects.jsonl"));
-    refused(
-        &["classify", &s(&src), "--quiet", "--rejects", &rejects],
-        says,
-    );
-    refused(&["classify", &file, "--quiet", "--rejects", &file], says);
+    }
     // Beside the inputs is fine.
     let out = dir.path().join("out");
-    let rejects = s(&dir.path().join("rejects.jsonl"));
+    let rejects = arg(&dir.path().join("rejects.jsonl"));
     let o = run(&[
         "classify",
-        &s(&src),
+        &arg(&src),
         "--quiet",
         "--output-dir",
-        &s(&out),
+        &arg(&out),
         "--rejects",
         &rejects,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(read_output(&out.join("a.jsonl")).len(), 1);
+    assert_eq!(read_json_lines(&out.join("a.jsonl")).len(), 1);
 }
 
 #[test]
 fn index_names_what_it_leaves_out() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let src = bad_inputs(dir.path());
     let o = run(&[
         "index",
-        &s(&src),
+        &arg(&src),
         "--out",
-        &s(&dir.path().join("idx.bin")),
+        &arg(&dir.path().join("idx.bin")),
         "--quiet",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
@@ -827,7 +759,7 @@ fn index_names_what_it_leaves_out() {
 
 #[test]
 fn a_failed_run_leaves_no_output_that_looks_complete() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let names = shards(dir.path(), 4);
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
@@ -835,9 +767,9 @@ fn a_failed_run_leaves_no_output_that_looks_complete() {
     std::fs::write(out.join("sub"), b"in the way").unwrap();
     let o = run(&[
         "classify",
-        &s(&dir.path().join("in")),
+        &arg(&dir.path().join("in")),
         "--output-dir",
-        &s(&out),
+        &arg(&out),
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("sub"), "{}", stderr(&o));
@@ -848,12 +780,12 @@ fn a_failed_run_leaves_no_output_that_looks_complete() {
         files,
         [out.join(&names[0]), out.join(&names[2]), out.join("sub")]
     );
-    assert_eq!(read_output(&out.join(&names[0])).len(), 3);
+    assert_eq!(read_json_lines(&out.join(&names[0])).len(), 3);
 }
 
 #[test]
 fn clean_records_keep_every_other_field() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let input = dir.path().join("docs.jsonl");
     let seed = root().join("training/seeds/001_0fa951b9e6b96d55.txt");
     let text = std::fs::read_to_string(&seed).unwrap();
@@ -863,14 +795,17 @@ fn clean_records_keep_every_other_field() {
     );
     let rec2 = r#"{"id": 7, "html": "<nav><ul><li><a href='/'>Home</a></li><li><a href='/n'>News</a></li></ul></nav><article><h1>Storm hits the coast</h1><p>A strong storm hit the coast on Monday, cutting power to thousands of homes and closing roads, officials said. Crews worked through the night to restore electricity and clear fallen trees from the main highway.</p></article>", "keep": true}"#;
     std::fs::write(&input, format!("{rec1}\n{rec2}\n")).unwrap();
-    let out = run(&["classify", "--output", "clean", &s(&input)]);
+    let out = run(&["classify", "--output", "clean", &arg(&input)]);
     assert!(out.status.success(), "{}", stderr(&out));
     let got = String::from_utf8(out.stdout).unwrap();
     let got: Vec<&str> = got.lines().collect();
     assert_eq!(got.len(), 2);
     // The content text is what `extract` gives for the same document.
-    let ext = run(&["extract", "--format", "text", &s(&seed)]);
-    let want = lines(&ext.stdout)[0]["text"].as_str().unwrap().to_string();
+    let ext = run(&["extract", "--format", "text", &arg(&seed)]);
+    let want = json_lines(&ext.stdout)[0]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
     assert!(want.starts_with("Israel refuses Putin"));
     assert_eq!(
         got[0],
@@ -899,9 +834,9 @@ fn clean_records_keep_every_other_field() {
         format!("{rec1}\n{{broken\n{no_text}\n{bad_text}\n{rec2}\n"),
     )
     .unwrap();
-    let out = run(&["classify", "--output", "attributes", &s(&input)]);
+    let out = run(&["classify", "--output", "attributes", &arg(&input)]);
     assert_eq!(out.status.code(), Some(1));
-    let rows = lines(&out.stdout);
+    let rows = json_lines(&out.stdout);
     assert_eq!(rows.len(), 5);
     let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
     let at = |line: usize| format!("{}:{line}", input.display());
@@ -915,8 +850,8 @@ fn clean_records_keep_every_other_field() {
     let spans = rows[0]["attributes"]["parasift__content"]
         .as_array()
         .unwrap();
-    let seed_out = run(&["classify", "--format", "text", &s(&seed)]);
-    let paras = lines(&seed_out.stdout)[0]["paragraphs"].clone();
+    let seed_out = run(&["classify", "--format", "text", &arg(&seed)]);
+    let paras = json_lines(&seed_out.stdout)[0]["paragraphs"].clone();
     let paras = paras.as_array().unwrap();
     assert_eq!(spans.len(), paras.len());
     for (sp, p) in spans.iter().zip(paras) {
@@ -931,7 +866,7 @@ fn runs_inside_a_pool_write_every_group_in_input_order() {
     use parasift::pipeline::{OutputKind, RunOptions, Silent, run};
     // Enough small records for many groups, with a bad line among them: the workers finish
     // groups out of order; the output must not.
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let input = dir.path().join("in.jsonl");
     let mut f = std::fs::File::create(&input).unwrap();
     for i in 0..1500 {
@@ -971,7 +906,7 @@ fn runs_inside_a_pool_write_every_group_in_input_order() {
             })
             .unwrap();
         assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (1501, 1500, 1));
-        let ids: Vec<String> = read_output(&out.join("in.jsonl"))
+        let ids: Vec<String> = read_json_lines(&out.join("in.jsonl"))
             .iter()
             .map(|d| d["id"].as_str().unwrap().to_string())
             .collect();

@@ -3,22 +3,17 @@
 use parasift::model::artifact::{self, FORMAT_VERSION, MAGIC};
 use parasift::{Error, Model};
 
-fn bytes() -> Vec<u8> {
-    Model::embedded()
-        .expect("embedded model")
-        .to_bytes()
-        .unwrap()
-}
+use crate::util::{model_bytes, tempdir};
 
 #[test]
 fn an_owned_copy_of_the_embedded_model_is_the_same_model() {
     let owned = Model::embedded_owned().unwrap();
-    assert_eq!(owned.to_bytes().unwrap(), bytes());
+    assert_eq!(owned.to_bytes().unwrap(), model_bytes());
 }
 
 #[test]
 fn round_trip_gives_identical_bytes() {
-    let b = bytes();
+    let b = model_bytes();
     let m = Model::from_bytes(&b).unwrap();
     assert_eq!(m.to_bytes().unwrap(), b);
     assert_eq!(
@@ -26,7 +21,7 @@ fn round_trip_gives_identical_bytes() {
         parasift::features::FeatureSchema::len()
     );
     assert_eq!(m.header().labels, ["boilerplate", "content"]);
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempdir();
     let path = dir.path().join("m.bin");
     std::fs::write(&path, &b).unwrap();
     assert_eq!(Model::from_file(&path).unwrap().to_bytes().unwrap(), b);
@@ -44,18 +39,17 @@ fn round_trip_gives_identical_bytes() {
 
 #[test]
 fn bad_magic() {
-    let mut b = bytes();
+    let mut b = model_bytes();
     b[0] = b'X';
-    assert!(matches!(Model::from_bytes(&b), Err(Error::BadMagic { .. })));
-    assert!(matches!(
-        Model::from_bytes(b""),
-        Err(Error::BadMagic { .. })
-    ));
+    for (case, bytes) in [("first byte changed", &b[..]), ("empty", &[][..])] {
+        let e = Model::from_bytes(bytes).err();
+        assert!(matches!(e, Some(Error::BadMagic { .. })), "{case}: {e:?}");
+    }
 }
 
 #[test]
 fn newer_version() {
-    let mut b = bytes();
+    let mut b = model_bytes();
     b[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
     match Model::from_bytes(&b) {
         Err(Error::UnsupportedVersion { expected, found }) => {
@@ -67,7 +61,7 @@ fn newer_version() {
 
 #[test]
 fn older_unknown_version() {
-    let mut b = bytes();
+    let mut b = model_bytes();
     b[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&0u32.to_le_bytes());
     let e = Model::from_bytes(&b).unwrap_err();
     assert!(
@@ -200,7 +194,7 @@ fn a_forest_that_does_not_fit_its_leaf_values_is_refused() {
 
 #[test]
 fn every_truncation_is_refused() {
-    let b = bytes();
+    let b = model_bytes();
     for cut in [0, 4, 8, 12, 19, 20, 21, b.len() / 3, b.len() - 1] {
         assert!(Model::from_bytes(&b[..cut]).is_err(), "cut at {cut}");
     }
@@ -208,7 +202,7 @@ fn every_truncation_is_refused() {
 
 #[test]
 fn flipped_byte_is_refused() {
-    let b = bytes();
+    let b = model_bytes();
     for at in [20, b.len() / 2, b.len() - 1] {
         let mut c = b.clone();
         c[at] ^= 1;
@@ -221,7 +215,7 @@ fn flipped_byte_is_refused() {
 
 #[test]
 fn feature_drift_names_the_difference() {
-    let (mut header, classifier) = artifact::decode(&bytes()).unwrap();
+    let (mut header, classifier) = artifact::decode(&model_bytes()).unwrap();
     header.schema.swap(0, 1);
     let err = Model::from_bytes(&artifact::encode(&header, &classifier).unwrap()).unwrap_err();
     match &err {
@@ -247,7 +241,7 @@ fn feature_drift_names_the_difference() {
 
 #[test]
 fn bad_threshold_and_labels_are_refused() {
-    let (mut header, classifier) = artifact::decode(&bytes()).unwrap();
+    let (mut header, classifier) = artifact::decode(&model_bytes()).unwrap();
     header.threshold = 1.5;
     assert!(Model::from_bytes(&artifact::encode(&header, &classifier).unwrap()).is_err());
     header.threshold = 0.5;

@@ -1,0 +1,10 @@
+//! The integration tests, in one binary: one link of the crate rather than one per file.
+
+mod util;
+
+mod artifact;
+mod cli;
+mod corpus;
+mod language;
+mod properties;
+mod training;
