@@ -19,7 +19,7 @@ pub enum TextMode {
 /// characters (code points) of the trimmed span in `text`. `\r\n` line ends are handled.
 ///
 /// ```
-/// use parasift::segment::{segment_text, TextMode};
+/// use parasift::{segment_text, TextMode};
 /// let p = segment_text("Title\n\n  Body line.\r\n", TextMode::Lines);
 /// assert_eq!(p.len(), 2);
 /// assert_eq!((p[1].text.as_str(), p[1].start, p[1].end), ("Body line.", 9, 19));

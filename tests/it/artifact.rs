@@ -16,10 +16,7 @@ fn round_trip_gives_identical_bytes() {
     let b = model_bytes();
     let m = Model::from_bytes(&b).unwrap();
     assert_eq!(m.to_bytes().unwrap(), b);
-    assert_eq!(
-        m.header().schema.len(),
-        parasift::features::FeatureSchema::len()
-    );
+    assert_eq!(m.header().schema.len(), parasift::FeatureSchema::len());
     assert_eq!(m.header().labels, ["boilerplate", "content"]);
     let dir = tempdir();
     let path = dir.path().join("m.bin");
@@ -102,7 +99,7 @@ fn a_file_of_format_version_1_is_read_and_written_as_the_current_one() {
     let m = Model::from_bytes(&b).unwrap();
     assert!(matches!(m.classifier(), Classifier::FlatForest { .. }));
     assert_eq!(m.classifier().kind(), "forest");
-    let n = parasift::features::FeatureSchema::len();
+    let n = parasift::FeatureSchema::len();
     let mut rows = ndarray::Array2::<f32>::zeros((3, n));
     rows[[0, 3]] = 0.05;
     rows[[1, 3]] = 0.95;

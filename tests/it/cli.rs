@@ -136,7 +136,7 @@ fn inspect_shows_named_features() {
     let rows = run_on_seed("inspect", 4);
     assert_eq!(rows.len(), 10);
     let f = rows[0]["features"].as_object().unwrap();
-    assert_eq!(f.len(), parasift::features::FeatureSchema::len());
+    assert_eq!(f.len(), parasift::FeatureSchema::len());
     assert_eq!(f["tag_none"], 1.0);
     assert!(f.values().all(|v| v.as_f64().is_some_and(f64::is_finite)));
 }
@@ -323,7 +323,7 @@ fn model_with_another_schema_is_refused() {
     let renamed = artifact::encode(&header, &classifier).unwrap();
     header.schema.pop();
     let shorter = artifact::encode(&header, &classifier).unwrap();
-    let fewer = format!("model has {}", parasift::features::FeatureSchema::len() - 1);
+    let fewer = format!("model has {}", parasift::FeatureSchema::len() - 1);
     let renamed_says = ["feature schema differs", "some_other_feature"];
     for (case, bytes, says) in [
         ("column 3 renamed", renamed, &renamed_says[..]),

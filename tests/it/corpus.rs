@@ -4,8 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use parasift::features::{CorpusIndex, DocAnalysis, DocKeys};
-use parasift::read::{ReadOptions, read_path};
+use parasift::{CorpusIndex, DocAnalysis, DocKeys, ReadOptions, read_path};
 use parasift::{Document, Model};
 use serde_json::Value;
 
@@ -90,7 +89,7 @@ fn streaming_equals_in_memory() {
         assert_eq!(from_cli(&got), want, "batch size {batch}");
     }
     // Standard input in one batch: the same counts, built as it goes.
-    let raw = parasift::read::read_bytes(&pages()).unwrap();
+    let raw = parasift::read_bytes(&pages()).unwrap();
     let out = run_stdin(&["classify", "--format", "jsonl", "-"], &raw);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(from_cli(&json_lines(&out.stdout)), want);

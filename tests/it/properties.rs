@@ -1,9 +1,9 @@
 //! Properties over arbitrary input: nothing panics, every feature is finite, and the parallel
 //! batch equals classifying the same corpus one thread at a time.
 
-use parasift::features::{DocAnalysis, FeatureSchema};
-use parasift::read::{ReadOptions, read_bytes_as};
-use parasift::segment::{TextMode, segment_html, segment_text};
+use parasift::{
+    DocAnalysis, FeatureSchema, ReadOptions, TextMode, read_bytes_as, segment_html, segment_text,
+};
 use parasift::{Document, Model};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -70,7 +70,7 @@ proptest! {
         for p in &pred.paragraphs {
             prop_assert!((0.0..=1.0).contains(&p.score()));
         }
-        let html = parasift::read::html_document("h", "h", &s);
+        let html = parasift::html_document("h", "h", &s);
         let rows = FeatureSchema::rows(&DocAnalysis::new(&html), None);
         prop_assert!(rows.iter().all(|v| v.is_finite()));
     }
@@ -81,12 +81,7 @@ fn batch_equals_one_thread() {
     let mut docs: Vec<Document> = Vec::new();
     for p in seeds() {
         let text = std::fs::read_to_string(&p).unwrap();
-        docs.push(parasift::read::text_document(
-            "d",
-            "d",
-            &text,
-            TextMode::Lines,
-        ));
+        docs.push(parasift::text_document("d", "d", &text, TextMode::Lines));
     }
     let model = Model::embedded().unwrap();
     let parallel = model.classify_batch(&docs);

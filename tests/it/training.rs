@@ -108,8 +108,8 @@ fn blend_averages_its_parts() {
     );
     // P(content) of the blend is the weighted mean of its parts', row by row.
     let doc = &docs[0].doc;
-    let a = parasift::features::DocAnalysis::new(doc);
-    let rows = parasift::features::FeatureSchema::rows(&a, None);
+    let a = parasift::DocAnalysis::new(doc);
+    let rows = parasift::FeatureSchema::rows(&a, None);
     let blend = back.classifier().predict_proba(rows.view());
     let f = parts[0].1.predict_proba(rows.view());
     let l = parts[1].1.predict_proba(rows.view());

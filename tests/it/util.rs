@@ -59,7 +59,7 @@ pub fn json_lines(bytes: &[u8]) -> Vec<Value> {
 
 /// The JSON lines of a file a run wrote, decompressed as its name says.
 pub fn read_json_lines(path: &Path) -> Vec<Value> {
-    json_lines(&parasift::read::read_bytes(path).unwrap())
+    json_lines(&parasift::read_bytes(path).unwrap())
 }
 
 /// A path as a command-line argument.
