@@ -3,17 +3,22 @@
 use std::path::PathBuf;
 
 /// Everything that can go wrong in parasift, with the numbers and names involved.
-#[derive(Debug, thiserror::Error)]
+///
+/// Every variant holds plain values (an I/O error keeps its kind and message, not the
+/// `std::io::Error`), so that errors can be cloned, compared, and sent across threads and
+/// unwinding.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// Reading a file or stream failed.
-    #[error("{path}: {source}")]
+    /// Reading or writing a file or stream failed.
+    #[error("{path}: {message}")]
     Io {
         /// The file, or `-` for standard input.
         path: PathBuf,
+        /// The kind of failure.
+        kind: std::io::ErrorKind,
         /// What the operating system said.
-        #[source]
-        source: std::io::Error,
+        message: String,
     },
     /// An input could not be understood.
     #[error("{source_name}: {message}")]
@@ -95,7 +100,7 @@ impl Error {
             Error::Input { message, .. }
             | Error::Unreadable { message, .. }
             | Error::Record { message, .. } => message.clone(),
-            Error::Io { source, .. } => source.to_string(),
+            Error::Io { message, .. } => message.clone(),
             other => other.to_string(),
         }
     }
@@ -128,7 +133,8 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
             path: path.into(),
-            source,
+            kind: source.kind(),
+            message: source.to_string(),
         }
     }
 }

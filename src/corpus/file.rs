@@ -219,7 +219,11 @@ impl CorpusIndex {
             let f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
             self.write_to(&mut w).map_err(|e| match e {
-                Error::Io { source, .. } => Error::io(&tmp, source),
+                Error::Io { kind, message, .. } => Error::Io {
+                    path: tmp.clone(),
+                    kind,
+                    message,
+                },
                 other => other,
             })?;
             let f = w

@@ -10,7 +10,7 @@ use super::executor::{read, stream};
 use super::inputs::file_name;
 use super::progress::Meter;
 use super::report::{Pass, Report, Reporter};
-use super::second_pass::{Slot, clone_error};
+use super::second_pass::Slot;
 use super::{RunOptions, Summary};
 use crate::corpus::{CorpusIndex, DocKeys, ShardedKeys};
 use crate::error::{Error, Result};
@@ -145,7 +145,7 @@ pub(super) fn first_pass(
                     let end = matches!(slot, Slot::End(_));
                     let error = match &slot {
                         Slot::Item(file, line, _, Err(e)) if reporting => {
-                            Some((*file, *line, clone_error(e)))
+                            Some((*file, *line, e.clone()))
                         }
                         _ => None,
                     };

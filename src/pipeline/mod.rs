@@ -37,10 +37,9 @@ use crate::corpus::CorpusIndex;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::read::ReadOptions;
-use crate::read::stream::InputFile;
 
 pub use crate::output::{OutputKind, render};
-pub use crate::read::stream::Parsed;
+pub use crate::read::stream::{InputFile, Parsed};
 pub use first_pass::build_index;
 pub use inputs::{check_outside_inputs, select_inputs};
 pub use output_dir::output_name;

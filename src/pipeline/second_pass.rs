@@ -105,7 +105,7 @@ impl Classify<'_> {
                     (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
                     (Slot::Item(file, line, _, Err(e)), ..) => (
                         *file,
-                        Done::Rejected(clone_error(e), *line, self.reject_row(e, *file, *line)),
+                        Done::Rejected(e.clone(), *line, self.reject_row(e, *file, *line)),
                     ),
                     (Slot::Item(file, _, _, Ok(p)), _, Some(pred)) => {
                         let mut b = Vec::new();
@@ -168,34 +168,6 @@ impl Classify<'_> {
             .zip(analyses.par_chunks(GROUP))
             .flat_map_iter(|(s, a)| self.finish(s, a, index))
             .collect()
-    }
-}
-
-/// The errors of records are reported once, from the writing thread.
-pub(super) fn clone_error(e: &Error) -> Error {
-    match e {
-        Error::Io { path, source } => Error::io(
-            path.clone(),
-            std::io::Error::new(source.kind(), source.to_string()),
-        ),
-        Error::Input {
-            source_name,
-            message,
-        } => Error::input(source_name.clone(), message.clone()),
-        Error::Unreadable {
-            source_name,
-            message,
-        } => Error::unreadable(source_name.clone(), message.clone()),
-        Error::Record {
-            source_name,
-            id,
-            message,
-        } => Error::Record {
-            source_name: source_name.clone(),
-            id: id.clone(),
-            message: message.clone(),
-        },
-        other => Error::input("parasift", other.to_string()),
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod api;
 mod artifact;
 mod cli;
 mod corpus;
