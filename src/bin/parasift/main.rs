@@ -31,7 +31,10 @@ fn main() -> ExitCode {
     let term = Terminal;
     match run(&term) {
         Ok(code) => code,
-        Err(Error::Io { kind, .. }) if kind == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(Error::Io {
+            kind: std::io::ErrorKind::BrokenPipe,
+            ..
+        }) => ExitCode::SUCCESS,
         Err(e) => {
             term.error(&e);
             ExitCode::from(2)
