@@ -274,7 +274,8 @@ impl<R: Read> StreamReader<R> {
         let left = std::io::copy(&mut self.inner, &mut hashing).map_err(io)?;
         let mut inner = self.inner.into_inner();
         let mut sum = [0u8; 8];
-        let ok = inner.read_exact(&mut sum).is_ok() && u64::from_le_bytes(sum) == self.hasher.digest();
+        let ok =
+            inner.read_exact(&mut sum).is_ok() && u64::from_le_bytes(sum) == self.hasher.digest();
         if !ok {
             return Err(ContainerError::Checksum {
                 len: self.payload_len,
@@ -374,7 +375,9 @@ mod tests {
             KIND.decode(&file[..file.len() - 1]),
             Err(ContainerError::Checksum { len: 6 })
         );
-        let (_, r) = KIND.reader(&file[..file.len() - 1], file.len() as u64).unwrap();
+        let (_, r) = KIND
+            .reader(&file[..file.len() - 1], file.len() as u64)
+            .unwrap();
         assert_eq!(r.finish(), Err(ContainerError::Checksum { len: 7 }));
     }
 }
