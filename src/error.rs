@@ -74,6 +74,16 @@ pub enum Error {
     /// Training could not run (too little data, one class only, a linfa error).
     #[error("training failed: {0}")]
     Training(String),
+    /// A training parameter that cannot be used (`parasift::train::TrainParams::check`).
+    #[error("invalid training parameter {name} = {value}: {reason}")]
+    InvalidParam {
+        /// The parameter, as its field is named.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What a value must be.
+        reason: &'static str,
+    },
     /// A JSONL record with an id that is not a document (its text is not a string, say): an
     /// [`Error::Input`] that keeps the record's id, for the row that stands in its place.
     #[error("{source_name}: {message}")]

@@ -38,17 +38,15 @@
 mod container;
 pub mod document;
 pub mod error;
-pub mod eval;
 pub mod features;
-pub mod fixtures;
 pub mod hash;
 mod jsonout;
 pub mod lang;
-pub mod metrics;
 pub mod model;
 pub mod pipeline;
 pub mod read;
 pub mod segment;
+pub mod train;
 
 pub use document::{BlockTag, Document, Format, Hints, Paragraph};
 pub use error::{Error, Result};

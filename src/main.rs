@@ -7,14 +7,15 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 
-use parasift::eval::{EvalReport, evaluate};
 use parasift::features::{CorpusIndex, FeatureSchema, analyse_corpus};
-use parasift::fixtures::{LabeledDoc, read_fixtures};
 use parasift::lang::{self, ScriptHistogram};
-use parasift::model::train::{ModelKind, TrainParams, train};
 use parasift::pipeline::{self, IndexSource, OutputKind, RunOptions};
 use parasift::read::{InputFormat, JsonlKeys, ReadOptions, read_all};
 use parasift::segment::TextMode;
+use parasift::train::eval::{EvalReport, evaluate};
+use parasift::train::fit::train;
+use parasift::train::fixtures::{LabeledDoc, read_fixtures};
+use parasift::train::params::{ModelKind, TrainParams};
 use parasift::{Document, Error, Model};
 use whatlang::Lang;
 

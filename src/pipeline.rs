@@ -787,7 +787,7 @@ fn content_text(doc: &Document, pred: &DocPrediction) -> String {
         .iter()
         .map(|x| x.label() == Label::Content)
         .collect();
-    crate::fixtures::join_selected(doc, &selected)
+    crate::document::join_selected(doc, &selected)
 }
 
 /// Renders one classified document as `kind` says, appending to `out`. `text_key` is the JSONL

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use parasift::eval::evaluate;
-use parasift::fixtures::{LabeledDoc, read_fixtures};
-use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::train::eval::evaluate;
+use parasift::train::fit::train;
+use parasift::train::fixtures::{LabeledDoc, read_fixtures};
+use parasift::train::params::{ModelKind, TrainParams};
 use parasift::{Error, Model};
 
 fn fixtures(name: &str) -> Vec<LabeledDoc> {

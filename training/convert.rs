@@ -14,9 +14,9 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use parasift::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
 use parasift::read::{charset::decode_html, read_bytes, text_document};
 use parasift::segment::TextMode;
+use parasift::train::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
 
 const ATTR: &str = "__boilernet_label";
 

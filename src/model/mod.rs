@@ -4,8 +4,6 @@
 pub mod artifact;
 pub mod classifier;
 pub mod flat;
-#[cfg(feature = "train")]
-pub mod train;
 
 use std::borrow::Borrow;
 use std::path::Path;

@@ -1,4 +1,5 @@
-//! Fitting models on labeled documents (cargo feature `train`).
+//! Fitting models on labeled documents with linfa (cargo feature `train`): a forest of
+//! linfa-trees decision trees, compiled into [`FlatTree`]s, and a linfa-logistic regression.
 
 use std::borrow::Borrow;
 
@@ -10,81 +11,13 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
-use super::Model;
-use super::artifact::Header;
-use super::classifier::{CONTENT, Classifier, standardize};
-use super::flat::FlatTree;
+use super::fixtures::LabeledDoc;
+use super::params::{ModelKind, TrainParams, TrainValidParams};
 use crate::error::{Error, Result};
 use crate::features::{FeatureSchema, analyse_corpus};
-use crate::fixtures::LabeledDoc;
-
-/// Which linfa classifier to fit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ModelKind {
-    /// linfa-logistic on standardized columns.
-    Logistic,
-    /// Bagged linfa-trees decision trees on random column subsets (a random forest).
-    Forest,
-    /// The forest and the logistic regression, fitted on the same rows, their P(content)
-    /// averaged with weights `blend_forest_weight` and `1 - blend_forest_weight`.
-    Blend,
-}
-
-/// Training parameters. The defaults are the ones the shipped model was built with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrainParams {
-    /// The classifier.
-    pub kind: ModelKind,
-    /// Trees in the forest.
-    pub trees: usize,
-    /// Maximum tree depth.
-    pub max_depth: usize,
-    /// Minimum sample weight in a leaf (a boilerplate row weighs 64, a content row 67).
-    pub min_weight_leaf: f32,
-    /// Share of rows each tree is fitted on (drawn with replacement).
-    pub bootstrap_proportion: f64,
-    /// Share of columns each tree sees.
-    pub feature_proportion: f64,
-    /// L2 penalty of the logistic regression.
-    pub alpha: f32,
-    /// Weight of the forest in a blend (the logistic regression has the rest).
-    pub blend_forest_weight: f32,
-    /// Also train on each HTML document with its markup forgotten, so the model works on plain
-    /// text as well.
-    pub text_view: bool,
-    /// Times each plain-text document is repeated in the training rows.
-    pub text_weight: usize,
-    /// Repeat the documents of smaller sources (the part of the id before the first `/`) so each
-    /// source weighs about as much as the largest, at most 4 times.
-    pub balance_sources: bool,
-    /// Minimum number of rows for a node to be split.
-    pub min_weight_split: f32,
-    /// P(content) at or above which a paragraph is content.
-    pub threshold: f32,
-    /// Seed of every random choice: the same data and parameters give the same bytes.
-    pub seed: u64,
-}
-
-impl Default for TrainParams {
-    fn default() -> Self {
-        TrainParams {
-            kind: ModelKind::Blend,
-            trees: 30,
-            max_depth: 14,
-            min_weight_leaf: 128.0,
-            bootstrap_proportion: 0.4,
-            feature_proportion: 0.5,
-            alpha: 1.0,
-            blend_forest_weight: 0.75,
-            text_view: true,
-            text_weight: 20,
-            balance_sources: false,
-            min_weight_split: 10.0,
-            threshold: 0.5,
-            seed: 17,
-        }
-    }
-}
+use crate::model::classifier::{CONTENT, Classifier, standardize};
+use crate::model::flat::FlatTree;
+use crate::model::{Header, Model};
 
 /// Feature rows and labels (1 content, 0 boilerplate) of labeled documents, counting corpus
 /// repetition over `docs` as one corpus.
@@ -116,7 +49,10 @@ pub fn matrix<D: Borrow<LabeledDoc>>(docs: &[D]) -> (Array2<f32>, Array1<usize>)
 /// The training set for `params`: HTML documents (documents of smaller sources repeated when
 /// `balance_sources`), their plain-text views, and plain-text documents repeated `text_weight`
 /// times. Corpus repetition is counted over the distinct documents, before any repetition.
-pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, Array1<usize>) {
+pub fn training_set(
+    docs: &[LabeledDoc],
+    params: &TrainValidParams,
+) -> (Array2<f32>, Array1<usize>) {
     let html: Vec<&LabeledDoc> = docs
         .iter()
         .filter(|d| d.doc.format == crate::Format::Html)
@@ -135,7 +71,7 @@ pub fn training_set(docs: &[LabeledDoc], params: &TrainParams) -> (Array2<f32>, 
         let views: Vec<LabeledDoc> = html.iter().map(|d| d.text_view()).collect();
         parts.push(repeat_docs(matrix(&views), &views, &html_times));
     }
-    let text_times = vec![params.text_weight.max(1); text.len()];
+    let text_times = vec![params.text_weight; text.len()];
     parts.push(repeat_docs(matrix(&text), &text, &text_times));
     let xs: Vec<_> = parts.iter().map(|p| p.0.view()).collect();
     let ys: Vec<_> = parts.iter().map(|p| p.1.view()).collect();
@@ -196,7 +132,7 @@ fn source_weights(docs: &[&LabeledDoc]) -> Vec<usize> {
 ///
 /// # Errors
 /// [`Error::Training`] when there are no rows, only one class, or linfa fails.
-pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<Classifier> {
+pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Result<Classifier> {
     let content = y.iter().filter(|&&v| v == CONTENT).count();
     if x.nrows() == 0 || content == 0 || content == y.len() {
         return Err(Error::Training(format!(
@@ -207,28 +143,10 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
     }
     match params.kind {
         ModelKind::Blend => {
+            // In (0, 1), as checked.
             let w = params.blend_forest_weight;
-            if !(w > 0.0 && w < 1.0) {
-                return Err(Error::Training(format!(
-                    "blend forest weight {w} is not between 0 and 1"
-                )));
-            }
-            let forest = fit(
-                x,
-                y,
-                &TrainParams {
-                    kind: ModelKind::Forest,
-                    ..params.clone()
-                },
-            )?;
-            let logistic = fit(
-                x,
-                y,
-                &TrainParams {
-                    kind: ModelKind::Logistic,
-                    ..params.clone()
-                },
-            )?;
+            let forest = fit(x, y, &params.with_kind(ModelKind::Forest))?;
+            let logistic = fit(x, y, &params.with_kind(ModelKind::Logistic))?;
             Ok(Classifier::Blend {
                 parts: vec![(w, forest), (1.0 - w, logistic)],
             })
@@ -317,10 +235,12 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainParams) -> Result<C
 /// Trains a model on labeled documents.
 ///
 /// # Errors
-/// As [`fit`].
+/// [`Error::InvalidParam`] when `params` do not pass [`TrainParams::check`], before anything
+/// is computed; otherwise as [`fit`].
 pub fn train(docs: &[LabeledDoc], params: &TrainParams, notes: String) -> Result<Model> {
-    let (x, y) = training_set(docs, params);
-    let classifier = fit(&x, &y, params)?;
+    let params = params.clone().check()?;
+    let (x, y) = training_set(docs, &params);
+    let classifier = fit(&x, &y, &params)?;
     let header = Header {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         schema: FeatureSchema::names()
