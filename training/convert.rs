@@ -1,7 +1,7 @@
 //! Converts labeled data into parasift's fixture format.
 //!
 //! ```text
-//! cargo run --release --example convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
+//! cargo run --release -p parasift-training --bin convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
 //! ```
 //!
 //! * `LABELED_HTML_DIR/<dataset>/<split>/*.html`: pages whose text leaves are wrapped in

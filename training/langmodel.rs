@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo fetch --manifest-path training/lingua-models/Cargo.toml
-//! cargo run --release --example langmodel -- models/lang.bin
+//! cargo run --release -p parasift-training --bin langmodel -- models/lang.bin
 //! ```
 //!
 //! For every language of a group, the n-grams of orders 1 and 2 are all kept; of orders 3 and
