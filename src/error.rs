@@ -50,6 +50,20 @@ pub enum Error {
         /// The version in the file.
         found: u32,
     },
+    /// The model file is of a format version that this build reads only with a cargo feature it
+    /// was built without.
+    #[error(
+        "model format version {found} {holds}, which this build reads only with the `{feature}` feature (such a build writes it again as version {})",
+        crate::model::artifact::FORMAT_VERSION
+    )]
+    ModelNeedsFeature {
+        /// The version in the file.
+        found: u32,
+        /// What files of that version hold.
+        holds: &'static str,
+        /// The cargo feature that reads them.
+        feature: &'static str,
+    },
     /// The model was trained on other feature columns than this build computes.
     #[error("model feature schema differs: expected {expected} columns, model has {found}{detail}")]
     FeatureMismatch {
