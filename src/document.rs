@@ -212,3 +212,18 @@ impl Document {
         self.paragraphs.iter().map(|p| p.end - p.start).sum()
     }
 }
+
+/// The texts of the selected paragraphs of `doc` joined by newlines: a document's content text
+/// when `selected` marks its content paragraphs.
+pub fn join_selected(doc: &Document, selected: &[bool]) -> String {
+    let mut out = String::new();
+    for (p, &s) in doc.paragraphs.iter().zip(selected) {
+        if s {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(&p.text);
+        }
+    }
+    out
+}

@@ -55,6 +55,20 @@ pub enum Error {
         /// The version in the file.
         found: u32,
     },
+    /// The model file is of a format version that this build reads only with a cargo feature it
+    /// was built without.
+    #[error(
+        "model format version {found} {holds}, which this build reads only with the `{feature}` feature (such a build writes it again as version {})",
+        crate::model::artifact::FORMAT_VERSION
+    )]
+    ModelNeedsFeature {
+        /// The version in the file.
+        found: u32,
+        /// What files of that version hold.
+        holds: &'static str,
+        /// The cargo feature that reads them.
+        feature: &'static str,
+    },
     /// The model was trained on other feature columns than this build computes.
     #[error("model feature schema differs: expected {expected} columns, model has {found}{detail}")]
     FeatureMismatch {
@@ -79,6 +93,16 @@ pub enum Error {
     /// Training could not run (too little data, one class only, a linfa error).
     #[error("training failed: {0}")]
     Training(String),
+    /// A training parameter that cannot be used (`parasift::train::TrainParams::check`).
+    #[error("invalid training parameter {name} = {value}: {reason}")]
+    InvalidParam {
+        /// The parameter, as its field is named.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What a value must be.
+        reason: &'static str,
+    },
     /// A JSONL record with an id that is not a document (its text is not a string, say): an
     /// [`Error::Input`] that keeps the record's id, for the row that stands in its place.
     #[error("{source_name}: {message}")]

@@ -39,17 +39,15 @@ mod container;
 mod corpus;
 mod document;
 mod error;
-pub mod eval;
 mod features;
-pub mod fixtures;
 mod hash;
 mod lang;
-pub mod metrics;
 pub mod model;
 mod output;
 pub mod pipeline;
 mod read;
 mod segment;
+pub mod train;
 
 pub use corpus::{CorpusCounts, CorpusIndex, DEFAULT_INDEX_MEMORY, DocKeys};
 pub use document::{BlockTag, Document, Format, Hints, Paragraph};
@@ -70,12 +68,6 @@ pub use segment::{LabeledSegments, TextMode, segment_html, segment_html_labeled,
 /// The language type of every answer ([`LangGuess::lang`], [`Prediction::lang`]): whatlang's,
 /// re-exported so that reading it needs no dependency of its own.
 pub use whatlang::Lang;
-
-/// The language-table file (`models/lang.bin`) as the `langmodel` training program writes it.
-#[cfg(feature = "train")]
-pub mod lang_tables {
-    pub use crate::lang::ngram::{GroupData, MAX_ORDER, SCALE, TablesData};
-}
 
 /// The README's examples, compiled and run as doc tests.
 #[cfg(doctest)]

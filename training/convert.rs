@@ -1,7 +1,7 @@
 //! Converts labeled data into parasift's fixture format.
 //!
 //! ```text
-//! cargo run --release --example convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
+//! cargo run --release -p parasift-training --bin convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
 //! ```
 //!
 //! * `LABELED_HTML_DIR/<dataset>/<split>/*.html`: pages whose text leaves are wrapped in
@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use parasift::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
+use parasift::train::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
 use parasift::{TextMode, decode_html, read_bytes, text_document};
 
 const ATTR: &str = "__boilernet_label";

@@ -4,8 +4,8 @@
 //!
 //! ```text
 //! cargo fetch --manifest-path training/lingua-models/Cargo.toml
-//! cargo run --release --example langid_eval -- --lines 0..500      # development half
-//! cargo run --release --example langid_eval -- --lines 500..1000   # held-out half
+//! cargo run --release -p parasift-training --bin langid_eval -- --lines 0..500      # development half
+//! cargo run --release -p parasift-training --bin langid_eval -- --lines 500..1000   # held-out half
 //! ```
 //!
 //! Only languages that both lingua and whatlang know are counted. Sentences are split at 40

@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo fetch --manifest-path training/lingua-models/Cargo.toml
-//! cargo run --release --example langmodel -- models/lang.bin
+//! cargo run --release -p parasift-training --bin langmodel -- models/lang.bin
 //! ```
 //!
 //! For every language of a group, the n-grams of orders 1 and 2 are all kept; of orders 3 and
@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::process::ExitCode;
 
 use fst::{Map, Streamer};
-use parasift::lang_tables::{GroupData, MAX_ORDER, SCALE, TablesData};
+use parasift::train::lang_tables::{GroupData, MAX_ORDER, SCALE, TablesData};
 
 const FLOOR: f32 = -12.0;
 

@@ -69,10 +69,7 @@ pub const LANGUAGES: &[(&str, &str, Option<&str>)] = &[
 /// `cargo fetch --manifest-path training/lingua-models/Cargo.toml`, located with
 /// `cargo metadata`.
 pub fn crate_dirs() -> Result<Vec<(String, PathBuf)>, String> {
-    let manifest = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/training/lingua-models/Cargo.toml"
-    );
+    let manifest = concat!(env!("CARGO_MANIFEST_DIR"), "/lingua-models/Cargo.toml");
     let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "metadata",

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--convert" ]; then
-    cargo run --release --example convert -- "${2:?labeled HTML directory}" training/seeds training/fixtures
+    cargo run --release -p parasift-training --bin convert -- "${2:?labeled HTML directory}" training/seeds training/fixtures
 fi
 cargo run --release -- train \
     training/fixtures/train.jsonl.zst training/fixtures/seeds.jsonl \

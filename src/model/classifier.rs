@@ -1,8 +1,7 @@
-//! The fitted linfa classifiers a model file can hold, and how they score feature rows.
+//! The fitted classifiers a model file can hold, as plain weights, and how they score feature
+//! rows. Nothing here needs linfa, which fits them (`crate::train`).
 
-use linfa_logistic::FittedLogisticRegression;
-use linfa_trees::DecisionTree;
-use ndarray::{Array2, ArrayView2, ArrayViewMut2, Axis};
+use ndarray::{Array2, ArrayBase, ArrayView1, ArrayView2, ArrayViewMut2, Axis, Data, Ix2};
 use serde::{Deserialize, Serialize};
 
 use super::flat::FlatTree;
@@ -24,15 +23,24 @@ fn standardize_in_place(mut x: ArrayViewMut2<'_, f32>, mean: &[f32], std: &[f32]
     }
 }
 
-/// P(content) of each standardized row of `z` by a fitted logistic regression, whichever class
-/// it took as positive.
-fn logistic_proba<S: ndarray::Data<Elem = f32>>(
-    model: &FittedLogisticRegression<f32, usize>,
-    z: &ndarray::ArrayBase<S, ndarray::Ix2>,
+/// P(content) of each standardized row of `z` by a logistic regression.
+///
+/// The same floating-point operations in the same order as linfa-logistic 0.8's
+/// `FittedLogisticRegression::predict_probabilities`, which fitted it, so that the scores are
+/// the same to the bit: ndarray's matrix-vector `dot` of the rows with the weights, plus the
+/// intercept, through `1 / (1 + exp(-x))`; then `1 - p` when the regression's positive class
+/// was boilerplate.
+fn logistic_proba<S: Data<Elem = f32>>(
+    weights: &[f32],
+    intercept: f32,
+    predicts_content: bool,
+    z: &ArrayBase<S, Ix2>,
 ) -> Vec<f32> {
-    let p = model.predict_probabilities(z);
-    let flip = model.labels().pos.class != CONTENT;
-    p.iter().map(|&v| if flip { 1.0 - v } else { v }).collect()
+    let mut p = z.dot(&ArrayView1::from(weights)) + intercept;
+    p.mapv_inplace(|x| 1.0 / (1.0 + (-x).exp()));
+    p.iter()
+        .map(|&v| if predicts_content { v } else { 1.0 - v })
+        .collect()
 }
 
 /// Class label of content in the fitted models (boilerplate is 0).
@@ -41,25 +49,29 @@ pub const CONTENT: usize = 1;
 /// A fitted classifier: P(content) for each feature row.
 ///
 /// In a model file the variants are numbered in this order (bincode): a new one goes last.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Classifier {
-    /// linfa-logistic logistic regression on standardized columns.
+    /// A logistic regression on standardized columns: P = 1 / (1 + exp(-(z · weights +
+    /// intercept))) with `z = (x - mean) / std`.
     Logistic {
         /// Column means subtracted before predicting.
         mean: Vec<f32>,
         /// Column standard deviations divided by (1 for constant columns).
         std: Vec<f32>,
-        /// The fitted model.
-        model: FittedLogisticRegression<f32, usize>,
+        /// One weight per column.
+        weights: Vec<f32>,
+        /// The intercept.
+        intercept: f32,
+        /// Whether P is P(content); otherwise it is P(boilerplate), and P(content) is `1 - P`
+        /// (linfa takes the larger class of its training rows as the positive one).
+        predicts_content: bool,
     },
-    /// A random forest as files of format version 1 stored it: linfa's fitted trees.
-    /// [`Classifier::prepare`] compiles it into a [`Classifier::FlatForest`], which is what a
-    /// model holds and writes.
-    Forest {
-        /// The trees, as linfa fitted them.
-        trees: Vec<DecisionTree<f32, usize>>,
-        /// The columns each tree was fitted on, in the order it expects them.
-        columns: Vec<Vec<usize>>,
+    /// Bagged decision trees on random column subsets (a random forest), compiled into flat
+    /// node arrays over the full feature row: P(content) is the mean over trees of the content
+    /// share of the training rows in the leaf a row falls into.
+    FlatForest {
+        /// The trees.
+        trees: Vec<FlatTree>,
         /// For each tree, the content share of each leaf (leaves in depth-first order).
         leaf_values: Vec<Vec<f32>>,
     },
@@ -68,15 +80,6 @@ pub enum Classifier {
         /// (weight, classifier) pairs; the weights are positive and sum to 1.
         parts: Vec<(f32, Classifier)>,
     },
-    /// Bagged decision trees on random column subsets (a random forest), fitted by linfa and
-    /// compiled into flat node arrays over the full feature row: P(content) is the mean over
-    /// trees of the content share of the training rows in the leaf a row falls into.
-    FlatForest {
-        /// The trees.
-        trees: Vec<FlatTree>,
-        /// For each tree, the content share of each leaf (leaves in depth-first order).
-        leaf_values: Vec<Vec<f32>>,
-    },
 }
 
 impl Classifier {
@@ -84,25 +87,26 @@ impl Classifier {
     pub fn kind(&self) -> &'static str {
         match self {
             Classifier::Logistic { .. } => "logistic",
-            Classifier::Forest { .. } | Classifier::FlatForest { .. } => "forest",
+            Classifier::FlatForest { .. } => "forest",
             Classifier::Blend { .. } => "blend",
         }
     }
 
     /// Checks the internal shapes against `n_columns` feature columns, so that predicting cannot
-    /// panic, and compiles a [`Classifier::Forest`] of linfa trees into a
-    /// [`Classifier::FlatForest`]. Must be called before [`Classifier::predict_proba`] (an
-    /// unprepared `Forest` scores every row 0).
-    pub fn prepare(&mut self, n_columns: usize) -> Result<(), String> {
+    /// panic.
+    pub fn check(&self, n_columns: usize) -> Result<(), String> {
         match self {
-            Classifier::Logistic { mean, std, model } => {
-                if mean.len() != n_columns
-                    || std.len() != n_columns
-                    || model.params().len() != n_columns
-                {
+            Classifier::Logistic {
+                mean,
+                std,
+                weights,
+                intercept,
+                ..
+            } => {
+                if mean.len() != n_columns || std.len() != n_columns || weights.len() != n_columns {
                     return Err(format!(
                         "logistic model has {} weights, {} means and {} deviations for {n_columns} columns",
-                        model.params().len(),
+                        weights.len(),
                         mean.len(),
                         std.len()
                     ));
@@ -110,32 +114,9 @@ impl Classifier {
                 if std.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
                     return Err("logistic model has a non-positive deviation".into());
                 }
-            }
-            Classifier::Forest {
-                trees,
-                columns,
-                leaf_values,
-            } => {
-                if trees.len() != columns.len() {
-                    return Err(format!(
-                        "forest has {} trees and {} column sets",
-                        trees.len(),
-                        columns.len()
-                    ));
+                if !intercept.is_finite() {
+                    return Err(format!("logistic model has an intercept of {intercept}"));
                 }
-                let flat = trees
-                    .iter()
-                    .zip(columns.iter())
-                    .enumerate()
-                    .map(|(t, (tree, cols))| {
-                        FlatTree::compile(tree, cols).map_err(|e| format!("tree {t}: {e}"))
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                *self = Classifier::FlatForest {
-                    trees: flat,
-                    leaf_values: std::mem::take(leaf_values),
-                };
-                return self.prepare(n_columns);
             }
             Classifier::FlatForest { trees, leaf_values } => {
                 if trees.is_empty() || trees.len() != leaf_values.len() {
@@ -177,8 +158,8 @@ impl Classifier {
                         parts.iter().map(|(w, _)| *w).collect::<Vec<_>>()
                     ));
                 }
-                for (i, (_, c)) in parts.iter_mut().enumerate() {
-                    c.prepare(n_columns)
+                for (i, (_, c)) in parts.iter().enumerate() {
+                    c.check(n_columns)
                         .map_err(|e| format!("blend part {i}: {e}"))?;
                 }
             }
@@ -191,9 +172,15 @@ impl Classifier {
     /// the other parts have seen the rows as given). The result is the same.
     pub fn predict_proba_mut(&self, mut x: ArrayViewMut2<'_, f32>) -> Vec<f32> {
         match self {
-            Classifier::Logistic { mean, std, model } if x.nrows() > 0 => {
+            Classifier::Logistic {
+                mean,
+                std,
+                weights,
+                intercept,
+                predicts_content,
+            } if x.nrows() > 0 => {
                 standardize_in_place(x.view_mut(), mean, std);
-                logistic_proba(model, &x)
+                logistic_proba(weights, *intercept, *predicts_content, &x)
             }
             Classifier::Blend { parts } => {
                 let last = parts
@@ -226,11 +213,18 @@ impl Classifier {
             return Vec::new();
         }
         match self {
-            Classifier::Logistic { mean, std, model } => {
-                logistic_proba(model, &standardize(x, mean, std))
-            }
-            // Not prepared: no tree is compiled.
-            Classifier::Forest { .. } => vec![0.0; x.nrows()],
+            Classifier::Logistic {
+                mean,
+                std,
+                weights,
+                intercept,
+                predicts_content,
+            } => logistic_proba(
+                weights,
+                *intercept,
+                *predicts_content,
+                &standardize(x, mean, std),
+            ),
             Classifier::FlatForest {
                 trees: compiled,
                 leaf_values,

@@ -1,13 +1,13 @@
 //! A decision tree as a flat array of nodes, for fast and panic-free prediction, with leaves
 //! numbered in depth-first order (left before right). Training compiles linfa's fitted trees into
-//! it; a model file stores it node by node in that order (see [`FlatTree`]'s serde form).
+//! it (`crate::train::fit`); a model file stores it node by node in that order (see
+//! [`FlatTree`]'s serde form).
 
-use linfa_trees::{DecisionTree, TreeNode};
 use ndarray::ArrayView1;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// `Node::column` of a leaf.
-const LEAF: u32 = u32::MAX;
+pub(crate) const LEAF: u32 = u32::MAX;
 
 /// One node in 16 bytes: a split (rows with `row[column] < threshold` go to `left`, the others
 /// to `right`), or a leaf (`column == LEAF`, `left` is its number in depth-first order, and
@@ -44,7 +44,7 @@ pub struct FlatTree {
 
 /// A node of a tree's serde form (see [`FlatTree`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-enum Stored {
+pub(crate) enum Stored {
     /// Rows with `row[column] < threshold` go to the subtree that follows, the others to the one
     /// after it.
     Split(u32, f32),
@@ -69,38 +69,9 @@ impl<'de> Deserialize<'de> for FlatTree {
 }
 
 impl FlatTree {
-    /// Compiles `tree`, whose column `i` is column `columns[i]` of the full row. A split on a
-    /// column outside `columns` is an error, as is a split missing a child (which becomes a leaf).
-    pub fn compile(tree: &DecisionTree<f32, usize>, columns: &[usize]) -> Result<FlatTree, String> {
-        // The nodes in depth-first order, left before right, as a model file stores them.
-        let mut stored = Vec::new();
-        let mut stack: Vec<Option<&TreeNode<f32, usize>>> = vec![Some(tree.root_node())];
-        while let Some(node) = stack.pop() {
-            match node {
-                Some(n) if !n.is_leaf() => {
-                    let (feature, threshold, _) = n.split();
-                    let column = *columns.get(feature).ok_or_else(|| {
-                        format!("a tree splits on its column {feature} of {}", columns.len())
-                    })?;
-                    let column = u32::try_from(column)
-                        .ok()
-                        .filter(|&c| c != LEAF)
-                        .ok_or_else(|| format!("column {column} is out of range"))?;
-                    stored.push(Stored::Split(column, threshold));
-                    let children = n.children();
-                    // Right first on the stack, so the left subtree comes first.
-                    stack.push(children[1].as_deref());
-                    stack.push(children[0].as_deref());
-                }
-                _ => stored.push(Stored::Leaf),
-            }
-        }
-        FlatTree::from_stored(&stored)
-    }
-
     /// The tree whose nodes in depth-first order are `stored`, or what is wrong with them: no
     /// node, a subtree cut short, nodes after the last leaf, a split on no column or at a NaN.
-    fn from_stored(stored: &[Stored]) -> Result<FlatTree, String> {
+    pub(crate) fn from_stored(stored: &[Stored]) -> Result<FlatTree, String> {
         if stored.len() >= LEAF as usize {
             return Err(format!("a tree of {} nodes is too large", stored.len()));
         }
@@ -233,58 +204,6 @@ impl FlatTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use linfa::prelude::*;
-    use ndarray::{Array1, Array2, array};
-
-    #[test]
-    fn compiled_tree_routes_like_linfa() {
-        // Label is 1 when x0 >= 0.5 and x1 >= 0.5.
-        let x: Array2<f32> = array![
-            [0.0, 0.0],
-            [0.0, 1.0],
-            [1.0, 0.0],
-            [1.0, 1.0],
-            [0.9, 0.8],
-            [0.1, 0.9],
-            [0.8, 0.2],
-            [0.7, 0.9]
-        ];
-        let y: Array1<usize> = array![0, 0, 0, 1, 1, 0, 0, 1];
-        let tree = DecisionTree::params()
-            .fit(&Dataset::new(x.clone(), y.clone()))
-            .unwrap();
-        let flat = FlatTree::compile(&tree, &[3, 7]).unwrap();
-        assert_eq!(flat.columns_needed(), 8);
-        assert_eq!(flat.leaves(), tree.num_leaves());
-        let full = |r: ndarray::ArrayView1<'_, f32>| {
-            let mut f = [0f32; 8];
-            f[3] = r[0];
-            f[7] = r[1];
-            f
-        };
-        // Leaf class fractions from the training rows; the data is separable, so every leaf is
-        // pure and its fraction gives linfa's own prediction.
-        let mut counts = vec![(0u32, 0u32); flat.leaves()];
-        for (r, &l) in x.rows().into_iter().zip(&y) {
-            let leaf = flat.leaf(ndarray::ArrayView1::from(&full(r)));
-            counts[leaf].0 += (l == 1) as u32;
-            counts[leaf].1 += 1;
-        }
-        let rows: Vec<[f32; 8]> = x.rows().into_iter().map(full).collect();
-        let side_by_side: Vec<usize> = rows
-            .chunks_exact(4)
-            .flat_map(|r| flat.leaves_of([&r[0][..], &r[1], &r[2], &r[3]]))
-            .collect();
-        let one_by_one: Vec<usize> = rows.iter().map(|r| flat.leaf_of(r)).collect();
-        assert_eq!(side_by_side, one_by_one);
-        let predicted = tree.predict(&x);
-        for (r, &p) in x.rows().into_iter().zip(&predicted) {
-            let (c, n) = counts[flat.leaf(ndarray::ArrayView1::from(&full(r)))];
-            assert!(c == 0 || c == n, "pure leaf");
-            assert_eq!((c == n) as usize, p);
-        }
-        assert!(FlatTree::compile(&tree, &[3]).is_err() || tree.features().iter().all(|&f| f == 0));
-    }
 
     fn encode(t: &impl Serialize) -> Vec<u8> {
         bincode::serde::encode_to_vec(t, bincode::config::standard()).unwrap()
@@ -315,15 +234,6 @@ mod tests {
 
     #[test]
     fn a_tree_is_read_back_as_written() {
-        let x: Array2<f32> = array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.2, 0.6]];
-        let y: Array1<usize> = array![0, 1, 1, 0, 1];
-        let tree = DecisionTree::params().fit(&Dataset::new(x, y)).unwrap();
-        let flat = FlatTree::compile(&tree, &[4, 1]).unwrap();
-        assert!(flat.leaves() > 2);
-        let back = decode(&encode(&flat)).unwrap();
-        assert_eq!(back, flat);
-        assert_eq!(back.depth, flat.depth);
-
         let t = FlatTree::from_stored(&stored()).unwrap();
         assert_eq!((t.leaves(), t.depth, t.columns_needed()), (5, 3, 6));
         let rows: [[f32; 6]; 5] = [

@@ -1,11 +1,9 @@
-//! The trained model: a versioned artifact holding a linfa classifier, and classification of
-//! documents with it.
+//! The trained model: a versioned file holding a classifier's plain weights and compiled trees,
+//! and classification of documents with it. Fitting one is [`crate::train`]'s business.
 
 pub mod artifact;
 pub mod classifier;
 pub mod flat;
-#[cfg(feature = "train")]
-pub mod train;
 
 use std::borrow::Borrow;
 use std::path::Path;
@@ -151,7 +149,7 @@ impl Model {
     }
 
     /// Builds a model from its parts, checking that the classifier fits this build's schema.
-    pub fn new(header: Header, mut classifier: Classifier) -> Result<Model> {
+    pub fn new(header: Header, classifier: Classifier) -> Result<Model> {
         let expected = FeatureSchema::names();
         if header.schema.len() != expected.len()
             || header.schema.iter().zip(&expected).any(|(a, b)| a != b)
@@ -187,7 +185,7 @@ impl Model {
             )));
         }
         classifier
-            .prepare(expected.len())
+            .check(expected.len())
             .map_err(Error::CorruptModel)?;
         Ok(Model { header, classifier })
     }

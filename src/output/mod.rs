@@ -88,7 +88,7 @@ fn content_text(doc: &Document, pred: &DocPrediction) -> String {
         .iter()
         .map(|x| x.label() == Label::Content)
         .collect();
-    crate::fixtures::join_selected(doc, &selected)
+    crate::document::join_selected(doc, &selected)
 }
 
 /// Writes `value` as one line of compact JSON.

@@ -72,74 +72,8 @@ fn older_unknown_version() {
     );
 }
 
-/// A file of format version 1 held linfa's trees; it is still read, and written again as the
-/// current version with the same scores.
-#[test]
-fn a_file_of_format_version_1_is_read_and_written_as_the_current_one() {
-    use linfa::prelude::*;
-    use parasift::model::classifier::Classifier;
-
-    // One split on the tree's only column, at about 0.5: two leaves, left then right.
-    let x = ndarray::Array2::from_shape_vec((6, 1), vec![0.0f32, 0.1, 0.2, 0.8, 0.9, 1.0]).unwrap();
-    let y = ndarray::Array1::from(vec![0usize, 0, 0, 1, 1, 1]);
-    let tree = linfa_trees::DecisionTree::params()
-        .fit(&Dataset::new(x, y))
-        .unwrap();
-    assert_eq!(tree.num_leaves(), 2);
-    // The tree's column is column 3 of the full row.
-    let legacy = Classifier::Forest {
-        trees: vec![tree],
-        columns: vec![vec![3]],
-        leaf_values: vec![vec![0.25, 0.75]],
-    };
-    let header = Model::embedded().unwrap().header().clone();
-    let mut b = artifact::encode(&header, &legacy).unwrap();
-    b[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&1u32.to_le_bytes());
-
-    let m = Model::from_bytes(&b).unwrap();
-    assert!(matches!(m.classifier(), Classifier::FlatForest { .. }));
-    assert_eq!(m.classifier().kind(), "forest");
-    let n = parasift::FeatureSchema::len();
-    let mut rows = ndarray::Array2::<f32>::zeros((3, n));
-    rows[[0, 3]] = 0.05;
-    rows[[1, 3]] = 0.95;
-    rows[[2, 3]] = 0.45;
-    // Other columns do not matter.
-    rows[[2, 0]] = 7.0;
-    assert_eq!(
-        m.classifier().predict_proba(rows.view()),
-        [0.25, 0.75, 0.25]
-    );
-
-    let again = m.to_bytes().unwrap();
-    assert_eq!(
-        again[MAGIC.len()..MAGIC.len() + 4],
-        FORMAT_VERSION.to_le_bytes()
-    );
-    let back = Model::from_bytes(&again).unwrap();
-    assert_eq!(back.to_bytes().unwrap(), again);
-    assert_eq!(
-        back.classifier().predict_proba(rows.view()),
-        [0.25, 0.75, 0.25]
-    );
-
-    // Refused as before: a tree on a column past the schema, leaf tables that do not fit.
-    let mut bad = legacy.clone();
-    if let Classifier::Forest { columns, .. } = &mut bad {
-        columns[0][0] = n;
-    }
-    let e = Model::new(header.clone(), bad).unwrap_err().to_string();
-    assert!(
-        e.contains(&format!("tree 0 reads column {n} of {n}")),
-        "{e}"
-    );
-    let mut bad = legacy;
-    if let Classifier::Forest { leaf_values, .. } = &mut bad {
-        leaf_values[0].push(0.5);
-    }
-    let e = Model::new(header, bad).unwrap_err().to_string();
-    assert!(e.contains("tree 0 has 2 leaves and 3 leaf values"), "{e}");
-}
+// Files of format versions 1 and 2 (linfa's types, read through plain mirrors of their serde
+// forms) are tested where they are read, in `src/model/artifact.rs`.
 
 #[test]
 fn a_forest_that_does_not_fit_its_leaf_values_is_refused() {

@@ -50,7 +50,7 @@ fn from_cli(docs: &[Value]) -> Vec<Vec<(String, f32)>> {
 #[test]
 fn first_pass_keys_are_the_analysis_hashes() {
     let mut docs: Vec<Document> =
-        parasift::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
+        parasift::train::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
             .unwrap()
             .into_iter()
             .flat_map(|l| [l.text_view().doc, l.doc])
@@ -98,7 +98,7 @@ fn streaming_equals_in_memory() {
 #[test]
 fn sketch_agrees_with_exact_counts_on_dev_pages() {
     let docs: Vec<Document> =
-        parasift::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
+        parasift::train::fixtures::read_fixtures(&root().join("training/fixtures/dev.jsonl.zst"))
             .unwrap()
             .into_iter()
             .map(|l| l.doc)

@@ -1,9 +1,7 @@
 //! Training from the repository's fixtures: both classifiers fit, the result is deterministic,
 //! and it round-trips through the model file.
 
-use parasift::eval::evaluate;
-use parasift::fixtures::{LabeledDoc, read_fixtures};
-use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::train::{LabeledDoc, ModelKind, TrainParams, evaluate, read_fixtures, train};
 use parasift::{Error, Model};
 
 use crate::util::root;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use parasift::Error;
-use parasift::model::train::{ModelKind, TrainParams};
 use parasift::pipeline::OutputKind;
+use parasift::train::{ModelKind, TrainParams};
 use parasift::{InputFormat, JsonlKeys, ReadOptions, TextMode};
 
 #[derive(Parser)]

@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use parasift::eval::{EvalReport, evaluate};
-use parasift::fixtures::{LabeledDoc, read_fixtures};
-use parasift::model::train::{ModelKind, TrainParams, train};
+use parasift::train::{
+    EvalReport, LabeledDoc, ModelKind, TrainParams, evaluate, read_fixtures, train,
+};
 use parasift::{Error, Model};
 
 use crate::args::TrainArgs;

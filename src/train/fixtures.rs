@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{BlockTag, Document, Format, Hints, Paragraph};
+use crate::document::{BlockTag, Document, Format, Hints, Paragraph, join_selected};
 use crate::error::{Error, Result};
 use crate::segment::segment_html_labeled;
 
@@ -174,20 +174,6 @@ impl LabeledDoc {
             gold: r.gold,
         })
     }
-}
-
-/// The texts of the selected paragraphs joined by newlines.
-pub fn join_selected(doc: &Document, selected: &[bool]) -> String {
-    let mut out = String::new();
-    for (p, &s) in doc.paragraphs.iter().zip(selected) {
-        if s {
-            if !out.is_empty() {
-                out.push('\n');
-            }
-            out.push_str(&p.text);
-        }
-    }
-    out
 }
 
 /// Converts a page labeled with an annotation attribute (such as `__boilernet_label`, `1` for

@@ -1,7 +1,8 @@
 //! Measuring a model on labeled documents: paragraph-level and page-level (shingle) scores.
 
-use crate::fixtures::{LabeledDoc, join_selected};
-use crate::metrics::{Confusion, PageScores, page_scores, shingle_match};
+use super::fixtures::LabeledDoc;
+use super::metrics::{Confusion, PageScores, page_scores, shingle_match};
+use crate::document::join_selected;
 use crate::model::{Label, Model};
 
 /// What [`evaluate`] measured.

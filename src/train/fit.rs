@@ -1,0 +1,448 @@
+//! Fitting models on labeled documents with linfa (cargo feature `train`): a forest of
+//! linfa-trees decision trees, compiled into [`FlatTree`]s, and a linfa-logistic regression,
+//! kept as its plain weights. The model that comes out needs no linfa to predict.
+
+use std::borrow::Borrow;
+
+use linfa::prelude::*;
+use linfa_logistic::{FittedLogisticRegression, LogisticRegression};
+use linfa_trees::{DecisionTree, TreeNode};
+use ndarray::{Array1, Array2, Axis, concatenate};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use rayon::prelude::*;
+
+use super::fixtures::LabeledDoc;
+use super::params::{ModelKind, TrainParams, TrainValidParams};
+use crate::error::{Error, Result};
+use crate::features::{FeatureSchema, analyse_corpus};
+use crate::model::classifier::{CONTENT, Classifier, standardize};
+use crate::model::flat::{FlatTree, LEAF, Stored};
+use crate::model::{Header, Model};
+
+/// Feature rows and labels (1 content, 0 boilerplate) of labeled documents, counting corpus
+/// repetition over `docs` as one corpus.
+pub fn matrix<D: Borrow<LabeledDoc>>(docs: &[D]) -> (Array2<f32>, Array1<usize>) {
+    let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.borrow().doc).collect();
+    let (analyses, index) = analyse_corpus(&plain);
+    let blocks: Vec<Array2<f32>> = analyses
+        .par_iter()
+        .map(|a| FeatureSchema::rows(a, Some(&index)))
+        .collect();
+    let views: Vec<_> = blocks.iter().map(|b| b.view()).collect();
+    let x = if views.is_empty() {
+        Array2::zeros((0, FeatureSchema::len()))
+    } else {
+        concatenate(Axis(0), &views).unwrap_or_else(|_| Array2::zeros((0, FeatureSchema::len())))
+    };
+    let y: Array1<usize> = docs
+        .iter()
+        .flat_map(|d| {
+            d.borrow()
+                .labels
+                .iter()
+                .map(|&l| if l { CONTENT } else { 0 })
+        })
+        .collect();
+    (x, y)
+}
+
+/// The training set for `params`: HTML documents (documents of smaller sources repeated when
+/// `balance_sources`), their plain-text views, and plain-text documents repeated `text_weight`
+/// times. Corpus repetition is counted over the distinct documents, before any repetition.
+pub fn training_set(
+    docs: &[LabeledDoc],
+    params: &TrainValidParams,
+) -> (Array2<f32>, Array1<usize>) {
+    let html: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| d.doc.format == crate::Format::Html)
+        .collect();
+    let text: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| d.doc.format == crate::Format::Text)
+        .collect();
+    let html_times = if params.balance_sources {
+        source_weights(&html)
+    } else {
+        vec![1; html.len()]
+    };
+    let mut parts = vec![repeat_docs(matrix(&html), &html, &html_times)];
+    if params.text_view {
+        let views: Vec<LabeledDoc> = html.iter().map(|d| d.text_view()).collect();
+        parts.push(repeat_docs(matrix(&views), &views, &html_times));
+    }
+    let text_times = vec![params.text_weight; text.len()];
+    parts.push(repeat_docs(matrix(&text), &text, &text_times));
+    let xs: Vec<_> = parts.iter().map(|p| p.0.view()).collect();
+    let ys: Vec<_> = parts.iter().map(|p| p.1.view()).collect();
+    (
+        concatenate(Axis(0), &xs).unwrap_or_else(|_| Array2::zeros((0, FeatureSchema::len()))),
+        concatenate(Axis(0), &ys).unwrap_or_else(|_| Array1::zeros(0)),
+    )
+}
+
+/// Repeats each document's rows `times[i]` times.
+fn repeat_docs<D: Borrow<LabeledDoc>>(
+    (x, y): (Array2<f32>, Array1<usize>),
+    docs: &[D],
+    times: &[usize],
+) -> (Array2<f32>, Array1<usize>) {
+    if times.iter().all(|&t| t == 1) {
+        return (x, y);
+    }
+    let mut rows = Vec::new();
+    let mut at = 0;
+    for (d, &t) in docs.iter().zip(times) {
+        let n = d.borrow().labels.len();
+        for _ in 0..t {
+            rows.extend(at..at + n);
+        }
+        at += n;
+    }
+    (x.select(Axis(0), &rows), y.select(Axis(0), &rows))
+}
+
+fn source_of(d: &LabeledDoc) -> &str {
+    d.doc.id.split('/').next().unwrap_or("")
+}
+
+/// For each document, how many times to repeat it so each source (id prefix before the first
+/// `/`) weighs about as much as the largest one, by paragraphs, at most 4 times.
+fn source_weights(docs: &[&LabeledDoc]) -> Vec<usize> {
+    let mut sizes: Vec<(&str, usize)> = Vec::new();
+    for d in docs {
+        match sizes.iter_mut().find(|(s, _)| *s == source_of(d)) {
+            Some((_, n)) => *n += d.labels.len(),
+            None => sizes.push((source_of(d), d.labels.len())),
+        }
+    }
+    let largest = sizes.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64;
+    docs.iter()
+        .map(|d| {
+            let n = sizes
+                .iter()
+                .find(|(s, _)| *s == source_of(d))
+                .map_or(1, |&(_, n)| n);
+            (largest / n.max(1) as f64).round().clamp(1.0, 4.0) as usize
+        })
+        .collect()
+}
+
+/// Fits a classifier on rows `x` and labels `y`.
+///
+/// # Errors
+/// [`Error::Training`] when there are no rows, only one class, or linfa fails.
+pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Result<Classifier> {
+    let content = y.iter().filter(|&&v| v == CONTENT).count();
+    if x.nrows() == 0 || content == 0 || content == y.len() {
+        return Err(Error::Training(format!(
+            "need paragraphs of both classes, have {} content and {} boilerplate",
+            content,
+            y.len() - content
+        )));
+    }
+    match params.kind {
+        ModelKind::Blend => {
+            // In (0, 1), as checked.
+            let w = params.blend_forest_weight;
+            let forest = fit(x, y, &params.with_kind(ModelKind::Forest))?;
+            let logistic = fit(x, y, &params.with_kind(ModelKind::Logistic))?;
+            Ok(Classifier::Blend {
+                parts: vec![(w, forest), (1.0 - w, logistic)],
+            })
+        }
+        ModelKind::Logistic => {
+            let n = x.nrows() as f32;
+            let mean: Vec<f32> = x.axis_iter(Axis(1)).map(|c| c.sum() / n).collect();
+            let std: Vec<f32> = x
+                .axis_iter(Axis(1))
+                .zip(&mean)
+                .map(|(c, m)| {
+                    let v = c.iter().map(|x| (x - m) * (x - m)).sum::<f32>() / n;
+                    if v > 1e-12 { v.sqrt() } else { 1.0 }
+                })
+                .collect();
+            let z = standardize(x.view(), &mean, &std);
+            let data = Dataset::new(z, y.clone());
+            let model = LogisticRegression::default()
+                .alpha(params.alpha)
+                .max_iterations(300)
+                .fit(&data)
+                .map_err(|e| Error::Training(format!("logistic regression: {e}")))?;
+            Ok(plain_logistic(mean, std, &model))
+        }
+        ModelKind::Forest => {
+            let tree_params = DecisionTree::params()
+                .max_depth(Some(params.max_depth))
+                .min_weight_split(params.min_weight_split)
+                .min_weight_leaf(params.min_weight_leaf);
+            let n_rows = ((x.nrows() as f64) * params.bootstrap_proportion)
+                .ceil()
+                .max(1.0) as usize;
+            let n_cols = ((x.ncols() as f64) * params.feature_proportion)
+                .ceil()
+                .max(1.0) as usize;
+            // Each tree: its own seeded bootstrap of rows and subset of columns, fitted in
+            // parallel. A leaf's value is the content share of the tree's rows that reach it
+            // (linfa's own leaf label is a majority vote, not a probability).
+            type Fitted = (FlatTree, Vec<f32>);
+            let fitted: Vec<Fitted> = (0..params.trees)
+                .into_par_iter()
+                .map(|t| {
+                    let mut rng = StdRng::seed_from_u64(
+                        params.seed.wrapping_mul(1_000_003).wrapping_add(t as u64),
+                    );
+                    let rows: Vec<usize> =
+                        (0..n_rows).map(|_| rng.gen_range(0..x.nrows())).collect();
+                    let mut cols =
+                        rand::seq::index::sample(&mut rng, x.ncols(), n_cols.min(x.ncols()))
+                            .into_vec();
+                    cols.sort_unstable();
+                    let full = x.select(Axis(0), &rows);
+                    let labels = y.select(Axis(0), &rows);
+                    // Integer weights (exact in f32 for any row count here) that differ by class:
+                    // linfa breaks a tied majority by hash-map order and then prunes sibling leaves
+                    // of equal majority, so a tie would make the tree depend on the process. With
+                    // 64 and 67 a tie needs a node of exactly 64k content and 67k boilerplate rows.
+                    let weights = labels.mapv(|l| if l == CONTENT { 67.0 } else { 64.0 });
+                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone())
+                        .with_weights(weights);
+                    let tree = tree_params
+                        .fit(&data)
+                        .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
+                    let flat = compile_tree(&tree, &cols).map_err(Error::Training)?;
+                    let mut counts = vec![(0u32, 0u32); flat.leaves()];
+                    for (row, &label) in full.outer_iter().zip(&labels) {
+                        let leaf = flat.leaf(row);
+                        counts[leaf].0 += (label == CONTENT) as u32;
+                        counts[leaf].1 += 1;
+                    }
+                    let base = labels.iter().filter(|&&l| l == CONTENT).count() as f32
+                        / labels.len().max(1) as f32;
+                    let values = counts
+                        .iter()
+                        .map(|&(c, n)| if n == 0 { base } else { c as f32 / n as f32 })
+                        .collect();
+                    Ok((flat, values))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (trees, leaf_values) = fitted.into_iter().unzip();
+            Ok(Classifier::FlatForest { trees, leaf_values })
+        }
+    }
+}
+
+/// Trains a model on labeled documents.
+///
+/// # Errors
+/// [`Error::InvalidParam`] when `params` do not pass [`TrainParams::check`], before anything
+/// is computed; otherwise as [`fit`].
+pub fn train(docs: &[LabeledDoc], params: &TrainParams, notes: String) -> Result<Model> {
+    let params = params.clone().check()?;
+    let (x, y) = training_set(docs, &params);
+    let classifier = fit(&x, &y, &params)?;
+    let header = Header {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        schema: FeatureSchema::names()
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
+        labels: vec!["boilerplate".into(), "content".into()],
+        threshold: params.threshold,
+        notes,
+    };
+    Model::new(header, classifier)
+}
+
+/// The plain form of a fitted logistic regression on columns standardized with `mean` and
+/// `std`: its weights and intercept, and which class it took as positive. It predicts what
+/// linfa's `predict_probabilities` does, to the bit.
+pub(crate) fn plain_logistic(
+    mean: Vec<f32>,
+    std: Vec<f32>,
+    model: &FittedLogisticRegression<f32, usize>,
+) -> Classifier {
+    Classifier::Logistic {
+        mean,
+        std,
+        weights: model.params().to_vec(),
+        intercept: model.intercept(),
+        predicts_content: model.labels().pos.class == CONTENT,
+    }
+}
+
+/// Compiles `tree`, whose column `i` is column `columns[i]` of the full row. A split on a
+/// column outside `columns` is an error, as is a split missing a child (which becomes a leaf).
+pub fn compile_tree(
+    tree: &DecisionTree<f32, usize>,
+    columns: &[usize],
+) -> std::result::Result<FlatTree, String> {
+    // The nodes in depth-first order, left before right, as a model file stores them.
+    let mut stored = Vec::new();
+    let mut stack: Vec<Option<&TreeNode<f32, usize>>> = vec![Some(tree.root_node())];
+    while let Some(node) = stack.pop() {
+        match node {
+            Some(n) if !n.is_leaf() => {
+                let (feature, threshold, _) = n.split();
+                let column = *columns.get(feature).ok_or_else(|| {
+                    format!("a tree splits on its column {feature} of {}", columns.len())
+                })?;
+                let column = u32::try_from(column)
+                    .ok()
+                    .filter(|&c| c != LEAF)
+                    .ok_or_else(|| format!("column {column} is out of range"))?;
+                stored.push(Stored::Split(column, threshold));
+                let children = n.children();
+                // Right first on the stack, so the left subtree comes first.
+                stack.push(children[1].as_deref());
+                stack.push(children[0].as_deref());
+            }
+            _ => stored.push(Stored::Leaf),
+        }
+    }
+    FlatTree::from_stored(&stored)
+}
+
+/// A forest of linfa's trees, as model files of format version 1 stored it (each tree with the
+/// columns it was fitted on, in the order it expects them, and the content share of each of its
+/// leaves), compiled into a [`Classifier::FlatForest`].
+pub(crate) fn compile_forest(
+    trees: &[DecisionTree<f32, usize>],
+    columns: &[Vec<usize>],
+    leaf_values: Vec<Vec<f32>>,
+) -> std::result::Result<Classifier, String> {
+    if trees.len() != columns.len() {
+        return Err(format!(
+            "forest has {} trees and {} column sets",
+            trees.len(),
+            columns.len()
+        ));
+    }
+    let trees = trees
+        .iter()
+        .zip(columns)
+        .enumerate()
+        .map(|(t, (tree, cols))| compile_tree(tree, cols).map_err(|e| format!("tree {t}: {e}")))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    Ok(Classifier::FlatForest { trees, leaf_values })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array1, Array2, array};
+
+    #[test]
+    fn compiled_tree_routes_like_linfa() {
+        // Label is 1 when x0 >= 0.5 and x1 >= 0.5.
+        let x: Array2<f32> = array![
+            [0.0, 0.0],
+            [0.0, 1.0],
+            [1.0, 0.0],
+            [1.0, 1.0],
+            [0.9, 0.8],
+            [0.1, 0.9],
+            [0.8, 0.2],
+            [0.7, 0.9]
+        ];
+        let y: Array1<usize> = array![0, 0, 0, 1, 1, 0, 0, 1];
+        let tree = DecisionTree::params()
+            .fit(&Dataset::new(x.clone(), y.clone()))
+            .unwrap();
+        let flat = compile_tree(&tree, &[3, 7]).unwrap();
+        assert_eq!(flat.columns_needed(), 8);
+        assert_eq!(flat.leaves(), tree.num_leaves());
+        let full = |r: ndarray::ArrayView1<'_, f32>| {
+            let mut f = [0f32; 8];
+            f[3] = r[0];
+            f[7] = r[1];
+            f
+        };
+        // Leaf class fractions from the training rows; the data is separable, so every leaf is
+        // pure and its fraction gives linfa's own prediction.
+        let mut counts = vec![(0u32, 0u32); flat.leaves()];
+        for (r, &l) in x.rows().into_iter().zip(&y) {
+            let leaf = flat.leaf(ndarray::ArrayView1::from(&full(r)));
+            counts[leaf].0 += (l == 1) as u32;
+            counts[leaf].1 += 1;
+        }
+        let rows: Vec<[f32; 8]> = x.rows().into_iter().map(full).collect();
+        let side_by_side: Vec<usize> = rows
+            .chunks_exact(4)
+            .flat_map(|r| flat.leaves_of([&r[0][..], &r[1], &r[2], &r[3]]))
+            .collect();
+        let one_by_one: Vec<usize> = rows.iter().map(|r| flat.leaf_of(r)).collect();
+        assert_eq!(side_by_side, one_by_one);
+        let predicted = tree.predict(&x);
+        for (r, &p) in x.rows().into_iter().zip(&predicted) {
+            let (c, n) = counts[flat.leaf(ndarray::ArrayView1::from(&full(r)))];
+            assert!(c == 0 || c == n, "pure leaf");
+            assert_eq!((c == n) as usize, p);
+        }
+        assert!(compile_tree(&tree, &[3]).is_err() || tree.features().iter().all(|&f| f == 0));
+    }
+
+    #[test]
+    fn a_compiled_tree_is_read_back_as_written() {
+        let x: Array2<f32> = array![[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.2, 0.6]];
+        let y: Array1<usize> = array![0, 1, 1, 0, 1];
+        let tree = DecisionTree::params().fit(&Dataset::new(x, y)).unwrap();
+        let flat = compile_tree(&tree, &[4, 1]).unwrap();
+        assert!(flat.leaves() > 2);
+        let config = bincode::config::standard();
+        let bytes = bincode::serde::encode_to_vec(&flat, config).unwrap();
+        let (back, _): (FlatTree, usize) =
+            bincode::serde::decode_from_slice(&bytes, config).unwrap();
+        assert_eq!(back, flat);
+    }
+
+    /// Rows of `n` columns, some of them large, and labels: content for a third of the rows, or
+    /// for two thirds of them.
+    fn rows(n: usize, cols: usize, content_is_larger: bool) -> (Array2<f32>, Array1<usize>) {
+        let x = Array2::from_shape_fn((n, cols), |(i, j)| {
+            let v = ((i * 7919 + j * 104_729) % 1000) as f32 / 37.0;
+            if j % 3 == 0 { v * 1e3 } else { v - 13.0 }
+        });
+        let y = x
+            .rows()
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| usize::from((i % 3 == 0 || r[1] > 20.0) != content_is_larger))
+            .collect();
+        (x, y)
+    }
+
+    /// The plain logistic regression scores rows exactly as linfa's fitted one, whichever class
+    /// linfa took as positive (the larger one), and in place as in a copy.
+    #[test]
+    fn the_plain_logistic_regression_predicts_as_linfa_to_the_bit() {
+        for content_is_larger in [false, true] {
+            let (x, y) = rows(301, 19, content_is_larger);
+            let mean: Vec<f32> = (0..19).map(|j| j as f32 * 0.5).collect();
+            let std: Vec<f32> = (0..19).map(|j| 1.0 + j as f32).collect();
+            let z = standardize(x.view(), &mean, &std);
+            let model = LogisticRegression::default()
+                .max_iterations(50)
+                .fit(&Dataset::new(z.clone(), y.clone()))
+                .unwrap();
+            assert_eq!(model.labels().pos.class == CONTENT, content_is_larger);
+            let plain = plain_logistic(mean, std, &model);
+            let linfa: Vec<f32> = model
+                .predict_probabilities(&z)
+                .iter()
+                .map(|&p| if content_is_larger { p } else { 1.0 - p })
+                .collect();
+            let bits = |v: &[f32]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&plain.predict_proba(x.view())), bits(&linfa));
+            let mut copy = x.clone();
+            assert_eq!(
+                bits(&plain.predict_proba_mut(copy.view_mut())),
+                bits(&linfa)
+            );
+            // Not standard layout: the same.
+            let t = x.t().to_owned();
+            assert_eq!(bits(&plain.predict_proba(t.t())), bits(&linfa));
+        }
+    }
+}
