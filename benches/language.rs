@@ -68,7 +68,7 @@ fn language(c: &mut Criterion) {
                 .iter()
                 .map(|t| {
                     let d = parasift::text_document("p", "p", t, TextMode::Lines);
-                    model.classify(&d).paragraphs.len()
+                    model.classify(&d).paragraphs().len()
                 })
                 .sum::<usize>()
         })

@@ -1,17 +1,26 @@
 //! parasift splits web and news documents into paragraphs, tells each paragraph's language, and
 //! labels it **content** or **boilerplate** with a trained model.
 //!
-//! The pipeline, one module per stage:
+//! The stages, one folder each under `src/`, and what of them is public:
 //!
-//! 1. [`read`]: files, directories, standard input and JSONL records (gzip and zstd
-//!    transparently), decoded by their declared or sniffed charset;
-//! 2. [`segment`]: plain text into one paragraph per line, HTML into block-level paragraphs with
-//!    link characters, tag, depth and ancestor hints;
-//! 3. [`features`]: one row of named, finite columns per paragraph, from the language, links,
-//!    repetition (inside the document and across the corpus), text-shape, markup and context
-//!    families;
-//! 4. [`model`]: a trained linfa classifier (embedded by default) turns each row into P(content)
-//!    and a label.
+//! 1. **read**: files, directories, standard input and JSONL records (gzip and zstd
+//!    transparently), decoded by their declared or sniffed charset ([`read_path`],
+//!    [`read_bytes_as`], [`ReadOptions`], [`decode_html`]);
+//! 2. **segment**: plain text into one paragraph per line, HTML into block-level paragraphs with
+//!    link characters, tag, depth and ancestor hints ([`Document::from_text`],
+//!    [`Document::from_html`], [`segment_text`], [`segment_html`]);
+//! 3. **features**: one row of named, finite columns per paragraph, from the language, links,
+//!    repetition (inside the document and across the corpus, [`CorpusIndex`]), text-shape,
+//!    markup and context families ([`DocAnalysis`], [`FeatureSchema`]); languages come from
+//!    [`detect`] and [`detect_document`];
+//! 4. **model**: a trained classifier (embedded by default, plain weights: predicting needs no
+//!    linfa) turns each row into P(content) and a label ([`Model`], [`DocPrediction`]);
+//! 5. **output**: the per-document JSON, the content text, cleaned records or attribute spans.
+//!
+//! [`pipeline`] runs whole corpora as the command-line tool does, writing to the writer it is
+//! given and telling a [`pipeline::Reporter`] of progress and rejected records: the library
+//! never prints. [`train`] fits new models with linfa (cargo feature `train`, on by default)
+//! and measures them.
 //!
 //! ```
 //! use parasift::{Document, Label, Model};
@@ -27,10 +36,10 @@
 //!     "103news.com — живые новости в прямом эфире!",
 //! ]);
 //! let verdict = model.classify(&doc);
-//! assert_eq!(verdict.paragraphs.len(), 5);
-//! assert_eq!(verdict.paragraphs[1].label(), Label::Content);
-//! assert_eq!(verdict.paragraphs[4].label(), Label::Boilerplate);
-//! assert_eq!(verdict.lang.map(|l| l.code()), Some("eng"));
+//! assert_eq!(verdict.paragraphs().len(), 5);
+//! assert_eq!(verdict.paragraphs()[1].label(), Label::Content);
+//! assert_eq!(verdict.paragraphs()[4].label(), Label::Boilerplate);
+//! assert_eq!(verdict.lang().map(|l| l.code()), Some("eng"));
 //! # Ok::<(), parasift::Error>(())
 //! ```
 #![deny(missing_docs)]
@@ -42,7 +51,7 @@ mod error;
 mod features;
 mod hash;
 mod lang;
-pub mod model;
+mod model;
 mod output;
 pub mod pipeline;
 mod read;
@@ -58,7 +67,15 @@ pub use lang::{
     DetectOptions, DocumentLanguage, LangGuess, ScriptClass, ScriptHistogram, detect,
     detect_document, detect_with, iso639_1, prepare as prepare_language_tables,
 };
-pub use model::{DocPrediction, Label, Model, Prediction};
+pub use model::{Classifier, DocPrediction, FlatTree, Header, Label, Model, Prediction};
+
+/// The model file: its magic bytes, the format version this build writes and the oldest it
+/// reads, and its encoding of a header and a classifier.
+pub mod model_file {
+    pub use crate::model::artifact::{
+        FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, decode, encode,
+    };
+}
 pub use read::charset::decode_html;
 pub use read::{
     InputFormat, JsonlKeys, ReadOptions, html_document, read_all, read_bytes, read_bytes_as,

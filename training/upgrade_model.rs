@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Ok((version, len)) => {
             eprintln!(
                 "upgrade_model: {input} (format version {version}) -> {output} (format version {}, {len} bytes)",
-                parasift::model::artifact::FORMAT_VERSION
+                parasift::model_file::FORMAT_VERSION
             );
             ExitCode::SUCCESS
         }

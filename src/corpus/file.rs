@@ -22,7 +22,7 @@ const INDEX_FILE: Kind = Kind {
 };
 
 impl CorpusIndex {
-    /// Writes the index file: the crate's container ([`crate::container`]) around the counts.
+    /// Writes the index file: the crate's one file container (magic, version, payload, checksum) around the counts.
     ///
     /// # Errors
     /// [`Error::Io`] (named `-`) when writing fails.

@@ -7,7 +7,7 @@ use crate::document::Document;
 use crate::features::analysis::{DocAnalysis, push_shingles};
 use crate::hash::U64Set;
 
-/// What a document adds to a [`CorpusIndex`]: its normalized-paragraph hashes and word-shingle
+/// What a document adds to a [`CorpusIndex`](crate::CorpusIndex): its normalized-paragraph hashes and word-shingle
 /// hashes, each counted once.
 ///
 /// The same hashes as [`DocAnalysis`] (`ParagraphStats::hash`, `DocAnalysis::shingles`), computed

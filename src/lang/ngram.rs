@@ -31,7 +31,7 @@ pub const SCALE: f32 = 20.0;
 pub const MAX_GROUP: usize = layout::MAX_GROUP;
 
 impl TablesData {
-    /// The file `models/lang.bin` holds (see [`super::tables_file`]).
+    /// The file `models/lang.bin` holds: the crate's container around the bincode of the tables.
     ///
     /// # Errors
     /// [`Error::CorruptModel`] when the tables cannot be encoded.

@@ -75,7 +75,7 @@ impl TablesData {
     ///
     /// # Errors
     /// [`TablesFileError::Payload`] when bincode cannot encode the tables.
-    pub fn encode(&self) -> Result<Vec<u8>, TablesFileError> {
+    pub(crate) fn encode(&self) -> Result<Vec<u8>, TablesFileError> {
         let payload = bincode::serde::encode_to_vec(self, config())
             .map_err(|e| TablesFileError::Payload(format!("cannot encode: {e}")))?;
         Ok(FILE.encode(&payload))
@@ -85,7 +85,7 @@ impl TablesData {
     ///
     /// # Errors
     /// [`TablesFileError`] naming the first check that failed.
-    pub fn decode(bytes: &[u8]) -> Result<TablesData, TablesFileError> {
+    pub(crate) fn decode(bytes: &[u8]) -> Result<TablesData, TablesFileError> {
         let (_, payload) = FILE.decode(bytes).map_err(TablesFileError::Container)?;
         let (data, used): (TablesData, usize) =
             bincode::serde::decode_from_slice(payload, config())
@@ -112,8 +112,10 @@ impl TablesData {
 }
 
 impl GroupData {
-    /// The group as the `layout` module's builder takes it.
-    pub fn source(&self) -> layout::Source<'_> {
+    /// The group as the `layout` module's builder takes it (in the build script, and in the
+    /// tests that build the tables again).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) fn source(&self) -> layout::Source<'_> {
         layout::Source {
             name: &self.name,
             langs: self.langs.iter().map(String::as_str).collect(),

@@ -94,7 +94,7 @@ impl Classifier {
 
     /// Checks the internal shapes against `n_columns` feature columns, so that predicting cannot
     /// panic.
-    pub fn check(&self, n_columns: usize) -> Result<(), String> {
+    pub(crate) fn check(&self, n_columns: usize) -> Result<(), String> {
         match self {
             Classifier::Logistic {
                 mean,

@@ -17,6 +17,7 @@ use crate::lang::LangGuess;
 
 pub use artifact::Header;
 pub use classifier::Classifier;
+pub use flat::FlatTree;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -78,12 +79,30 @@ impl Prediction {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DocPrediction {
     /// One prediction per paragraph, in order.
-    pub paragraphs: Vec<Prediction>,
+    pub(crate) paragraphs: Vec<Prediction>,
     /// The document's language: that of its content paragraphs, weighted by letters (of all its
     /// paragraphs when no content paragraph has a known language).
-    pub lang: Option<Lang>,
+    pub(crate) lang: Option<Lang>,
     /// Share of those letters in that language.
-    pub lang_share: f32,
+    pub(crate) lang_share: f32,
+}
+
+impl DocPrediction {
+    /// One prediction per paragraph, in order.
+    pub fn paragraphs(&self) -> &[Prediction] {
+        &self.paragraphs
+    }
+
+    /// The document's language: that of its content paragraphs, weighted by letters (of all its
+    /// paragraphs when no content paragraph has a known language).
+    pub fn lang(&self) -> Option<Lang> {
+        self.lang
+    }
+
+    /// Share of those letters in that language.
+    pub fn lang_share(&self) -> f32 {
+        self.lang_share
+    }
 }
 
 /// The language of a document's content paragraphs, weighted by their letters, and its share

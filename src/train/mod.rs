@@ -7,7 +7,7 @@
 //!   linfa, linfa-trees and linfa-logistic;
 //! - [`eval`] and [`metrics`]: paragraph-level and page-level (shingle) scores.
 //!
-//! Serving needs none of it: a model predicts with plain weights ([`crate::model`]). Only
+//! Serving needs none of it: a model predicts with plain weights ([`crate::Model`]). Only
 //! [`fit`] needs linfa and rand; the rest builds without the `train` feature.
 
 pub mod eval;

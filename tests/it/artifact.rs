@@ -1,6 +1,6 @@
 //! The model file: round trips, deterministic bytes, and every way a file can be untrustworthy.
 
-use parasift::model::artifact::{self, FORMAT_VERSION, MAGIC};
+use parasift::model_file::{self as artifact, FORMAT_VERSION, MAGIC};
 use parasift::{Error, Model};
 
 use crate::util::{model_bytes, tempdir};
@@ -77,7 +77,7 @@ fn older_unknown_version() {
 
 #[test]
 fn a_forest_that_does_not_fit_its_leaf_values_is_refused() {
-    use parasift::model::classifier::Classifier;
+    use parasift::Classifier;
     let m = Model::embedded().unwrap();
     let Classifier::Blend { parts } = m.classifier() else {
         panic!("the default model is a blend")

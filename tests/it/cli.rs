@@ -317,7 +317,7 @@ fn corrupted_model_is_refused() {
 
 #[test]
 fn model_with_another_schema_is_refused() {
-    use parasift::model::artifact;
+    use parasift::model_file as artifact;
     let (mut header, classifier) = artifact::decode(&model_bytes()).unwrap();
     header.schema[3] = "some_other_feature".into();
     let renamed = artifact::encode(&header, &classifier).unwrap();

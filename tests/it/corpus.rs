@@ -21,7 +21,7 @@ fn in_memory(docs: &[Document]) -> Vec<Vec<(String, f32)>> {
         .classify_batch(docs)
         .iter()
         .map(|p| {
-            p.paragraphs
+            p.paragraphs()
                 .iter()
                 .map(|x| (x.label().name().to_string(), x.score()))
                 .collect()

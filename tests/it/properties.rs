@@ -64,10 +64,10 @@ proptest! {
     fn features_are_finite_and_classification_total(s in text_strategy()) {
         let model = Model::embedded().unwrap();
         let (doc, pred) = model.classify_text(&s);
-        prop_assert_eq!(pred.paragraphs.len(), doc.paragraphs.len());
+        prop_assert_eq!(pred.paragraphs().len(), doc.paragraphs.len());
         let rows = FeatureSchema::rows(&DocAnalysis::new(&doc), None);
         prop_assert!(rows.iter().all(|v| v.is_finite()));
-        for p in &pred.paragraphs {
+        for p in pred.paragraphs() {
             prop_assert!((0.0..=1.0).contains(&p.score()));
         }
         let html = parasift::html_document("h", "h", &s);

@@ -96,7 +96,7 @@ fn blend_averages_its_parts() {
     let m = train(&docs, &small_params(ModelKind::Blend), "test".into()).unwrap();
     assert_eq!(m.classifier().kind(), "blend");
     let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
-    let parasift::model::Classifier::Blend { parts } = back.classifier() else {
+    let parasift::Classifier::Blend { parts } = back.classifier() else {
         panic!("a blend")
     };
     assert_eq!(parts.len(), 2);

@@ -38,7 +38,7 @@ pub fn run(term: &Terminal, args: &InputArgs, model_args: &ModelArgs) -> Result<
     let mut out = BufWriter::new(stdout.lock());
     for ((doc, a), pred) in docs.iter().zip(&analyses).zip(&preds) {
         let rows = FeatureSchema::rows(a, Some(&index));
-        for (i, (p, x)) in doc.paragraphs.iter().zip(&pred.paragraphs).enumerate() {
+        for (i, (p, x)) in doc.paragraphs.iter().zip(pred.paragraphs()).enumerate() {
             let features = names
                 .iter()
                 .zip(rows.row(i))
