@@ -49,4 +49,16 @@ fn public_types_are_send_sync_and_unwind_safe() {
     assert_all::<RunOptions>();
     assert_all::<Silent>();
     assert_all::<Summary>();
+    assert_all::<Classifier>();
+    assert_all::<FlatTree>();
+    assert_all::<Header>();
+    use parasift::train::{
+        EvalReport, LabeledDoc, ModelKind, TrainParams, TrainValidParams, lang_tables::TablesData,
+    };
+    assert_all::<EvalReport>();
+    assert_all::<LabeledDoc>();
+    assert_all::<ModelKind>();
+    assert_all::<TrainParams>();
+    assert_all::<TrainValidParams>();
+    assert_all::<TablesData>();
 }
