@@ -11,9 +11,10 @@ use super::inputs::file_name;
 use super::progress::Meter;
 use super::report::{Pass, Report, Reporter};
 use super::second_pass::Slot;
-use super::{RunOptions, Summary};
+use super::{IndexSource, RunOptions, Summary};
 use crate::corpus::{CorpusIndex, DocKeys, ShardedKeys};
 use crate::error::{Error, Result};
+use crate::output::OutputKind;
 use crate::read::stream::{InputFile, Parsed};
 
 /// The first pass on its own (`parasift index`): counts the paragraphs and shingles of
@@ -31,6 +32,39 @@ pub fn build_index(
 ) -> Result<(CorpusIndex, Summary)> {
     let (index, sum, _) = first_pass(files, which, opts, memory, None, true, reporter)?;
     Ok((index, sum))
+}
+
+/// The corpus counts the second pass classifies `files[i]` for each `i` of `todo` against, as
+/// `opts.index` says: a saved index, or a first pass over every file of the share (finished
+/// or not, so that a resumed run classifies against the same counts as an uninterrupted one).
+/// Standard input (`stdin`) cannot be read twice: its counts start empty and grow batch by
+/// batch. When every file is to be classified, the parsed records of the first pass are kept
+/// for the second as long as they fit, and returned.
+///
+/// # Errors
+/// A saved index that cannot be loaded, or a pass that stops.
+pub(super) fn counts(
+    files: &[InputFile],
+    todo: &[usize],
+    stdin: bool,
+    opts: &RunOptions,
+    reporter: &mut dyn Reporter,
+) -> Result<(Option<CorpusIndex>, Option<Vec<Slot>>)> {
+    Ok(match &opts.index {
+        IndexSource::File(p) => (Some(CorpusIndex::load(p)?), None),
+        // Nothing left to classify: nothing to count for.
+        IndexSource::Build(memory) if todo.is_empty() || stdin => {
+            (Some(CorpusIndex::with_memory(*memory)), None)
+        }
+        IndexSource::Build(memory) => {
+            let all: Vec<usize> = (0..files.len()).collect();
+            let (max_docs, max_bytes) = opts.kept(*memory);
+            let keep = (todo.len() == files.len())
+                .then(|| Kept::new(max_docs, max_bytes, opts.output == OutputKind::Clean));
+            let (index, _, kept) = first_pass(files, &all, opts, *memory, keep, false, reporter)?;
+            (Some(index), kept)
+        }
+    })
 }
 
 /// Shingles of the documents the first pass counts together (see

@@ -33,7 +33,6 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use crate::corpus::CorpusIndex;
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::read::ReadOptions;
@@ -45,7 +44,6 @@ pub use inputs::{check_outside_inputs, select_inputs};
 pub use output_dir::output_name;
 pub use report::{Pass, Progress, Report, Reporter, Silent};
 
-use first_pass::{Kept, first_pass};
 use progress::Meter;
 use rejects::Rejects;
 use second_pass::{Classify, Writer};
@@ -132,22 +130,65 @@ impl RunOptions {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
     /// Records and files read (each JSONL record, each other file, each unreadable file).
-    pub docs_in: u64,
+    pub(crate) docs_in: u64,
     /// Documents written.
-    pub docs_out: u64,
+    pub(crate) docs_out: u64,
     /// Records and files rejected (reported, and written to the rejects file).
-    pub rejected: u64,
+    pub(crate) rejected: u64,
     /// Input bytes (decompressed).
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Input files of this share that were read.
-    pub files: usize,
+    pub(crate) files: usize,
     /// Input files of this share skipped because their output was already complete.
-    pub skipped_files: usize,
+    pub(crate) skipped_files: usize,
     /// Input files that could not be read to their end (their error is among `rejected`). With
     /// an output directory their output is not kept, so that a rerun reads them again.
-    pub unread_files: usize,
+    pub(crate) unread_files: usize,
     /// Wall-clock seconds.
-    pub seconds: f64,
+    pub(crate) seconds: f64,
+}
+
+impl Summary {
+    /// Records and files read (each JSONL record, each other file, each unreadable file).
+    pub fn docs_in(&self) -> u64 {
+        self.docs_in
+    }
+
+    /// Documents written.
+    pub fn docs_out(&self) -> u64 {
+        self.docs_out
+    }
+
+    /// Records and files rejected (reported, and written to the rejects file).
+    pub fn rejected(&self) -> u64 {
+        self.rejected
+    }
+
+    /// Input bytes (decompressed).
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Input files of this share that were read.
+    pub fn files(&self) -> usize {
+        self.files
+    }
+
+    /// Input files of this share skipped because their output was already complete.
+    pub fn skipped_files(&self) -> usize {
+        self.skipped_files
+    }
+
+    /// Input files that could not be read to their end (their error is among `rejected`). With
+    /// an output directory their output is not kept, so that a rerun reads them again.
+    pub fn unread_files(&self) -> usize {
+        self.unread_files
+    }
+
+    /// Wall-clock seconds.
+    pub fn seconds(&self) -> f64 {
+        self.seconds
+    }
 }
 
 impl std::fmt::Display for Summary {
@@ -260,26 +301,7 @@ pub fn run_with<M: Borrow<Model>>(
     }
 
     let stdin = files.iter().any(InputFile::is_stdin);
-    let mut kept = None;
-    let index = match &opts.index {
-        IndexSource::File(p) => Some(CorpusIndex::load(p)?),
-        // Nothing left to classify: nothing to count for.
-        IndexSource::Build(memory) if todo.is_empty() => Some(CorpusIndex::with_memory(*memory)),
-        // Every file of the share is counted, finished or not, so that a resumed run classifies
-        // against the same counts as an uninterrupted one.
-        IndexSource::Build(memory) if !stdin => {
-            let all: Vec<usize> = (0..files.len()).collect();
-            // When every file is to be classified, the parsed records are kept for the second
-            // pass as long as they fit.
-            let (max_docs, max_bytes) = opts.kept(*memory);
-            let keep = (todo.len() == files.len())
-                .then(|| Kept::new(max_docs, max_bytes, opts.output == OutputKind::Clean));
-            let (index, _, k) = first_pass(&files, &all, opts, *memory, keep, false, reporter)?;
-            kept = k;
-            Some(index)
-        }
-        IndexSource::Build(memory) => Some(CorpusIndex::with_memory(*memory)),
-    };
+    let (index, kept) = first_pass::counts(&files, &todo, stdin, opts, reporter)?;
     let incremental = stdin && matches!(opts.index, IndexSource::Build(_));
 
     let mut progress = Meter::new(Pass::Classifying, opts.progress, &files, &todo);
@@ -329,9 +351,10 @@ pub fn run_with<M: Borrow<Model>>(
 mod tests {
     use std::path::Path;
 
-    use super::first_pass::{KEEP_BYTES, KEEP_DOCS};
+    use super::first_pass::{KEEP_BYTES, KEEP_DOCS, Kept, first_pass};
     use super::second_pass::Slot;
     use super::*;
+    use crate::corpus::CorpusIndex;
 
     #[test]
     fn records_kept_up_to_the_window_or_an_eighth_of_the_index() {

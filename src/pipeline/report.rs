@@ -30,16 +30,44 @@ impl Pass {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
     /// The pass.
-    pub pass: Pass,
+    pub(crate) pass: Pass,
     /// Records and files read so far.
-    pub docs: u64,
+    pub(crate) docs: u64,
     /// Input bytes (decompressed) read so far.
-    pub bytes: u64,
+    pub(crate) bytes: u64,
     /// Time since the pass started.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
     /// The share of the pass's input (by file size on disk) read so far, when the sizes are
     /// known (not for standard input).
-    pub done: Option<f64>,
+    pub(crate) done: Option<f64>,
+}
+
+impl Progress {
+    /// The pass.
+    pub fn pass(&self) -> Pass {
+        self.pass
+    }
+
+    /// Records and files read so far.
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    /// Input bytes (decompressed) read so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Time since the pass started.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
+
+    /// The share of the pass's input (by file size on disk) read so far, when the sizes are
+    /// known (not for standard input).
+    pub fn done(&self) -> Option<f64> {
+        self.done
+    }
 }
 
 /// One thing a run reports.

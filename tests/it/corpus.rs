@@ -904,7 +904,10 @@ fn runs_inside_a_pool_write_every_group_in_input_order() {
                 )
             })
             .unwrap();
-        assert_eq!((sum.docs_in, sum.docs_out, sum.rejected), (1501, 1500, 1));
+        assert_eq!(
+            (sum.docs_in(), sum.docs_out(), sum.rejected()),
+            (1501, 1500, 1)
+        );
         let ids: Vec<String> = read_json_lines(&out.join("in.jsonl"))
             .iter()
             .map(|d| d["id"].as_str().unwrap().to_string())

@@ -74,8 +74,8 @@ pub fn run(
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     let (sum, _model) = pipeline::run_with(model, &args.paths(), &opts, &mut out, &mut { term })?;
     term.summary(&sum);
-    if sum.rejected > 0 {
-        term.failed(sum.rejected, sum.docs_in);
+    if sum.rejected() > 0 {
+        term.failed(sum.rejected(), sum.docs_in());
         Ok(ExitCode::from(1))
     } else {
         Ok(ExitCode::SUCCESS)

@@ -38,13 +38,13 @@ pub fn run(
     let wrote = save_index(&index, out)?;
     term.note(&format!(
         "counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; {wrote}",
-        sum.docs_out,
-        sum.rejected,
-        sum.files,
-        sum.bytes as f64 / 1e6,
-        sum.seconds,
+        sum.docs_out(),
+        sum.rejected(),
+        sum.files(),
+        sum.bytes() as f64 / 1e6,
+        sum.seconds(),
     ));
-    Ok(if listing_errors.is_empty() && sum.rejected == 0 {
+    Ok(if listing_errors.is_empty() && sum.rejected() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -42,9 +42,9 @@ impl Reporter for &Terminal {
         match report {
             Report::Rejected { error, .. } => self.error(error),
             Report::Progress(p) => {
-                let secs = p.elapsed.as_secs_f64();
-                let mb = p.bytes as f64 / 1e6;
-                let eta = match p.done {
+                let secs = p.elapsed().as_secs_f64();
+                let mb = p.bytes() as f64 / 1e6;
+                let eta = match p.done() {
                     Some(done) if done > 0.0 => {
                         let left = secs * (1.0 - done) / done;
                         format!(", {:.0}% done, {:.0} s left", done * 100.0, left)
@@ -53,8 +53,8 @@ impl Reporter for &Terminal {
                 };
                 eprint!(
                     "\r\x1b[2K{}: {} documents, {mb:.1} MB, {:.1} MB/s{eta}",
-                    p.pass.name(),
-                    p.docs,
+                    p.pass().name(),
+                    p.docs(),
                     mb / secs.max(1e-9)
                 );
             }
