@@ -182,31 +182,6 @@ impl Document {
         }
     }
 
-    /// Segments an HTML page into a document: block-level elements are paragraphs, with their
-    /// link characters, tag, depth and ancestor hints. Offsets are those of the paragraph texts
-    /// joined by `\n`.
-    ///
-    /// ```
-    /// let doc = parasift::Document::from_html("page", "<h1>Title</h1><p>Body <a href=x>link</a></p>");
-    /// assert_eq!(doc.paragraphs.len(), 2);
-    /// assert_eq!(doc.paragraphs[1].link_chars, 4);
-    /// ```
-    pub fn from_html(id: &str, html: &str) -> Document {
-        crate::read::html_document(id, id, html)
-    }
-
-    /// Plain text as a document: each non-empty line is one paragraph, in order, none dropped
-    /// or merged. Offsets are in characters of `text`.
-    ///
-    /// ```
-    /// let doc = parasift::Document::from_text("note", "Headline\n\nFirst line.\nSecond line.");
-    /// assert_eq!(doc.paragraphs.len(), 3);
-    /// assert_eq!(doc.paragraphs[1].start, 10);
-    /// ```
-    pub fn from_text(id: &str, text: &str) -> Document {
-        crate::read::text_document(id, id, text, crate::segment::TextMode::Lines)
-    }
-
     /// Total characters over all paragraphs.
     pub fn chars(&self) -> usize {
         self.paragraphs.iter().map(|p| p.end - p.start).sum()

@@ -46,24 +46,26 @@ pub enum Error {
     },
     /// The model file was written by a newer or older, incompatible format version.
     #[error(
-        "model format version {found} is not supported (this build reads versions {} to {expected})",
-        crate::model::artifact::OLDEST_FORMAT_VERSION
+        "model format version {found} is not supported (this build reads versions {oldest} to {expected})"
     )]
     UnsupportedVersion {
-        /// The newest version this build reads.
+        /// The newest version this build reads (and the one it writes).
         expected: u32,
+        /// The oldest version this build reads.
+        oldest: u32,
         /// The version in the file.
         found: u32,
     },
     /// The model file is of a format version that this build reads only with a cargo feature it
     /// was built without.
     #[error(
-        "model format version {found} {holds}, which this build reads only with the `{feature}` feature (such a build writes it again as version {})",
-        crate::model::artifact::FORMAT_VERSION
+        "model format version {found} {holds}, which this build reads only with the `{feature}` feature (such a build writes it again as version {writes})"
     )]
     ModelNeedsFeature {
         /// The version in the file.
         found: u32,
+        /// The version this build writes.
+        writes: u32,
         /// What files of that version hold.
         holds: &'static str,
         /// The cargo feature that reads them.

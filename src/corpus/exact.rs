@@ -2,9 +2,9 @@
 //! fit in a quarter of the budget.
 
 use super::MAX_SITES;
-use super::counting::{Part, run_tasks};
 use super::keys::ShardedKeys;
 use super::sketch::{ParagraphCells, SHARDS, Sketch};
+use super::tasks::{Part, run_tasks};
 use crate::hash::U64Map;
 
 #[derive(Debug, Clone, Default)]

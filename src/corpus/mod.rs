@@ -17,6 +17,7 @@ mod file;
 mod keys;
 mod merge;
 pub(crate) mod sketch;
+mod tasks;
 
 use std::borrow::Borrow;
 

@@ -60,8 +60,13 @@ fn config() -> bincode::config::Configuration {
 fn container_error(e: ContainerError) -> Error {
     match e {
         ContainerError::BadMagic { found } => Error::BadMagic { found },
-        ContainerError::Version { found, newest, .. } => Error::UnsupportedVersion {
+        ContainerError::Version {
+            found,
+            oldest,
+            newest,
+        } => Error::UnsupportedVersion {
             expected: newest,
+            oldest,
             found,
         },
         other => Error::CorruptModel(other.to_string()),
@@ -96,6 +101,7 @@ fn decode_legacy(version: u32, bytes: &[u8]) -> Result<(Header, Classifier)> {
     if version == 1 {
         return Err(Error::ModelNeedsFeature {
             found: version,
+            writes: FORMAT_VERSION,
             holds: "holds linfa's decision trees",
             feature: "train",
         });
@@ -180,6 +186,7 @@ mod tests {
             decode(&b),
             Err(Error::UnsupportedVersion {
                 expected: 3,
+                oldest: 1,
                 found: 4
             })
         ));

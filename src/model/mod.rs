@@ -4,6 +4,8 @@
 pub mod artifact;
 pub mod classifier;
 pub mod flat;
+#[cfg(feature = "train")]
+pub(crate) mod linfa_trees;
 
 use std::borrow::Borrow;
 use std::path::Path;

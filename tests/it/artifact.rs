@@ -49,7 +49,9 @@ fn newer_version() {
     let mut b = model_bytes();
     b[MAGIC.len()..MAGIC.len() + 4].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
     match Model::from_bytes(&b) {
-        Err(Error::UnsupportedVersion { expected, found }) => {
+        Err(Error::UnsupportedVersion {
+            expected, found, ..
+        }) => {
             assert_eq!((expected, found), (FORMAT_VERSION, FORMAT_VERSION + 1))
         }
         other => panic!("expected a version error, got {other:?}"),

@@ -247,7 +247,7 @@ impl LinfaTrees {
         columns: &[Vec<usize>],
         leaf_values: Vec<Vec<f32>>,
     ) -> std::result::Result<Plain, String> {
-        crate::train::fit::compile_forest(&self.0, columns, leaf_values)
+        crate::model::linfa_trees::compile_forest(&self.0, columns, leaf_values)
     }
 
     /// Never called: reading the trees fails first.
