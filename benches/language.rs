@@ -9,8 +9,8 @@
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use parasift::{self as lang, ScriptHistogram, TextMode};
 use parasift::{Document, Model};
+use parasift::{ScriptHistogram, TextMode};
 
 fn page_texts() -> Vec<String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/data/pages.jsonl.zst");
@@ -50,7 +50,7 @@ fn language(c: &mut Criterion) {
         b.iter(|| {
             paragraphs
                 .iter()
-                .filter(|(t, h)| lang::detect(t, h).lang().is_some())
+                .filter(|(t, h)| parasift::detect(t, h).lang().is_some())
                 .count()
         })
     });

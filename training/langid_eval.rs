@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use parasift::{self as lang, DocAnalysis, Document, ScriptHistogram};
+use parasift::{DocAnalysis, Document, ScriptHistogram};
 use whatlang::Lang;
 
 struct Line {
@@ -58,7 +58,7 @@ impl Tally {
 }
 
 fn parasift_lang(text: &str) -> Option<Lang> {
-    lang::detect(text, &ScriptHistogram::of(text)).lang()
+    parasift::detect(text, &ScriptHistogram::of(text)).lang()
 }
 
 fn whatlang_lang(text: &str) -> Option<Lang> {

@@ -3,11 +3,11 @@
 use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
+use parasift::Lang;
 use serde::Serialize;
-use whatlang::Lang;
 
 use parasift::Error;
-use parasift::{self as lang, ScriptHistogram};
+use parasift::{DetectOptions, LangGuess, ScriptHistogram, detect_document, detect_with, iso639_1};
 
 use crate::args::InputArgs;
 use crate::messages::{Failures, Terminal};
@@ -55,7 +55,7 @@ pub fn run(
     independent: bool,
 ) -> Result<ExitCode, Error> {
     let allow = parse_langs(langs)?;
-    let opts = lang::DetectOptions {
+    let opts = DetectOptions {
         allow: (!allow.is_empty()).then_some(allow.as_slice()),
         prior: None,
     };
@@ -69,15 +69,15 @@ pub fn run(
             .iter()
             .map(|p| ScriptHistogram::of(&p.text))
             .collect();
-        let guesses: Vec<lang::LangGuess> = if independent {
+        let guesses: Vec<LangGuess> = if independent {
             doc.paragraphs
                 .iter()
                 .zip(&hists)
-                .map(|(p, h)| lang::detect_with(&p.text, h, &opts))
+                .map(|(p, h)| detect_with(&p.text, h, &opts))
                 .collect()
         } else {
             // The document's language is the prior for lines too short to tell on their own.
-            lang::detect_document(
+            detect_document(
                 doc.paragraphs.iter().map(|p| p.text.as_str()).zip(&hists),
                 &opts,
             )
@@ -88,7 +88,7 @@ pub fn run(
                 source: &doc.source,
                 text: &p.text,
                 lang: g.code(),
-                iso639_1: g.lang().and_then(lang::iso639_1),
+                iso639_1: g.lang().and_then(iso639_1),
                 confidence: g.confidence(),
                 script: g.script().map(|s| s.name()),
             };
