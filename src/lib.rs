@@ -78,10 +78,12 @@ pub mod model_file {
 }
 pub use read::charset::decode_html;
 pub use read::{
-    InputFormat, JsonlKeys, ReadOptions, html_document, read_all, read_bytes, read_bytes_as,
-    read_path, text_document,
+    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path,
 };
-pub use segment::{LabeledSegments, TextMode, segment_html, segment_html_labeled, segment_text};
+pub use segment::{
+    LabeledSegments, TextMode, html_document, segment_html, segment_html_labeled, segment_text,
+    text_document,
+};
 /// The language type of every answer ([`LangGuess::lang`], [`Prediction::lang`]): whatlang's,
 /// re-exported so that reading it needs no dependency of its own.
 pub use whatlang::Lang;

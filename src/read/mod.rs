@@ -8,9 +8,9 @@ pub mod stream;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::document::{Document, Format};
+use crate::document::Document;
 use crate::error::{Error, Result};
-use crate::segment::{TextMode, segment_html, segment_text};
+use crate::segment::TextMode;
 
 pub use jsonl::JsonlKeys;
 
@@ -46,27 +46,7 @@ pub struct ReadOptions {
     pub keys: JsonlKeys,
 }
 
-/// Builds a plain-text document.
-pub fn text_document(id: &str, source: &str, text: &str, mode: TextMode) -> Document {
-    Document {
-        id: id.to_string(),
-        source: source.to_string(),
-        site: None,
-        format: Format::Text,
-        paragraphs: segment_text(text, mode),
-    }
-}
-
-/// Builds an HTML document.
-pub fn html_document(id: &str, source: &str, html: &str) -> Document {
-    Document {
-        id: id.to_string(),
-        source: source.to_string(),
-        site: None,
-        format: Format::Html,
-        paragraphs: segment_html(html),
-    }
-}
+pub use crate::segment::{html_document, text_document};
 
 /// The host of a URL without `www.`, lower-cased, if it has one.
 pub fn url_host(url: &str) -> Option<String> {

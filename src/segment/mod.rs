@@ -8,6 +8,28 @@ pub use text::{TextMode, segment_text};
 
 use crate::document::{Document, Format};
 
+/// Segments plain text into a document named `id`, read from `source`.
+pub fn text_document(id: &str, source: &str, text: &str, mode: TextMode) -> Document {
+    Document {
+        id: id.to_string(),
+        source: source.to_string(),
+        site: None,
+        format: Format::Text,
+        paragraphs: segment_text(text, mode),
+    }
+}
+
+/// Segments an HTML page into a document named `id`, read from `source`.
+pub fn html_document(id: &str, source: &str, html: &str) -> Document {
+    Document {
+        id: id.to_string(),
+        source: source.to_string(),
+        site: None,
+        format: Format::Html,
+        paragraphs: segment_html(html),
+    }
+}
+
 impl Document {
     /// Segments an HTML page into a document: block-level elements are paragraphs, with their
     /// link characters, tag, depth and ancestor hints. Offsets are those of the paragraph texts
@@ -19,13 +41,7 @@ impl Document {
     /// assert_eq!(doc.paragraphs[1].link_chars, 4);
     /// ```
     pub fn from_html(id: &str, html: &str) -> Document {
-        Document {
-            id: id.to_string(),
-            source: id.to_string(),
-            site: None,
-            format: Format::Html,
-            paragraphs: segment_html(html),
-        }
+        html_document(id, id, html)
     }
 
     /// Plain text as a document: each non-empty line is one paragraph, in order, none dropped
@@ -37,12 +53,6 @@ impl Document {
     /// assert_eq!(doc.paragraphs[1].start, 10);
     /// ```
     pub fn from_text(id: &str, text: &str) -> Document {
-        Document {
-            id: id.to_string(),
-            source: id.to_string(),
-            site: None,
-            format: Format::Text,
-            paragraphs: segment_text(text, TextMode::Lines),
-        }
+        text_document(id, id, text, TextMode::Lines)
     }
 }
