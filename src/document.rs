@@ -76,46 +76,72 @@ impl BlockTag {
 /// Plain-text paragraphs have no hints (`Hints(0)`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Hints(pub u16);
+pub struct Hints(pub u32);
 
 impl Hints {
     /// Inside `<nav>` or `<menu>` (or `role="navigation"`).
-    pub const NAV: u16 = 1 << 0;
+    pub const NAV: u32 = 1 << 0;
     /// Inside `<footer>`.
-    pub const FOOTER: u16 = 1 << 1;
+    pub const FOOTER: u32 = 1 << 1;
     /// Inside `<header>`.
-    pub const HEADER: u16 = 1 << 2;
+    pub const HEADER: u32 = 1 << 2;
     /// Inside `<aside>`.
-    pub const ASIDE: u16 = 1 << 3;
+    pub const ASIDE: u32 = 1 << 3;
     /// Inside `<form>`, `<select>` or `<button>`.
-    pub const FORM: u16 = 1 << 4;
+    pub const FORM: u32 = 1 << 4;
     /// Inside `<article>` or `<main>`.
-    pub const ARTICLE: u16 = 1 << 5;
+    pub const ARTICLE: u32 = 1 << 5;
     /// An ancestor's `class` or `id` names boilerplate (nav, menu, footer, sidebar, comment, share, related, ad, …).
-    pub const CLASS_BOILERPLATE: u16 = 1 << 6;
+    pub const CLASS_BOILERPLATE: u32 = 1 << 6;
     /// An ancestor's `class` or `id` names content (article, content, story, post, entry, body, text, main).
-    pub const CLASS_CONTENT: u16 = 1 << 7;
+    pub const CLASS_CONTENT: u32 = 1 << 7;
     /// Inside a `<ul>`, `<ol>`, `<dl>` list.
-    pub const LIST: u16 = 1 << 8;
+    pub const LIST: u32 = 1 << 8;
     /// Inside a `<table>`.
-    pub const TABLE: u16 = 1 << 9;
+    pub const TABLE: u32 = 1 << 9;
     /// An ancestor's `class` or `id` names comments.
-    pub const CLASS_COMMENT: u16 = 1 << 10;
+    pub const CLASS_COMMENT: u32 = 1 << 10;
     /// Contains emphasized or strong text (`<b>`, `<strong>`, `<em>`, `<i>`) only.
-    pub const ALL_BOLD: u16 = 1 << 11;
+    pub const ALL_BOLD: u32 = 1 << 11;
 
     /// The nearest ancestor whose `class` or `id` names anything names boilerplate.
-    pub const NEAREST_BOILERPLATE: u16 = 1 << 12;
+    pub const NEAREST_BOILERPLATE: u32 = 1 << 12;
     /// The nearest ancestor whose `class` or `id` names anything names content.
-    pub const NEAREST_CONTENT: u16 = 1 << 13;
+    pub const NEAREST_CONTENT: u32 = 1 << 13;
     /// The nearest ancestor whose `class` or `id` names anything names comments.
-    pub const NEAREST_COMMENT: u16 = 1 << 14;
+    pub const NEAREST_COMMENT: u32 = 1 << 14;
+
+    /// Inside `<figure>` or `<picture>`, or an ancestor's `class` or `id` names a gallery,
+    /// slideshow, carousel or figure.
+    pub const FIGURE: u32 = 1 << 15;
+    /// Inside `<figcaption>`, or an ancestor's `class` or `id` names a caption or a credit.
+    pub const CAPTION: u32 = 1 << 16;
+    /// Inside `<time>` or `<address>`, a `rel="author"` link, `itemprop` author or date, or an
+    /// ancestor's `class` or `id` names a byline, an author, a date or meta data.
+    pub const BYLINE: u32 = 1 << 17;
+    /// An ancestor's `class` or `id` names related or recirculated stories (related, teaser,
+    /// popular, trending, recommended, recirculation, Outbrain, Taboola).
+    pub const RELATED: u32 = 1 << 18;
+    /// Inside `<dialog>`, `role="dialog"` or `"alertdialog"`, `aria-modal="true"`, or an
+    /// ancestor's `class` or `id` names a cookie or consent panel, a modal, a popup or an overlay.
+    pub const CONSENT: u32 = 1 << 19;
+    /// An ancestor's `class` or `id` names sharing, a newsletter, a subscription, a donation, a
+    /// paywall, an advertisement, a sponsor or a promotion.
+    pub const PROMO: u32 = 1 << 20;
+    /// Inside an element that is not rendered: `hidden`, `aria-hidden="true"`, or a `style`
+    /// with `display:none` or `visibility:hidden`.
+    pub const HIDDEN: u32 = 1 << 21;
+    /// Inside the article body: `itemprop="articleBody"` (or `"text"`), or a `class` or `id`
+    /// such as `article-body`, `story-body`, `entry-content`, `post-content`.
+    pub const BODY: u32 = 1 << 22;
+    /// Inside an `<h1>`.
+    pub const H1: u32 = 1 << 23;
 
     /// Number of defined hint bits (and of their feature columns).
-    pub const COUNT: usize = 15;
+    pub const COUNT: usize = 24;
 
     /// Whether `bit` is set.
-    pub fn has(self, bit: u16) -> bool {
+    pub fn has(self, bit: u32) -> bool {
         self.0 & bit != 0
     }
 }
@@ -137,6 +163,11 @@ pub struct Paragraph {
     pub depth: u16,
     /// Structural hints from the ancestors.
     pub hints: Hints,
+    /// The container element (a `<div>`, `<section>`, list, table, cell, …) that holds the
+    /// paragraph's block element, numbered in document order from 1; paragraphs with the same
+    /// number are siblings in one container. 0 for plain text and text outside any container.
+    #[serde(default)]
+    pub group: u32,
 }
 
 /// A document: an identifier, where it came from, and its paragraphs in order.

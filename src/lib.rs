@@ -67,7 +67,9 @@ pub use lang::{
     DetectOptions, DocumentLanguage, LangGuess, ScriptClass, ScriptHistogram, detect,
     detect_document, detect_with, iso639_1, prepare as prepare_language_tables,
 };
-pub use model::{Classifier, DocPrediction, FlatTree, Header, Label, Model, Prediction};
+pub use model::{
+    Classifier, ContentRoles, DocPrediction, FlatTree, Header, Label, Model, Prediction, Role,
+};
 
 /// The model file: its magic bytes, the format version this build writes and the oldest it
 /// reads, and its encoding of a header and a classifier.
@@ -78,7 +80,7 @@ pub mod model_file {
 }
 pub use read::charset::decode_html;
 pub use read::{
-    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path,
+    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path, url_host,
 };
 pub use segment::{
     LabeledSegments, TextMode, html_document, segment_html, segment_html_labeled, segment_text,

@@ -1,15 +1,21 @@
 //! Converts labeled data into parasift's fixture format.
 //!
 //! ```text
-//! cargo run --release -p parasift-training --bin convert -- LABELED_HTML_DIR SEEDS_DIR OUT_DIR
+//! cargo run --release -p parasift-training --bin convert -- DATASETS_DIR SEEDS_DIR OUT_DIR
 //! ```
 //!
-//! * `LABELED_HTML_DIR/<dataset>/<split>/*.html`: pages whose text leaves are wrapped in
+//! * `DATASETS_DIR/labeled-html/<dataset>/<split>/*.html`: pages whose text leaves are wrapped in
 //!   `<span __boilernet_label="1|0">` (1 = main content). Each split becomes
 //!   `OUT_DIR/<split>.jsonl.zst`, with the paragraphs parasift's HTML segmenter finds, each
 //!   labeled by the majority of its characters, and the page's gold content.
+//! * `DATASETS_DIR/<collection>/pages.jsonl.zst`: pages with their gold as text
+//!   (`readability-test-pages`, `cleanportaleval`) or as snippets (`trafilatura-eval`); see
+//!   [`pages`] for how paragraphs are labeled from them and how pages are split between train and
+//!   dev (by site).
 //! * `SEEDS_DIR/*.txt` with a sibling `*.labels` (one `content` or `boilerplate` per non-empty
 //!   line of the text) become `OUT_DIR/seeds.jsonl`.
+
+mod pages;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -46,7 +52,7 @@ fn convert_split(root: &Path, split: &str) -> Result<Vec<LabeledDoc>, String> {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let doc = from_labeled_html(&format!("{name}/{split}/{file}"), &html, ATTR);
-            if doc.labels.iter().any(|&l| l) {
+            if doc.labels.contains(&Some(true)) {
                 docs.push(doc);
             } else {
                 eprintln!("skipping {}: no paragraph labeled content", page.display());
@@ -101,30 +107,41 @@ fn convert_seeds(dir: &Path) -> Result<Vec<LabeledDoc>, String> {
         }
         docs.push(LabeledDoc {
             doc,
-            labels,
+            labels: labels.into_iter().map(Some).collect(),
             gold: None,
+            snippets: None,
         });
     }
     Ok(docs)
 }
 
 fn run(args: &[String]) -> Result<(), String> {
-    let [html_root, seeds, out] = args else {
-        return Err("usage: convert LABELED_HTML_DIR SEEDS_DIR OUT_DIR".into());
+    let [data, seeds, out] = args else {
+        return Err("usage: convert DATASETS_DIR SEEDS_DIR OUT_DIR".into());
     };
     let out = Path::new(out);
+    let data = Path::new(data);
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let mut collections = Vec::new();
+    for name in pages::COLLECTIONS {
+        let path = data.join(name).join("pages.jsonl.zst");
+        collections.push(pages::convert(name, &path)?);
+    }
     for split in ["train", "dev"] {
-        let docs = convert_split(Path::new(html_root), split)?;
+        let mut docs = convert_split(&data.join("labeled-html"), split)?;
+        for c in &collections {
+            docs.extend(c.iter().filter(|(s, _)| *s == split).map(|(_, d)| d.clone()));
+        }
         let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
         let content: usize = docs
             .iter()
-            .map(|d| d.labels.iter().filter(|&&l| l).count())
+            .map(|d| d.labels.iter().filter(|&&l| l == Some(true)).count())
             .sum();
+        let labeled: usize = docs.iter().map(LabeledDoc::labeled).sum();
         let path = out.join(format!("{split}.jsonl.zst"));
         write_fixtures(&path, &docs).map_err(|e| e.to_string())?;
         eprintln!(
-            "{split}: {} pages, {paras} paragraphs ({content} content) -> {}",
+            "{split}: {} pages, {paras} paragraphs ({labeled} labeled, {content} content) -> {}",
             docs.len(),
             path.display()
         );

@@ -77,6 +77,10 @@ pub struct DocAnalysis<'a> {
     pub lang_share: f32,
     /// The document's dominant script.
     pub script: Option<ScriptClass>,
+    /// Letters of the whole document per script.
+    pub doc_script: ScriptHistogram,
+    /// The document's containers.
+    pub groups: super::structure::Groups,
     /// Characters over all paragraphs.
     pub total_chars: u32,
     /// For each paragraph: copies of its normalized text in the document (≥ 1).
@@ -302,13 +306,11 @@ impl<'a> DocAnalysis<'a> {
             &lang::DetectOptions::default(),
         );
         let (lang, lang_share) = (found.lang, found.share);
-        let script = {
-            let h = ScriptHistogram {
-                letters: script_letters,
-                ..ScriptHistogram::default()
-            };
-            h.dominant()
+        let doc_script = ScriptHistogram {
+            letters: script_letters,
+            ..ScriptHistogram::default()
         };
+        let script = doc_script.dominant();
         // Pass 2: stop words, on the list of each paragraph's language (or the document's).
         for ((st, guess), range) in paras.iter_mut().zip(found.paragraphs).zip(word_ranges) {
             st.guess = Some(guess);
@@ -421,13 +423,16 @@ impl<'a> DocAnalysis<'a> {
             .max_by_key(|&&(d, c)| (c, std::cmp::Reverse(d)))
             .map(|&(d, _)| d);
 
+        let groups = super::structure::Groups::new(doc, &paras);
         DocAnalysis {
             doc,
+            groups,
             paras,
             shingles,
             lang,
             lang_share,
             script,
+            doc_script,
             total_chars,
             copies,
             earlier_copies,

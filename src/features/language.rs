@@ -1,9 +1,10 @@
-//! Language columns: script histogram, detected language and its confidence, agreement with the
-//! document's language and script.
+//! Language columns: detected language and its confidence, and the paragraph's script and
+//! language relative to the document's. No column names a script or a language: the same
+//! paragraph scores the same in a Russian document as an English one does in an English document,
+//! and a Cyrillic footer under an English article differs from its document, not from "Latin".
 
 use super::analysis::DocAnalysis;
 use super::ratio;
-use crate::lang::ScriptClass;
 
 /// Column names.
 pub const NAMES: &[&str] = &[
@@ -13,9 +14,9 @@ pub const NAMES: &[&str] = &[
     "script_agrees_doc",
     "doc_lang_share",
     "letter_share",
-    "script_latin",
-    "script_cyrillic",
-    "script_other",
+    "in_doc_script_share",
+    "doc_share_of_script",
+    "doc_script_dominance",
     "script_mixed",
 ];
 
@@ -29,22 +30,19 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
         script: None,
     });
     let h = &st.hist;
-    let latin = h.share(ScriptClass::Latin);
-    let cyrillic = h.share(ScriptClass::Cyrillic);
     let dominant = h.dominant().map_or(0.0, |s| h.share(s));
+    let doc = &a.doc_script;
     row[0] = guess.lang.is_some() as u8 as f32;
     row[1] = guess.confidence;
     row[2] = a.lang_agrees(i);
     row[3] = a.script_agrees(i);
     row[4] = a.lang_share;
     row[5] = ratio(h.total_letters() as f32, h.chars as f32);
-    row[6] = latin;
-    row[7] = cyrillic;
-    row[8] = if h.total_letters() > 0 {
-        1.0 - latin - cyrillic
-    } else {
-        0.0
-    };
+    // Share of the paragraph's letters in the document's main script; share of the document's
+    // letters in the paragraph's main script; how much the document's main script dominates it.
+    row[6] = a.script.map_or(0.0, |s| h.share(s));
+    row[7] = h.dominant().map_or(0.0, |s| doc.share(s));
+    row[8] = a.script.map_or(0.0, |s| doc.share(s));
     row[9] = if h.total_letters() > 0 {
         1.0 - dominant
     } else {
@@ -72,12 +70,14 @@ mod tests {
         fill(&a, 0, &mut row);
         assert_eq!(&row[..4], &[1.0, row[1], 1.0, 1.0]);
         assert!(row[1] > 0.5);
-        assert_eq!((row[6], row[7]), (1.0, 0.0));
+        // All Latin, as the document mostly is.
+        assert_eq!(row[6], 1.0);
+        assert!(row[7] > 0.6 && row[8] == row[7], "{row:?}");
         fill(&a, 1, &mut row);
         assert_eq!((row[2], row[3]), (0.0, 0.0));
-        // 22 Cyrillic and 9 Latin letters ("newscom" is 7, no: "news"+"com" = 7) — shares sum to 1.
-        assert!((row[6] + row[7] - 1.0).abs() < 1e-6);
-        assert!(row[7] > 0.7);
+        // Mostly Cyrillic letters in a mostly Latin document.
+        assert!(row[6] < 0.3, "{row:?}");
+        assert!(row[7] < 0.4, "{row:?}");
         fill(&a, 2, &mut row);
         assert_eq!(&row[..4], &[0.0, 0.0, 0.5, 0.5]);
         assert_eq!(row[5], 0.0);

@@ -34,6 +34,15 @@ pub const NAMES: &[&str] = &[
     "nearest_class_boilerplate",
     "nearest_class_content",
     "nearest_class_comment",
+    "in_figure",
+    "in_caption",
+    "byline_hint",
+    "related_hint",
+    "consent_hint",
+    "promo_hint",
+    "hidden",
+    "body_hint",
+    "in_h1",
 ];
 
 /// Writes paragraph `i`'s markup columns.
@@ -71,7 +80,7 @@ mod tests {
         doc.paragraphs[1].tag = BlockTag::P;
         doc.paragraphs[1].depth = 8;
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 28];
+        let mut row = [9f32; 37];
         fill(&a, 0, &mut row);
         let on: Vec<&str> = NAMES
             .iter()
@@ -89,7 +98,7 @@ mod tests {
     fn plain_text_is_tag_none_only() {
         let doc = Document::from_paragraphs("d", &["Line."]);
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 28];
+        let mut row = [9f32; 37];
         fill(&a, 0, &mut row);
         assert_eq!(row.iter().sum::<f32>(), 1.0);
         assert_eq!(row[1], 1.0);

@@ -12,6 +12,7 @@ pub mod markup;
 pub mod repetition;
 pub mod shape;
 pub mod stopwords;
+pub mod structure;
 
 use ndarray::Array2;
 
@@ -33,17 +34,20 @@ pub enum Family {
     Markup,
     /// Position in the document and the neighbours' features.
     Context,
+    /// The paragraph's container and the page's main container (all zero for plain text).
+    Structure,
 }
 
 impl Family {
     /// Every family, in column order.
-    pub const ALL: [Family; 6] = [
+    pub const ALL: [Family; 7] = [
         Family::Language,
         Family::Links,
         Family::Repetition,
         Family::Shape,
         Family::Markup,
         Family::Context,
+        Family::Structure,
     ];
 
     /// The family's column names, in order.
@@ -55,6 +59,7 @@ impl Family {
             Family::Shape => shape::NAMES,
             Family::Markup => markup::NAMES,
             Family::Context => context::NAMES,
+            Family::Structure => structure::NAMES,
         }
     }
 
@@ -67,6 +72,7 @@ impl Family {
             Family::Shape => shape::fill(a, i, row),
             Family::Markup => markup::fill(a, i, row),
             Family::Context => context::fill(a, i, row),
+            Family::Structure => structure::fill(a, i, row),
         }
     }
 }

@@ -4,6 +4,7 @@
 pub mod artifact;
 pub mod classifier;
 pub mod flat;
+pub mod roles;
 #[cfg(feature = "train")]
 pub(crate) mod linfa_trees;
 
@@ -20,6 +21,7 @@ use crate::lang::LangGuess;
 pub use artifact::Header;
 pub use classifier::Classifier;
 pub use flat::FlatTree;
+pub use roles::{ContentRoles, Role};
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -56,6 +58,8 @@ pub struct Prediction {
     label: Label,
     score: f32,
     guess: LangGuess,
+    role: Role,
+    reason: &'static str,
 }
 
 impl Prediction {
@@ -66,6 +70,14 @@ impl Prediction {
     /// P(content), in [0, 1].
     pub fn score(&self) -> f32 {
         self.score
+    }
+    /// What the paragraph is on its page.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// Why it was given its role (and its label, where the role decided it).
+    pub fn reason(&self) -> &'static str {
+        self.reason
     }
     /// The paragraph's language, if it could be told.
     pub fn lang(&self) -> Option<Lang> {
@@ -87,6 +99,10 @@ pub struct DocPrediction {
     pub(crate) lang: Option<Lang>,
     /// Share of those letters in that language.
     pub(crate) lang_share: f32,
+    /// The paragraph given the role `title`, `byline`, and the date found in a byline.
+    pub(crate) title: Option<usize>,
+    pub(crate) byline: Option<usize>,
+    pub(crate) date: Option<String>,
 }
 
 impl DocPrediction {
@@ -104,6 +120,22 @@ impl DocPrediction {
     /// Share of those letters in that language.
     pub fn lang_share(&self) -> f32 {
         self.lang_share
+    }
+
+    /// The index of the paragraph that is the document's title, if one was found.
+    pub fn title(&self) -> Option<usize> {
+        self.title
+    }
+
+    /// The index of the document's (first) byline paragraph, if one was found.
+    pub fn byline(&self) -> Option<usize> {
+        self.byline
+    }
+
+    /// The date named in a byline or metadata line, as written there (`2025-06-18`,
+    /// `18.06.2025`, `June 18, 2025`), if one was found.
+    pub fn date(&self) -> Option<&str> {
+        self.date.as_deref()
     }
 }
 
@@ -143,6 +175,7 @@ fn content_language(a: &DocAnalysis<'_>, preds: &[Prediction]) -> Option<(Option
 pub struct Model {
     header: Header,
     classifier: Classifier,
+    content_roles: ContentRoles,
 }
 
 static EMBEDDED_BYTES: &[u8] = include_bytes!("../../models/default.bin");
@@ -208,7 +241,11 @@ impl Model {
         classifier
             .check(expected.len())
             .map_err(Error::CorruptModel)?;
-        Ok(Model { header, classifier })
+        Ok(Model {
+            header,
+            classifier,
+            content_roles: ContentRoles::default(),
+        })
     }
 
     /// Loads a model file's bytes.
@@ -259,6 +296,18 @@ impl Model {
             0.5
         };
         self
+    }
+
+    /// Returns the same model counting the roles `roles` as content (by default `body` and
+    /// `title`).
+    pub fn with_content_roles(mut self, roles: ContentRoles) -> Model {
+        self.content_roles = roles;
+        self
+    }
+
+    /// The roles counted as content.
+    pub fn content_roles(&self) -> ContentRoles {
+        self.content_roles
     }
 
     /// Classifies an analysed document; `corpus` gives the corpus counts (the document must
@@ -313,35 +362,68 @@ impl Model {
             .collect()
     }
 
-    /// The prediction for document `a` from its paragraphs' scores.
+    /// The prediction for document `a` from its paragraphs' scores: each paragraph's role from
+    /// whether it is content-like (its score at or above the threshold), its label from whether
+    /// its role counts as content; on a page that would keep nothing although it has long prose,
+    /// its best block ([`roles::best_block`]).
     fn prediction(&self, a: &DocAnalysis<'_>, scores: Vec<f32>) -> DocPrediction {
-        let paragraphs: Vec<Prediction> = scores
+        let scores: Vec<f32> = scores
             .into_iter()
+            .map(|s| if s.is_finite() { s.clamp(0.0, 1.0) } else { 0.0 })
+            .collect();
+        let content_like: Vec<bool> = scores.iter().map(|&s| s >= self.header.threshold).collect();
+        let mut roles = roles::assign(a, &content_like);
+        let mut kept: Vec<bool> = roles
+            .iter()
+            .map(|&(r, _)| self.content_roles.contains(r))
+            .collect();
+        for i in roles::best_block(a, &scores, &kept) {
+            roles[i] = (Role::Body, "the best block of a page that would keep nothing");
+            kept[i] = self.content_roles.contains(Role::Body);
+        }
+        let paragraphs: Vec<Prediction> = scores
+            .iter()
             .zip(&a.paras)
-            .map(|(score, st)| {
-                let score = if score.is_finite() {
-                    score.clamp(0.0, 1.0)
+            .zip(roles.iter().zip(&kept))
+            .map(|((&score, st), (&(role, reason), &keep))| Prediction {
+                label: if keep {
+                    Label::Content
                 } else {
-                    0.0
-                };
-                Prediction {
-                    label: if score >= self.header.threshold {
-                        Label::Content
-                    } else {
-                        Label::Boilerplate
-                    },
-                    score,
-                    guess: st.guess.unwrap_or(LangGuess {
-                        lang: None,
-                        confidence: 0.0,
-                        reliable: false,
-                        script: st.hist.dominant(),
-                    }),
-                }
+                    Label::Boilerplate
+                },
+                score,
+                guess: st.guess.unwrap_or(LangGuess {
+                    lang: None,
+                    confidence: 0.0,
+                    reliable: false,
+                    script: st.hist.dominant(),
+                }),
+                role,
+                reason,
             })
             .collect();
         let (lang, lang_share) = content_language(a, &paragraphs).unwrap_or((a.lang, a.lang_share));
+        let first = |r: Role| paragraphs.iter().position(|p| p.role == r);
+        // A date in a byline first, else in a short metadata line.
+        let date_in = |byline: bool| {
+            paragraphs
+                .iter()
+                .zip(&a.doc.paragraphs)
+                .zip(&a.paras)
+                .filter(|((p, _), st)| {
+                    if byline {
+                        p.role == Role::Byline
+                    } else {
+                        p.label == Label::Boilerplate && st.words <= 16
+                    }
+                })
+                .find_map(|((_, para), _)| roles::find_date(&para.text))
+        };
+        let date = date_in(true).or_else(|| date_in(false));
         DocPrediction {
+            title: first(Role::Title),
+            byline: first(Role::Byline),
+            date,
             paragraphs,
             lang,
             lang_share,

@@ -23,6 +23,13 @@ pub fn paragraphs(doc: &Document, pred: &DocPrediction, out: &mut impl Write) ->
     opt_string(out, pred.lang.and_then(crate::lang::iso639_1))?;
     out.write_all(b",\"lang_share\":")?;
     number(out, pred.lang_share)?;
+    let text_of = |i: Option<usize>| i.and_then(|i| doc.paragraphs.get(i)).map(|p| p.text.as_str());
+    out.write_all(b",\"title\":")?;
+    opt_string(out, text_of(pred.title))?;
+    out.write_all(b",\"byline\":")?;
+    opt_string(out, text_of(pred.byline))?;
+    out.write_all(b",\"date\":")?;
+    opt_string(out, pred.date.as_deref())?;
     out.write_all(b",\"paragraphs\":[")?;
     for (i, (p, x)) in doc.paragraphs.iter().zip(&pred.paragraphs).enumerate() {
         if i > 0 {
@@ -38,6 +45,8 @@ pub fn paragraphs(doc: &Document, pred: &DocPrediction, out: &mut impl Write) ->
         string(out, x.label().name())?;
         out.write_all(b",\"score\":")?;
         number(out, x.score())?;
+        out.write_all(b",\"role\":")?;
+        string(out, x.role().name())?;
         out.write_all(b",\"lang\":")?;
         opt_string(out, x.lang().map(|l| l.code()))?;
         out.write_all(b",\"iso639_1\":")?;

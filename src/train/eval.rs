@@ -1,17 +1,21 @@
-//! Measuring a model on labeled documents: paragraph-level and page-level (shingle) scores.
+//! Measuring a model on labeled documents: paragraph-level, page-level (shingle) and snippet
+//! scores.
 
 use super::fixtures::LabeledDoc;
-use super::metrics::{Confusion, PageScores, page_scores, shingle_match};
+use super::metrics::{Confusion, PageScores, SnippetScores, page_scores, shingle_match};
 use crate::document::join_selected;
 use crate::model::{Label, Model};
 
 /// What [`evaluate`] measured.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct EvalReport {
-    /// Per-paragraph confusion of the content class.
+    /// Per-paragraph confusion of the content class, over labeled paragraphs.
     pub paragraphs: Confusion,
-    /// Main-content shingle precision, recall and F1, averaged per page.
+    /// Main-content shingle precision, recall and F1, averaged per page, over the pages that
+    /// have a gold text.
     pub pages: PageScores,
+    /// Snippets found in the output, over the pages whose gold is snippets.
+    pub snippets: SnippetScores,
 }
 
 /// Classifies `docs` as one corpus and scores the predictions against their labels.
@@ -20,22 +24,29 @@ pub fn evaluate(model: &Model, docs: &[LabeledDoc]) -> EvalReport {
     let preds = model.classify_batch(&plain);
     let mut paragraphs = Confusion::default();
     let mut matches = Vec::with_capacity(docs.len());
+    let mut snippets = SnippetScores::default();
     for (d, p) in docs.iter().zip(&preds) {
         let selected: Vec<bool> = p
             .paragraphs
             .iter()
             .map(|x| x.label() == Label::Content)
             .collect();
-        for (&g, &s) in d.labels.iter().zip(&selected) {
-            paragraphs.add(g, s);
+        for (g, &s) in d.labels.iter().zip(&selected) {
+            if let Some(g) = *g {
+                paragraphs.add(g, s);
+            }
         }
-        matches.push(shingle_match(
-            &d.gold_text(),
-            &join_selected(&d.doc, &selected),
-        ));
+        let output = join_selected(&d.doc, &selected);
+        if let Some(sn) = &d.snippets {
+            snippets.add(sn, &output);
+        }
+        if d.has_gold_text() {
+            matches.push(shingle_match(&d.gold_text(), &output));
+        }
     }
     EvalReport {
         paragraphs,
         pages: page_scores(&matches),
+        snippets,
     }
 }

@@ -21,14 +21,26 @@ use crate::model::flat::FlatTree;
 use crate::model::linfa_trees::compile_tree;
 use crate::model::{Header, Model};
 
-/// Feature rows and labels (1 content, 0 boilerplate) of labeled documents, counting corpus
-/// repetition over `docs` as one corpus.
-pub fn matrix<D: Borrow<LabeledDoc>>(docs: &[D]) -> (Array2<f32>, Array1<usize>) {
+/// Feature rows and labels (1 content, 0 boilerplate) of the labeled paragraphs of `docs`,
+/// counting corpus repetition over `docs` as one corpus. Unlabeled paragraphs shape their
+/// neighbours' rows but have no row of their own.
+pub fn matrix<D: Borrow<LabeledDoc> + Sync>(docs: &[D]) -> (Array2<f32>, Array1<usize>) {
     let plain: Vec<&crate::Document> = docs.iter().map(|d| &d.borrow().doc).collect();
     let (analyses, index) = analyse_corpus(&plain);
     let blocks: Vec<Array2<f32>> = analyses
         .par_iter()
-        .map(|a| FeatureSchema::rows(a, Some(&index)))
+        .zip(docs.par_iter())
+        .map(|(a, d)| {
+            let rows = FeatureSchema::rows(a, Some(&index));
+            let keep: Vec<usize> = (d.borrow().labels.iter().enumerate())
+                .filter_map(|(i, l)| l.map(|_| i))
+                .collect();
+            if keep.len() == rows.nrows() {
+                rows
+            } else {
+                rows.select(Axis(0), &keep)
+            }
+        })
         .collect();
     let views: Vec<_> = blocks.iter().map(|b| b.view()).collect();
     let x = if views.is_empty() {
@@ -42,7 +54,7 @@ pub fn matrix<D: Borrow<LabeledDoc>>(docs: &[D]) -> (Array2<f32>, Array1<usize>)
             d.borrow()
                 .labels
                 .iter()
-                .map(|&l| if l { CONTENT } else { 0 })
+                .filter_map(|&l| l.map(|l| if l { CONTENT } else { 0 }))
         })
         .collect();
     (x, y)
@@ -84,7 +96,7 @@ pub fn training_set(
 }
 
 /// Repeats each document's rows `times[i]` times.
-fn repeat_docs<D: Borrow<LabeledDoc>>(
+fn repeat_docs<D: Borrow<LabeledDoc> + Sync>(
     (x, y): (Array2<f32>, Array1<usize>),
     docs: &[D],
     times: &[usize],
@@ -95,7 +107,7 @@ fn repeat_docs<D: Borrow<LabeledDoc>>(
     let mut rows = Vec::new();
     let mut at = 0;
     for (d, &t) in docs.iter().zip(times) {
-        let n = d.borrow().labels.len();
+        let n = d.borrow().labeled();
         for _ in 0..t {
             rows.extend(at..at + n);
         }
@@ -114,8 +126,8 @@ fn source_weights(docs: &[&LabeledDoc]) -> Vec<usize> {
     let mut sizes: Vec<(&str, usize)> = Vec::new();
     for d in docs {
         match sizes.iter_mut().find(|(s, _)| *s == source_of(d)) {
-            Some((_, n)) => *n += d.labels.len(),
-            None => sizes.push((source_of(d), d.labels.len())),
+            Some((_, n)) => *n += d.labeled(),
+            None => sizes.push((source_of(d), d.labeled())),
         }
     }
     let largest = sizes.iter().map(|&(_, n)| n).max().unwrap_or(0) as f64;
@@ -130,11 +142,45 @@ fn source_weights(docs: &[&LabeledDoc]) -> Vec<usize> {
         .collect()
 }
 
+/// A step of training, as [`train_with_progress`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrainStep {
+    /// The feature rows are made: this many, of this many columns.
+    Rows {
+        /// Rows (labeled paragraphs, repeats included).
+        rows: usize,
+        /// Columns.
+        columns: usize,
+    },
+    /// Trees of the forest fitted so far (in any order: they are fitted in parallel).
+    Tree {
+        /// Fitted.
+        done: usize,
+        /// In all.
+        of: usize,
+    },
+    /// The logistic regression is fitted.
+    Logistic,
+}
+
 /// Fits a classifier on rows `x` and labels `y`.
 ///
 /// # Errors
 /// [`Error::Training`] when there are no rows, only one class, or linfa fails.
 pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Result<Classifier> {
+    fit_with_progress(x, y, params, &|_| {})
+}
+
+/// [`fit`], calling `progress` after each step (from the worker threads, for trees).
+///
+/// # Errors
+/// As [`fit`].
+pub fn fit_with_progress(
+    x: &Array2<f32>,
+    y: &Array1<usize>,
+    params: &TrainValidParams,
+    progress: &(dyn Fn(TrainStep) + Sync),
+) -> Result<Classifier> {
     let content = y.iter().filter(|&&v| v == CONTENT).count();
     if x.nrows() == 0 || content == 0 || content == y.len() {
         return Err(Error::Training(format!(
@@ -147,8 +193,9 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Res
         ModelKind::Blend => {
             // In (0, 1), as checked.
             let w = params.blend_forest_weight;
-            let forest = fit(x, y, &params.with_kind(ModelKind::Forest))?;
-            let logistic = fit(x, y, &params.with_kind(ModelKind::Logistic))?;
+            let forest = fit_with_progress(x, y, &params.with_kind(ModelKind::Forest), progress)?;
+            let logistic =
+                fit_with_progress(x, y, &params.with_kind(ModelKind::Logistic), progress)?;
             Ok(Classifier::Blend {
                 parts: vec![(w, forest), (1.0 - w, logistic)],
             })
@@ -171,6 +218,7 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Res
                 .max_iterations(300)
                 .fit(&data)
                 .map_err(|e| Error::Training(format!("logistic regression: {e}")))?;
+            progress(TrainStep::Logistic);
             Ok(plain_logistic(mean, std, &model))
         }
         ModelKind::Forest => {
@@ -188,6 +236,7 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Res
             // parallel. A leaf's value is the content share of the tree's rows that reach it
             // (linfa's own leaf label is a majority vote, not a probability).
             type Fitted = (FlatTree, Vec<f32>);
+            let done = std::sync::atomic::AtomicUsize::new(0);
             let fitted: Vec<Fitted> = (0..params.trees)
                 .into_par_iter()
                 .map(|t| {
@@ -225,6 +274,11 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Res
                         .iter()
                         .map(|&(c, n)| if n == 0 { base } else { c as f32 / n as f32 })
                         .collect();
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress(TrainStep::Tree {
+                        done: n,
+                        of: params.trees,
+                    });
                     Ok((flat, values))
                 })
                 .collect::<Result<Vec<_>>>()?;
@@ -240,9 +294,26 @@ pub fn fit(x: &Array2<f32>, y: &Array1<usize>, params: &TrainValidParams) -> Res
 /// [`Error::InvalidParam`] when `params` do not pass [`TrainParams::check`], before anything
 /// is computed; otherwise as [`fit`].
 pub fn train(docs: &[LabeledDoc], params: &TrainParams, notes: String) -> Result<Model> {
+    train_with_progress(docs, params, notes, &|_| {})
+}
+
+/// [`train`], calling `progress` after each step.
+///
+/// # Errors
+/// As [`train`].
+pub fn train_with_progress(
+    docs: &[LabeledDoc],
+    params: &TrainParams,
+    notes: String,
+    progress: &(dyn Fn(TrainStep) + Sync),
+) -> Result<Model> {
     let params = params.clone().check()?;
     let (x, y) = training_set(docs, &params);
-    let classifier = fit(&x, &y, &params)?;
+    progress(TrainStep::Rows {
+        rows: x.nrows(),
+        columns: x.ncols(),
+    });
+    let classifier = fit_with_progress(&x, &y, &params, progress)?;
     let header = Header {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         schema: FeatureSchema::names()

@@ -9,7 +9,10 @@
 //! ```
 //!
 //! `gold` is the page's gold main content (for the shingle F1); when absent, the content
-//! paragraphs joined by newlines stand in for it.
+//! paragraphs joined by newlines stand in for it. A paragraph without a `label` is unlabeled: its
+//! row is computed (its neighbours see it) but left out of training and of the paragraph scores.
+//! Pages whose gold is partial carry snippets instead: `with` (text a good extraction contains)
+//! and `without` (text it must not contain), scored by whether each is found in the output.
 
 use std::io::Write;
 use std::path::Path;
@@ -37,14 +40,21 @@ pub struct FixtureParagraph {
     /// Ancestor hints.
     #[serde(default, skip_serializing_if = "is_no_hints")]
     pub hints: Hints,
-    /// `"content"` or `"boilerplate"`.
-    pub label: String,
+    /// Container number ([`Paragraph::group`]).
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub group: u32,
+    /// `"content"` or `"boilerplate"`; absent when the paragraph is unlabeled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 fn is_zero(v: &usize) -> bool {
     *v == 0
 }
 fn is_zero_u16(v: &u16) -> bool {
+    *v == 0
+}
+fn is_zero_u32(v: &u32) -> bool {
     *v == 0
 }
 fn is_none_tag(t: &BlockTag) -> bool {
@@ -67,8 +77,23 @@ pub struct FixtureRecord {
     /// Gold main content.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gold: Option<String>,
+    /// Snippets a good extraction contains (partial gold).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub with: Vec<String>,
+    /// Snippets a good extraction leaves out (partial gold).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without: Vec<String>,
     /// Paragraphs with labels.
     pub paragraphs: Vec<FixtureParagraph>,
+}
+
+/// Partial gold of a page: snippets that a good extraction contains, and snippets it leaves out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snippets {
+    /// Must be found in the extracted text.
+    pub with: Vec<String>,
+    /// Must not be found in it.
+    pub without: Vec<String>,
 }
 
 /// A document with a gold label per paragraph.
@@ -76,10 +101,13 @@ pub struct FixtureRecord {
 pub struct LabeledDoc {
     /// The document (offsets are those of the paragraphs joined by newlines).
     pub doc: Document,
-    /// `true` for content, one per paragraph.
-    pub labels: Vec<bool>,
+    /// `Some(true)` for content, `Some(false)` for boilerplate, `None` when unlabeled; one per
+    /// paragraph.
+    pub labels: Vec<Option<bool>>,
     /// Gold main content, if the source had one.
     pub gold: Option<String>,
+    /// Partial gold, if the source has snippets instead of a gold text.
+    pub snippets: Option<Snippets>,
 }
 
 impl LabeledDoc {
@@ -87,8 +115,23 @@ impl LabeledDoc {
     pub fn gold_text(&self) -> String {
         match &self.gold {
             Some(g) => g.clone(),
-            None => join_selected(&self.doc, &self.labels),
+            None => join_selected(&self.doc, &self.content_mask()),
         }
+    }
+
+    /// Whether each paragraph is labeled content (unlabeled ones are not).
+    pub fn content_mask(&self) -> Vec<bool> {
+        self.labels.iter().map(|l| *l == Some(true)).collect()
+    }
+
+    /// Labeled paragraphs.
+    pub fn labeled(&self) -> usize {
+        self.labels.iter().filter(|l| l.is_some()).count()
+    }
+
+    /// Whether the page has a full gold text to score against (not only snippets).
+    pub fn has_gold_text(&self) -> bool {
+        self.gold.is_some() || self.snippets.is_none()
     }
 
     /// The same document with its markup forgotten: plain-text paragraphs, as a scraper that
@@ -101,11 +144,13 @@ impl LabeledDoc {
             p.tag = BlockTag::None;
             p.depth = 0;
             p.hints = Hints(0);
+            p.group = 0;
         }
         LabeledDoc {
             doc,
             labels: self.labels.clone(),
             gold: self.gold.clone(),
+            snippets: self.snippets.clone(),
         }
     }
 
@@ -115,6 +160,12 @@ impl LabeledDoc {
             format: self.doc.format,
             site: self.doc.site.clone(),
             gold: self.gold.clone(),
+            with: self.snippets.as_ref().map(|s| s.with.clone()).unwrap_or_default(),
+            without: self
+                .snippets
+                .as_ref()
+                .map(|s| s.without.clone())
+                .unwrap_or_default(),
             paragraphs: self
                 .doc
                 .paragraphs
@@ -126,7 +177,8 @@ impl LabeledDoc {
                     tag: p.tag,
                     depth: p.depth,
                     hints: p.hints,
-                    label: if l { "content" } else { "boilerplate" }.to_string(),
+                    group: p.group,
+                    label: l.map(|l| if l { "content" } else { "boilerplate" }.to_string()),
                 })
                 .collect(),
         }
@@ -137,10 +189,11 @@ impl LabeledDoc {
         let mut labels = Vec::with_capacity(r.paragraphs.len());
         let mut offset = 0;
         for (i, p) in r.paragraphs.into_iter().enumerate() {
-            let label = match p.label.as_str() {
-                "content" => true,
-                "boilerplate" => false,
-                other => {
+            let label = match p.label.as_deref() {
+                Some("content") => Some(true),
+                Some("boilerplate") => Some(false),
+                None => None,
+                Some(other) => {
                     return Err(Error::input(
                         source,
                         format!(
@@ -158,6 +211,7 @@ impl LabeledDoc {
                 tag: p.tag,
                 depth: p.depth,
                 hints: p.hints,
+                group: p.group,
             });
             offset += len + 1;
             labels.push(label);
@@ -172,6 +226,10 @@ impl LabeledDoc {
             },
             labels,
             gold: r.gold,
+            snippets: (!r.with.is_empty() || !r.without.is_empty()).then_some(Snippets {
+                with: r.with,
+                without: r.without,
+            }),
         })
     }
 }
@@ -185,7 +243,7 @@ pub fn from_labeled_html(id: &str, html: &str, attr: &str) -> LabeledDoc {
         .content_chars
         .iter()
         .zip(&seg.boilerplate_chars)
-        .map(|(c, b)| c > b)
+        .map(|(c, b)| Some(c > b))
         .collect();
     LabeledDoc {
         doc: Document {
@@ -197,6 +255,7 @@ pub fn from_labeled_html(id: &str, html: &str, attr: &str) -> LabeledDoc {
         },
         labels,
         gold: Some(seg.gold_content),
+        snippets: None,
     }
 }
 
@@ -246,7 +305,7 @@ mod tests {
         let html = r#"<html><body><div class="nav"><a href="/"><span __boilernet_label="0">Home</span></a></div>
             <p><span __boilernet_label="1">The story begins here.</span></p></body></html>"#;
         let d = from_labeled_html("p", html, "__boilernet_label");
-        assert_eq!(d.labels, vec![false, true]);
+        assert_eq!(d.labels, vec![Some(false), Some(true)]);
         assert_eq!(d.gold.as_deref(), Some("The story begins here."));
         assert_eq!(d.doc.paragraphs[0].link_chars, 4);
         let dir = tempfile::tempdir().unwrap();

@@ -161,9 +161,52 @@ pub fn page_scores(matches: &[(f64, f64, f64)]) -> PageScores {
     }
 }
 
+/// trafilatura's snippet metric: a `with` snippet found in the output is a true positive, one
+/// not found a false negative; a `without` snippet found is a false positive, one not found a
+/// true negative. Found means: a substring of the output, both with whitespace runs as one space
+/// (case-sensitive). Summed over pages.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SnippetScores {
+    /// Counts over all snippets.
+    pub counts: Confusion,
+    /// Pages scored.
+    pub pages: usize,
+}
+
+impl SnippetScores {
+    /// Scores one page's output.
+    pub fn add(&mut self, s: &super::fixtures::Snippets, output: &str) {
+        let out = squash(output);
+        for w in &s.with {
+            self.counts.add(true, out.contains(&squash(w)));
+        }
+        for w in &s.without {
+            self.counts.add(false, out.contains(&squash(w)));
+        }
+        self.pages += 1;
+    }
+}
+
+/// `text` with every run of whitespace as one space, trimmed.
+pub fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_by_hand() {
+        let mut s = SnippetScores::default();
+        let sn = super::super::fixtures::Snippets {
+            with: vec!["the  story".into(), "missing".into()],
+            without: vec!["Home".into(), "Imprint".into()],
+        };
+        s.add(&sn, "Home\nThe\nthe story\tbegins");
+        assert_eq!((s.counts.tp, s.counts.fn_, s.counts.fp, s.counts.tn), (1.0, 1.0, 1.0, 1.0));
+        assert_eq!(s.pages, 1);
+    }
 
     #[test]
     fn confusion_by_hand() {

@@ -19,7 +19,7 @@ pub mod params;
 
 pub use eval::{EvalReport, evaluate};
 #[cfg(feature = "train")]
-pub use fit::train;
+pub use fit::{TrainStep, train, train_with_progress};
 pub use fixtures::{LabeledDoc, read_fixtures};
 pub use params::{ModelKind, TrainParams, TrainValidParams};
 

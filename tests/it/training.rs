@@ -120,7 +120,7 @@ fn blend_averages_its_parts() {
 fn one_class_is_a_training_error() {
     let mut docs = fixtures("seeds.jsonl");
     for d in &mut docs {
-        d.labels.iter_mut().for_each(|l| *l = true);
+        d.labels.iter_mut().for_each(|l| *l = Some(true));
     }
     let err = train(&docs, &small_params(ModelKind::Forest), String::new()).unwrap_err();
     assert!(matches!(err, Error::Training(_)), "{err}");

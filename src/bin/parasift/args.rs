@@ -154,6 +154,14 @@ pub struct ModelArgs {
     /// P(content) at or above which a paragraph is content (default: the model's).
     #[arg(long)]
     pub threshold: Option<f32>,
+    /// Paragraph roles that count as content, comma-separated, from: title, byline, caption,
+    /// body, navigation, related, comment, legal, promo, other.
+    #[arg(long, value_name = "ROLES", default_value = "body,title", value_parser = parse_roles)]
+    pub content_roles: parasift::ContentRoles,
+}
+
+fn parse_roles(s: &str) -> Result<parasift::ContentRoles, String> {
+    parasift::ContentRoles::parse(s).map_err(|e| e.to_string())
 }
 
 /// Options of corpus runs (classify, extract).

@@ -27,10 +27,11 @@ pub fn run(
             Box::new(move || Ok(model))
         }
         None => {
-            let threshold = model_args.threshold;
+            let (threshold, roles) = (model_args.threshold, model_args.content_roles);
             let (tx, rx) = std::sync::mpsc::sync_channel(1);
             std::thread::spawn(move || {
-                let model = Model::embedded_owned().map(|m| with_threshold(m, threshold));
+                let model = Model::embedded_owned()
+                    .map(|m| with_threshold(m, threshold).with_content_roles(roles));
                 let _ = tx.send(model);
             });
             Box::new(move || {

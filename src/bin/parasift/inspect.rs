@@ -20,6 +20,8 @@ struct InspectOut<'a> {
     text: &'a str,
     label: &'static str,
     score: f32,
+    role: &'static str,
+    reason: &'static str,
     features: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -50,6 +52,8 @@ pub fn run(term: &Terminal, args: &InputArgs, model_args: &ModelArgs) -> Result<
                 text: &p.text,
                 label: x.label().name(),
                 score: x.score(),
+                role: x.role().name(),
+                reason: x.reason(),
                 features,
             };
             write_json(&mut out, &rec).map_err(|e| Error::io("-", e))?;

@@ -108,7 +108,8 @@ fn set_threads(threads: Option<usize>) -> Result<(), Error> {
 impl ModelArgs {
     /// The model of `--model` (else the embedded one) with the threshold of `--threshold`.
     fn load_model(&self) -> Result<Model, Error> {
-        load_model(self.model.as_ref()).map(|m| with_threshold(m, self.threshold))
+        load_model(self.model.as_ref())
+            .map(|m| with_threshold(m, self.threshold).with_content_roles(self.content_roles))
     }
 }
 

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use parasift::train::{
-    EvalReport, LabeledDoc, ModelKind, TrainParams, evaluate, read_fixtures, train,
+    EvalReport, LabeledDoc, ModelKind, TrainParams, TrainStep, evaluate, read_fixtures,
+    train_with_progress,
 };
 use parasift::{Error, Model};
 
@@ -14,31 +15,58 @@ use crate::messages::Terminal;
 
 /// Prints the scores of `r` on `docs` as a line named `name` on standard output.
 fn print_report(name: &str, docs: &[LabeledDoc], r: &EvalReport) {
-    let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
-    println!(
-        "{name:<24} paragraphs={paras:<7} P={:.4} R={:.4} F1={:.4} acc={:.4} | pages={:<4} shingle P={:.4} R={:.4} F1={:.4}",
+    let paras: usize = docs.iter().map(LabeledDoc::labeled).sum();
+    let mut line = format!(
+        "{name:<32} paragraphs={paras:<7} P={:.4} R={:.4} F1={:.4} acc={:.4}",
         r.paragraphs.precision(),
         r.paragraphs.recall(),
         r.paragraphs.f1(),
         r.paragraphs.accuracy(),
-        r.pages.pages,
-        r.pages.precision,
-        r.pages.recall,
-        r.pages.f1,
     );
+    if r.pages.pages > 0 {
+        line += &format!(
+            " | pages={:<4} shingle P={:.4} R={:.4} F1={:.4}",
+            r.pages.pages, r.pages.precision, r.pages.recall, r.pages.f1,
+        );
+    }
+    if r.snippets.pages > 0 {
+        let c = &r.snippets.counts;
+        line += &format!(
+            " | snippet pages={:<4} P={:.4} R={:.4} F1={:.4}",
+            r.snippets.pages,
+            c.precision(),
+            c.recall(),
+            c.f1(),
+        );
+    }
+    println!("{line}");
 }
 
-/// Scores `model` on each named set, and on its plain-text view too with `text_view`.
+/// The source of a fixture document: its id up to the first `/`.
+fn source_of(d: &LabeledDoc) -> &str {
+    d.doc.id.split('/').next().unwrap_or("")
+}
+
+/// Scores `model` on each named set, on each source of a set that has several, and on their
+/// plain-text views too with `text_view`.
 fn report_sets(model: &Model, sets: &[(String, &[LabeledDoc])], text_view: bool) {
     for (name, docs) in sets {
-        print_report(name, docs, &evaluate(model, docs));
-        if text_view && docs.iter().any(|d| d.doc.format == parasift::Format::Html) {
-            let views: Vec<LabeledDoc> = docs.iter().map(LabeledDoc::text_view).collect();
-            print_report(
-                &format!("{name} (as text)"),
-                &views,
-                &evaluate(model, &views),
-            );
+        let mut sources: Vec<&str> = docs.iter().map(source_of).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let mut parts: Vec<(String, Vec<LabeledDoc>)> = Vec::new();
+        if sources.len() > 1 {
+            for s in sources {
+                let part = docs.iter().filter(|d| source_of(d) == s).cloned().collect();
+                parts.push((format!("{name} {s}"), part));
+            }
+        }
+        for (n, docs) in std::iter::once((name.clone(), docs.to_vec())).chain(parts) {
+            print_report(&n, &docs, &evaluate(model, &docs));
+            if text_view && docs.iter().any(|d| d.doc.format == parasift::Format::Html) {
+                let views: Vec<LabeledDoc> = docs.iter().map(LabeledDoc::text_view).collect();
+                print_report(&format!("{n} (as text)"), &views, &evaluate(model, &views));
+            }
         }
     }
 }
@@ -97,7 +125,17 @@ pub fn run(term: &Terminal, a: &TrainArgs) -> Result<ExitCode, Error> {
         names.join(", ")
     ));
     let notes = format!("trained on {} with {:?}", names.join(", "), params);
-    let model = train(&docs, &params, notes)?;
+    let start = std::time::Instant::now();
+    let progress = |step: TrainStep| {
+        let secs = start.elapsed().as_secs_f64();
+        let what = match step {
+            TrainStep::Rows { rows, columns } => format!("{rows} rows of {columns} features"),
+            TrainStep::Tree { done, of } => format!("tree {done} of {of} fitted"),
+            TrainStep::Logistic => "logistic regression fitted".to_string(),
+        };
+        term.note(&format!("training: {what} ({secs:.0} s)"));
+    };
+    let model = train_with_progress(&docs, &params, notes, &progress)?;
     let bytes = model.to_bytes()?;
     std::fs::write(&a.out, &bytes).map_err(|e| Error::io(&a.out, e))?;
     term.note(&format!(

@@ -6,18 +6,26 @@ use crate::document::Hints;
 pub(super) struct Keyword {
     /// Lower case.
     pub(super) word: &'static [u8],
-    pub(super) bits: u16,
+    pub(super) bits: u32,
     /// Also matches as the end of a word part.
     pub(super) suffix: bool,
 }
 
-pub(super) const fn kw(word: &'static [u8], bits: u16, suffix: bool) -> Keyword {
+pub(super) const fn kw(word: &'static [u8], bits: u32, suffix: bool) -> Keyword {
     Keyword { word, bits, suffix }
 }
 
-pub(super) const BP: u16 = Hints::CLASS_BOILERPLATE;
-pub(super) const CM: u16 = Hints::CLASS_COMMENT;
-pub(super) const CT: u16 = Hints::CLASS_CONTENT;
+pub(super) const BP: u32 = Hints::CLASS_BOILERPLATE;
+pub(super) const CM: u32 = Hints::CLASS_COMMENT;
+pub(super) const CT: u32 = Hints::CLASS_CONTENT;
+
+pub(super) const FG: u32 = Hints::FIGURE;
+pub(super) const CAP: u32 = Hints::CAPTION;
+pub(super) const BY: u32 = Hints::BYLINE;
+pub(super) const RL: u32 = Hints::RELATED | BP;
+pub(super) const CS: u32 = Hints::CONSENT | BP;
+pub(super) const PR: u32 = Hints::PROMO | BP;
+pub(super) const BD: u32 = Hints::BODY | CT;
 
 pub(super) const KEYWORDS: &[Keyword] = &[
     kw(b"nav", BP, true),
@@ -25,31 +33,55 @@ pub(super) const KEYWORDS: &[Keyword] = &[
     kw(b"footer", BP, true),
     kw(b"sidebar", BP, true),
     kw(b"widget", BP, true),
-    kw(b"share", BP, true),
-    kw(b"social", BP, true),
-    kw(b"related", BP, true),
+    kw(b"share", PR, true),
+    kw(b"social", PR, true),
+    kw(b"related", RL, true),
     kw(b"breadcrumb", BP, true),
     kw(b"banner", BP, true),
-    kw(b"promo", BP, true),
-    kw(b"sponsor", BP, true),
-    kw(b"advert", BP, true),
-    kw(b"cookie", BP, true),
-    kw(b"subscribe", BP, true),
-    kw(b"newsletter", BP, true),
+    kw(b"promo", PR, true),
+    kw(b"sponsor", PR, true),
+    kw(b"advert", PR, true),
+    kw(b"cookie", CS, true),
+    kw(b"subscribe", PR, true),
+    kw(b"newsletter", PR, true),
     kw(b"login", BP, true),
-    kw(b"signup", BP, true),
+    kw(b"signup", PR, true),
     kw(b"copyright", BP, true),
     kw(b"masthead", BP, true),
     kw(b"toolbar", BP, true),
     kw(b"pagination", BP, true),
     kw(b"tags", BP, true),
-    kw(b"popular", BP, true),
-    kw(b"trending", BP, true),
-    kw(b"recommend", BP, true),
-    kw(b"teaser", BP, true),
+    kw(b"popular", RL, true),
+    kw(b"trending", RL, true),
+    kw(b"recommend", RL, true),
+    kw(b"teaser", RL, true),
+    kw(b"recirc", RL, false),
+    kw(b"outbrain", RL, false),
+    kw(b"taboola", RL, false),
+    kw(b"consent", CS, true),
+    kw(b"gdpr", CS, false),
+    kw(b"modal", CS, true),
+    kw(b"popup", CS, true),
+    kw(b"overlay", CS, true),
+    kw(b"donate", PR, false),
+    kw(b"paywall", PR, true),
+    kw(b"gallery", FG, true),
+    kw(b"slideshow", FG, true),
+    kw(b"carousel", FG, true),
+    kw(b"figure", FG, false),
+    kw(b"caption", CAP, true),
+    kw(b"credit", CAP, true),
+    kw(b"byline", BY, true),
+    kw(b"author", BY, true),
+    kw(b"timestamp", BY, true),
+    kw(b"published", BY, false),
+    kw(b"date", BY, false),
+    kw(b"meta", BY, true),
     kw(b"comment", CM, true),
     kw(b"disqus", CM, true),
     kw(b"reply", CM, true),
+    kw(b"articlebody", BD, false),
+    kw(b"storybody", BD, false),
     kw(b"article", CT, true),
     kw(b"content", CT, true),
     kw(b"post", CT, true),
@@ -63,7 +95,7 @@ pub(super) const KEYWORDS: &[Keyword] = &[
 
 /// The `NEAREST_*` bits of an element: from its own `class` / `id` keywords when it has any,
 /// else inherited from its parent.
-pub(super) fn nearest_hints(own: u16, parent: u16) -> u16 {
+pub(super) fn nearest_hints(own: u32, parent: u32) -> u32 {
     let mut near = 0;
     if own & BP != 0 {
         near |= Hints::NEAREST_BOILERPLATE;
@@ -78,11 +110,11 @@ pub(super) fn nearest_hints(own: u16, parent: u16) -> u16 {
 }
 
 /// The `NEAREST_*` hint bits.
-pub(super) const NEAREST: u16 =
+pub(super) const NEAREST: u32 =
     Hints::NEAREST_BOILERPLATE | Hints::NEAREST_CONTENT | Hints::NEAREST_COMMENT;
 
 /// Hint bits of an ARIA landmark `role` value.
-pub(super) fn role_hints(value: &[u8]) -> u16 {
+pub(super) fn role_hints(value: &[u8]) -> u32 {
     let mut bits = 0;
     for role in value.split(|b| b.is_ascii_whitespace()) {
         bits |= match role.to_ascii_lowercase().as_slice() {
@@ -91,6 +123,7 @@ pub(super) fn role_hints(value: &[u8]) -> u16 {
             b"contentinfo" => Hints::FOOTER,
             b"complementary" => Hints::ASIDE,
             b"main" | b"article" => Hints::ARTICLE,
+            b"dialog" | b"alertdialog" => Hints::CONSENT,
             b"search" | b"form" => Hints::FORM,
             _ => 0,
         };
@@ -98,8 +131,36 @@ pub(super) fn role_hints(value: &[u8]) -> u16 {
     bits
 }
 
+/// Hint bits of an `itemprop` value (schema.org property names).
+pub(super) fn itemprop_hints(value: &[u8]) -> u32 {
+    let mut bits = 0;
+    for prop in value.split(|b| b.is_ascii_whitespace()) {
+        bits |= match prop.to_ascii_lowercase().as_slice() {
+            b"articlebody" | b"reviewbody" => Hints::BODY,
+            b"author" | b"creator" | b"datepublished" | b"datemodified" | b"datecreated" => {
+                Hints::BYLINE
+            }
+            b"caption" => Hints::CAPTION,
+            b"image" | b"associatedmedia" | b"video" => Hints::FIGURE,
+            _ => 0,
+        };
+    }
+    bits
+}
+
+/// Whether a `style` value hides the element (`display: none`, `visibility: hidden`).
+pub(super) fn style_hides(value: &[u8]) -> bool {
+    let squeezed: Vec<u8> = value
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |needle: &[u8]| squeezed.windows(needle.len()).any(|w| w == needle);
+    has(b"display:none") || has(b"visibility:hidden")
+}
+
 /// Hint bits named by a `class` or `id` value (see the module docs for the matching rules).
-pub(super) fn class_hints(value: &[u8]) -> u16 {
+pub(super) fn class_hints(value: &[u8]) -> u32 {
     let mut bits = 0;
     let mut prev: &[u8] = &[];
     let mut i = 0;
@@ -155,14 +216,24 @@ pub(super) fn keywords_for(index: &[u64; 26], letter: u8) -> u64 {
 }
 
 /// Hint bits of one word part; `prev` is the part before it (for `side-bar`).
-pub(super) fn part_hints(part: &[u8], prev: &[u8]) -> u16 {
+pub(super) fn part_hints(part: &[u8], prev: &[u8]) -> u32 {
     let (Some(&first), Some(&last)) = (part.first(), part.last()) else {
         return 0;
     };
     if part.eq_ignore_ascii_case(b"ad") || part.eq_ignore_ascii_case(b"ads") {
-        return BP;
+        return PR;
     }
     let mut bits = 0;
+    // `article-body`, `story-content`, `entry-text`, `post-body`: the body itself.
+    if [b"article" as &[u8], b"story", b"entry", b"post"]
+        .iter()
+        .any(|p| prev.eq_ignore_ascii_case(p))
+        && [b"body" as &[u8], b"content", b"text"]
+            .iter()
+            .any(|w| part.eq_ignore_ascii_case(w))
+    {
+        bits |= BD;
+    }
     if prev.eq_ignore_ascii_case(b"side")
         && part
             .get(..3)

@@ -277,10 +277,10 @@ mod tests {
 
     #[test]
     fn hint_bits() {
-        const NB: u16 = Hints::NEAREST_BOILERPLATE;
-        const NC: u16 = Hints::NEAREST_CONTENT;
-        const NM: u16 = Hints::NEAREST_COMMENT;
-        let cases: &[(&str, u16)] = &[
+        const NB: u32 = Hints::NEAREST_BOILERPLATE;
+        const NC: u32 = Hints::NEAREST_CONTENT;
+        const NM: u32 = Hints::NEAREST_COMMENT;
+        let cases: &[(&str, u32)] = &[
             (
                 "<nav><ul><li><a>Home</a></li></ul></nav>",
                 Hints::NAV | Hints::LIST,
@@ -362,7 +362,7 @@ mod tests {
         }
         // Hints come from the first character's context, and do not leak out of the element.
         let ps = segment_html("<div>start <nav>in nav</nav></div><p>after</p>");
-        let got: Vec<(&str, u16)> = ps.iter().map(|p| (p.text.as_str(), p.hints.0)).collect();
+        let got: Vec<(&str, u32)> = ps.iter().map(|p| (p.text.as_str(), p.hints.0)).collect();
         assert_eq!(
             got,
             vec![("start", 0), ("in nav", Hints::NAV), ("after", 0)]
@@ -371,7 +371,7 @@ mod tests {
 
     #[test]
     fn class_keywords() {
-        let cases: &[(&str, u16)] = &[
+        let cases: &[(&str, u32)] = &[
             ("navbar", BP),
             ("navigation", BP),
             ("canvas", 0),

@@ -21,7 +21,7 @@ pub(super) struct Entry {
     /// `SKIP | LINK | BOLD` inherited, `OWN_BLOCK` of itself.
     pub(super) flags: u16,
     /// Hint bits of all ancestors (itself included).
-    pub(super) hints: u16,
+    pub(super) hints: u32,
     /// Name of an `Unknown` element in `Segmenter::names`.
     pub(super) name_start: usize,
     pub(super) name_len: usize,
@@ -35,6 +35,10 @@ pub(super) struct Entry {
     pub(super) open_row: u32,
     /// Stack index of the open `<a>` of the current block.
     pub(super) open_a: u32,
+    /// Number of the innermost container element, itself included (0: none).
+    pub(super) container: u32,
+    /// Number of the container holding the nearest enclosing block element.
+    pub(super) block_group: u32,
 }
 
 /// The context of text outside any element.
@@ -51,6 +55,8 @@ pub(super) const ROOT: Entry = Entry {
     open_cell: NONE,
     open_row: NONE,
     open_a: NONE,
+    container: 0,
+    block_group: 0,
 };
 
 /// Which attribute of the pending start tag the next value belongs to.
@@ -60,6 +66,11 @@ pub(super) enum Attr {
     Id,
     Role,
     Label,
+    ItemProp,
+    AriaHidden,
+    AriaModal,
+    Style,
+    Rel,
     Other,
 }
 
@@ -93,7 +104,7 @@ pub(super) struct Segmenter<'a> {
     pub(super) pending_ignore: bool,
     /// Its class / id cannot matter (it is void or inside skipped content).
     pub(super) pending_inert: bool,
-    pub(super) pending_hints: u16,
+    pub(super) pending_hints: u32,
     pub(super) pending_label: Option<i8>,
     pub(super) pending_seen: u8,
     pub(super) cur_attr: Attr,
@@ -109,9 +120,13 @@ pub(super) struct Segmenter<'a> {
     pub(super) last_label: i8,
     pub(super) para_tag: BlockTag,
     pub(super) para_depth: u16,
-    pub(super) para_hints: u16,
+    pub(super) para_hints: u32,
     pub(super) para_content: usize,
     pub(super) para_boilerplate: usize,
+
+    pub(super) para_group: u32,
+    /// Number of the last element pushed.
+    pub(super) serial: u32,
 
     /// Offset of the next paragraph.
     pub(super) offset: usize,
@@ -154,6 +169,8 @@ impl<'a> Segmenter<'a> {
             para_hints: 0,
             para_content: 0,
             para_boilerplate: 0,
+            para_group: 0,
+            serial: 0,
             offset: 0,
             paragraphs: Vec::new(),
             content_chars: Vec::new(),
@@ -201,6 +218,9 @@ impl<'a> Segmenter<'a> {
         self.pending_label = None;
         self.pending_seen = 0;
         self.cur_attr = Attr::Other;
+        if name == b"h1" {
+            self.pending_hints = Hints::H1;
+        }
         if tag == Tag::Unknown {
             self.pending_name.clear();
             self.pending_name.extend_from_slice(name);
@@ -281,6 +301,20 @@ impl<'a> Segmenter<'a> {
                 self.pending_seen |= SEEN_ROLE;
                 self.cur_attr = Attr::Role;
             }
+        } else if name == b"itemprop" {
+            self.cur_attr = Attr::ItemProp;
+        } else if name == b"aria-hidden" {
+            self.cur_attr = Attr::AriaHidden;
+        } else if name == b"aria-modal" {
+            self.cur_attr = Attr::AriaModal;
+        } else if name == b"style" {
+            self.cur_attr = Attr::Style;
+        } else if name == b"rel" {
+            self.cur_attr = Attr::Rel;
+        } else if name == b"hidden" {
+            if !self.pending_inert {
+                self.pending_hints |= Hints::HIDDEN;
+            }
         } else if self.label_attr == Some(name) && self.pending_seen & SEEN_LABEL == 0 {
             self.pending_seen |= SEEN_LABEL;
             self.cur_attr = Attr::Label;
@@ -299,6 +333,26 @@ impl<'a> Segmenter<'a> {
             }
             Attr::Role if !self.pending_inert => {
                 self.pending_hints |= role_hints(value);
+            }
+            Attr::ItemProp if !self.pending_inert => {
+                self.pending_hints |= itemprop_hints(value);
+            }
+            Attr::AriaHidden if !self.pending_inert && value.trim_ascii() == b"true" => {
+                self.pending_hints |= Hints::HIDDEN;
+            }
+            Attr::AriaModal if !self.pending_inert && value.trim_ascii() == b"true" => {
+                self.pending_hints |= Hints::CONSENT;
+            }
+            Attr::Style if !self.pending_inert && style_hides(value) => {
+                self.pending_hints |= Hints::HIDDEN;
+            }
+            Attr::Rel
+                if !self.pending_inert
+                    && value
+                        .split(u8::is_ascii_whitespace)
+                        .any(|v| v.eq_ignore_ascii_case(b"author")) =>
+            {
+                self.pending_hints |= Hints::BYLINE;
             }
             Attr::Label => {
                 self.pending_label = Some(match value.trim_ascii() {
@@ -353,6 +407,11 @@ impl<'a> Segmenter<'a> {
         }
         if info.block.is_some() {
             e.open_a = NONE;
+            e.block_group = top.container;
+        }
+        self.serial = self.serial.saturating_add(1);
+        if is_container(tag) {
+            e.container = self.serial;
         }
         match tag {
             Tag::A => e.open_a = idx,
@@ -507,6 +566,7 @@ impl<'a> Segmenter<'a> {
             self.para_tag = ctx.block;
             self.para_depth = u16::try_from(self.stack.len()).unwrap_or(u16::MAX);
             self.para_hints = ctx.hints;
+            self.para_group = ctx.block_group;
             self.all_bold = true;
             self.body_started = true;
         } else if self.pending_space {
@@ -577,6 +637,7 @@ impl<'a> Segmenter<'a> {
             tag: self.para_tag,
             depth: self.para_depth,
             hints: Hints(hints),
+            group: self.para_group,
         });
         if self.track {
             self.content_chars.push(self.para_content);
@@ -590,6 +651,39 @@ impl<'a> Segmenter<'a> {
         self.para_content = 0;
         self.para_boilerplate = 0;
     }
+}
+
+/// Whether `tag` contains blocks as a group of siblings: the paragraphs whose block elements it
+/// holds share its number.
+pub(super) fn is_container(tag: Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Div
+            | Tag::Section
+            | Tag::Article
+            | Tag::Main
+            | Tag::Header
+            | Tag::Footer
+            | Tag::Nav
+            | Tag::Aside
+            | Tag::Body
+            | Tag::Html
+            | Tag::Ul
+            | Tag::Ol
+            | Tag::Dl
+            | Tag::Dir
+            | Tag::Menu
+            | Tag::Table
+            | Tag::Td
+            | Tag::Th
+            | Tag::Blockquote
+            | Tag::Form
+            | Tag::Fieldset
+            | Tag::Figure
+            | Tag::Details
+            | Tag::Dialog
+            | Tag::Center
+    )
 }
 
 /// The length in bytes of the whitespace character at byte `i` of `text` (`None`: not

@@ -10,7 +10,7 @@ pub(super) struct Info {
     /// `SKIP`, `LINK`, `BOLD`, `VOID`, `RAW`, `CLOSES_P`, `HEAD_OK`.
     pub(super) flags: u16,
     /// Hint bits the element gives its subtree.
-    pub(super) hints: u16,
+    pub(super) hints: u32,
 }
 
 /// Text inside is not page body (script, style, head, svg, …).
@@ -32,14 +32,18 @@ pub(super) const OWN_BLOCK: u16 = 1 << 15;
 /// Entry flags a subtree inherits.
 pub(super) const INHERITED: u16 = SKIP | LINK | BOLD;
 
-pub(super) const NAV: u16 = Hints::NAV;
-pub(super) const FOOTER: u16 = Hints::FOOTER;
-pub(super) const HEADER: u16 = Hints::HEADER;
-pub(super) const ASIDE: u16 = Hints::ASIDE;
-pub(super) const FORM: u16 = Hints::FORM;
-pub(super) const ARTICLE: u16 = Hints::ARTICLE;
-pub(super) const LIST: u16 = Hints::LIST;
-pub(super) const TABLE: u16 = Hints::TABLE;
+pub(super) const NAV: u32 = Hints::NAV;
+pub(super) const FOOTER: u32 = Hints::FOOTER;
+pub(super) const HEADER: u32 = Hints::HEADER;
+pub(super) const ASIDE: u32 = Hints::ASIDE;
+pub(super) const FORM: u32 = Hints::FORM;
+pub(super) const ARTICLE: u32 = Hints::ARTICLE;
+pub(super) const LIST: u32 = Hints::LIST;
+pub(super) const TABLE: u32 = Hints::TABLE;
+pub(super) const FIGURE: u32 = Hints::FIGURE;
+pub(super) const CAPTION: u32 = Hints::CAPTION;
+pub(super) const BYLINE: u32 = Hints::BYLINE;
+pub(super) const CONSENT: u32 = Hints::CONSENT;
 
 pub(super) const INLINE: Option<BlockTag> = None;
 pub(super) const P: Option<BlockTag> = Some(BlockTag::P);
@@ -88,9 +92,11 @@ tags! {
     Em: b"em" => INLINE, BOLD, 0;
     I: b"i" => INLINE, BOLD, 0;
     Span: b"span" | b"font" | b"small" | b"big" | b"sub" | b"sup" | b"abbr" | b"acronym" | b"cite"
-        | b"q" | b"time" | b"mark" | b"code" | b"u" | b"s" | b"strike" | b"del" | b"ins" | b"tt"
+        | b"q" | b"mark" | b"code" | b"u" | b"s" | b"strike" | b"del" | b"ins" | b"tt"
         | b"kbd" | b"samp" | b"var" | b"dfn" | b"bdi" | b"bdo" | b"nobr" | b"data"
-        | b"picture" | b"map" => INLINE, 0, 0;
+        | b"map" => INLINE, 0, 0;
+    Time: b"time" => INLINE, 0, BYLINE;
+    Picture: b"picture" => INLINE, 0, FIGURE;
     Para: b"p" => P, CLOSES_P, 0;
     Div: b"div" => DIV, CLOSES_P, 0;
     Section: b"section" => DIV, CLOSES_P, 0;
@@ -129,13 +135,13 @@ tags! {
     Option: b"option" => FORMTAG, 0, 0;
     Textarea: b"textarea" => FORMTAG, RAW, 0;
     Output: b"output" => OTHER, 0, 0;
-    Figure: b"figure" => DIV, CLOSES_P, 0;
-    Figcaption: b"figcaption" => OTHER, CLOSES_P, 0;
-    Address: b"address" => OTHER, CLOSES_P, 0;
+    Figure: b"figure" => DIV, CLOSES_P, FIGURE;
+    Figcaption: b"figcaption" => OTHER, CLOSES_P, CAPTION;
+    Address: b"address" => OTHER, CLOSES_P, BYLINE;
     Center: b"center" => DIV, CLOSES_P, 0;
     Details: b"details" => DIV, CLOSES_P, 0;
     Summary: b"summary" => DIV, CLOSES_P, 0;
-    Dialog: b"dialog" => OTHER, CLOSES_P, 0;
+    Dialog: b"dialog" => OTHER, CLOSES_P, CONSENT;
     Hgroup: b"hgroup" => OTHER, CLOSES_P, 0;
     Hr: b"hr" => OTHER, VOID | CLOSES_P, 0;
     Br: b"br" => OTHER, VOID, 0;

@@ -1,0 +1,428 @@
+//! Paragraph roles: what a paragraph is on the page, from its score, its markup and its text.
+//!
+//! The classifier says how content-like a paragraph is. A content-like paragraph is then a
+//! `title`, a `byline`, a `caption` or `body`; the others are `navigation`, `related`, `comment`,
+//! `legal`, `promo` or `other`. Which roles count as content is the caller's choice
+//! ([`ContentRoles`]); by default `body` and `title`, so captions, photo credits and bylines,
+//! which the score alone often keeps, are boilerplate. Each role comes with the reason it was
+//! given (`parasift inspect` shows it).
+
+use crate::document::{BlockTag, Document, Hints};
+use crate::error::{Error, Result};
+use crate::features::DocAnalysis;
+
+/// What a paragraph is on its page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// The headline.
+    Title,
+    /// Author, date and other lines about the article.
+    Byline,
+    /// A figure's caption or a photo credit.
+    Caption,
+    /// Article text, subheadings, quotes, tables and lists that are the content.
+    Body,
+    /// Menus, breadcrumbs, link lists.
+    Navigation,
+    /// Teasers of other articles, "more stories".
+    Related,
+    /// Readers' comments.
+    Comment,
+    /// Cookie and consent notices, copyright and legal lines.
+    Legal,
+    /// Share, newsletter, subscription, donation and advertising prompts.
+    Promo,
+    /// Any other boilerplate.
+    Other,
+}
+
+impl Role {
+    /// Every role, content-like ones first.
+    pub const ALL: [Role; 10] = [
+        Role::Title,
+        Role::Byline,
+        Role::Caption,
+        Role::Body,
+        Role::Navigation,
+        Role::Related,
+        Role::Comment,
+        Role::Legal,
+        Role::Promo,
+        Role::Other,
+    ];
+
+    /// The role's name in output and options (`"body"`, `"title"`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Title => "title",
+            Role::Byline => "byline",
+            Role::Caption => "caption",
+            Role::Body => "body",
+            Role::Navigation => "navigation",
+            Role::Related => "related",
+            Role::Comment => "comment",
+            Role::Legal => "legal",
+            Role::Promo => "promo",
+            Role::Other => "other",
+        }
+    }
+
+    /// The role named `name`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidParam`] naming the roles there are.
+    pub fn parse(name: &str) -> Result<Role> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.name() == name.trim())
+            .ok_or_else(|| Error::InvalidParam {
+                name: "content role",
+                value: name.to_string(),
+                reason: "one of title, byline, caption, body, navigation, related, comment, \
+                         legal, promo, other",
+            })
+    }
+}
+
+/// The set of roles that count as content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentRoles(u16);
+
+impl Default for ContentRoles {
+    /// `body` and `title`.
+    fn default() -> Self {
+        ContentRoles::of(&[Role::Body, Role::Title])
+    }
+}
+
+impl ContentRoles {
+    /// The set of `roles`.
+    pub fn of(roles: &[Role]) -> ContentRoles {
+        ContentRoles(roles.iter().fold(0, |m, &r| m | 1 << r as u16))
+    }
+
+    /// Parses a comma-separated list of role names (`"body,title,caption"`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidParam`] for an unknown name.
+    pub fn parse(list: &str) -> Result<ContentRoles> {
+        let roles = list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(Role::parse)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(ContentRoles::of(&roles))
+    }
+
+    /// Whether `role` counts as content.
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & (1 << role as u16) != 0
+    }
+
+    /// The roles in the set, in [`Role::ALL`] order.
+    pub fn roles(self) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|&r| self.contains(r))
+            .collect()
+    }
+}
+
+/// Most words a caption or a byline has.
+const SHORT_WORDS: u32 = 40;
+const BYLINE_WORDS: u32 = 16;
+
+fn starts_with_any(text: &str, prefixes: &[&str]) -> bool {
+    prefixes.iter().any(|p| {
+        text.get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    })
+}
+
+/// Text that reads like a photo credit or a slideshow counter.
+fn caption_text(text: &str, words: u32) -> bool {
+    if words > SHORT_WORDS {
+        return false;
+    }
+    const MARKS: &[&str] = &[
+        "Getty Images",
+        "AP Photo",
+        "Reuters/",
+        "/Reuters",
+        "/AFP",
+        "AFP/",
+        "Shutterstock",
+        "dpa/",
+        "/dpa",
+        "Photo credit",
+        "Image credit",
+        "Bildquelle",
+        "Foto:",
+    ];
+    if starts_with_any(
+        text,
+        &["Photo:", "Photograph:", "Image:", "Picture:", "Photo by ", "Foto:", "Bild:"],
+    ) || MARKS.iter().any(|m| text.contains(m))
+    {
+        return true;
+    }
+    // "3 of 12", "Image 3 of 12".
+    let w: Vec<&str> = text.split_whitespace().collect();
+    let n = w.len();
+    n >= 3
+        && n <= 4
+        && w[n - 2].eq_ignore_ascii_case("of")
+        && w[n - 3].bytes().all(|b| b.is_ascii_digit())
+        && w[n - 1].bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Text that reads like a byline or a dateline.
+fn byline_text(text: &str, words: u32) -> bool {
+    words <= BYLINE_WORDS
+        && starts_with_any(
+            text,
+            &[
+                "By ",
+                "Written by",
+                "Posted by",
+                "Posted on",
+                "Published",
+                "Updated",
+                "Last updated",
+                "Von ",
+                "Par ",
+                "Por ",
+                "Autor:",
+                "Author:",
+            ],
+        )
+}
+
+fn legal_text(text: &str) -> bool {
+    const MARKS: &[&str] = &[
+        "©",
+        "All rights reserved",
+        "all rights reserved",
+        "Copyright",
+        "cookies",
+        "Cookies",
+        "Privacy Policy",
+        "privacy policy",
+        "Terms of Use",
+        "Terms of Service",
+        "Datenschutz",
+        "Impressum",
+    ];
+    MARKS.iter().any(|m| text.contains(m))
+}
+
+fn promo_text(text: &str, words: u32) -> bool {
+    words <= 20
+        && starts_with_any(
+            text,
+            &[
+                "Share",
+                "Subscribe",
+                "Sign up",
+                "Follow us",
+                "Advertisement",
+                "Donate",
+                "Support our",
+                "Newsletter",
+                "Click here",
+                "Read more",
+            ],
+        )
+}
+
+/// Roles and their reasons for every paragraph of an analysed document, from whether each is
+/// content-like (`content_like[i]`).
+pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static str)> {
+    let doc: &Document = a.doc;
+    let first_body = (0..doc.paragraphs.len()).find(|&i| content_like[i] && a.paras[i].is_prose());
+    let mut title_given = false;
+    let mut out = Vec::with_capacity(doc.paragraphs.len());
+    for (i, p) in doc.paragraphs.iter().enumerate() {
+        let st = &a.paras[i];
+        let h = p.hints;
+        let words = st.words;
+        let later_copy = a.earlier_copies[i] > 0 && words >= 5;
+        let role = if later_copy {
+            (Role::Other, "a copy of an earlier paragraph of the document")
+        } else if content_like[i] {
+            if h.has(Hints::CAPTION) && words <= SHORT_WORDS {
+                (Role::Caption, "inside a figure caption or a caption/credit class")
+            } else if caption_text(&p.text, words) {
+                (Role::Caption, "reads like a photo credit or a slideshow counter")
+            } else if h.has(Hints::BYLINE) && words <= BYLINE_WORDS && !st.terminal {
+                (Role::Byline, "inside <time>, <address> or a byline/author/date class")
+            } else if byline_text(&p.text, words) {
+                (Role::Byline, "reads like a byline or a dateline")
+            } else if !title_given && h.has(Hints::H1) {
+                title_given = true;
+                (Role::Title, "the first <h1> kept")
+            } else if !title_given
+                && first_body.is_none_or(|b| i < b)
+                && (p.tag == BlockTag::Heading
+                    || (p.tag == BlockTag::None && words <= 20 && !st.terminal && words >= 2))
+            {
+                title_given = true;
+                (Role::Title, "the first heading kept, before the article text")
+            } else {
+                (Role::Body, "content-like")
+            }
+        } else if h.has(Hints::CONSENT) || legal_text(&p.text) {
+            (Role::Legal, "a consent, cookie, copyright or legal notice")
+        } else if h.has(Hints::CLASS_COMMENT) || h.has(Hints::NEAREST_COMMENT) {
+            (Role::Comment, "inside a comment class")
+        } else if h.has(Hints::PROMO) || promo_text(&p.text, words) {
+            (Role::Promo, "a share, newsletter, subscription or advertising prompt")
+        } else if h.has(Hints::RELATED) {
+            (Role::Related, "inside a related/teaser/recommendation class")
+        } else if h.has(Hints::NAV) || a.link_share(i) >= 0.5 {
+            (Role::Navigation, "navigation markup or mostly links")
+        } else {
+            (Role::Other, "boilerplate-like")
+        };
+        out.push(role);
+    }
+    out
+}
+
+/// For a page whose paragraphs all fell below the threshold although it has long prose: the
+/// paragraphs to keep anyway, the best-scoring prose paragraph and the other prose paragraphs of
+/// its container. Empty when something is kept already or nothing looks like an article.
+pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usize> {
+    if kept.iter().any(|&k| k) {
+        return Vec::new();
+    }
+    let Some(best) = a
+        .prose
+        .iter()
+        .copied()
+        .filter(|&i| a.earlier_copies[i] == 0)
+        .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
+    else {
+        return Vec::new();
+    };
+    let group = a.doc.paragraphs[best].group;
+    a.prose
+        .iter()
+        .copied()
+        .filter(|&i| {
+            a.earlier_copies[i] == 0
+                && (i == best || (group != 0 && a.doc.paragraphs[i].group == group))
+        })
+        .collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The first date written in `text`: `2025-06-18`, `18.06.2025` or `18/06/2025`,
+/// `June 18, 2025` (or `Jun 18, 2025`), as written.
+pub fn find_date(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let digits = |at: usize, n: usize| {
+        b.get(at..at + n)
+            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && !b.get(at + n).is_some_and(u8::is_ascii_digit)
+            && (at == 0 || !b[at - 1].is_ascii_digit())
+    };
+    for i in 0..b.len() {
+        // 2025-06-18
+        if b.get(i..i + 10).is_some_and(|w| {
+            w[..4].iter().all(u8::is_ascii_digit)
+                && w[4] == b'-'
+                && w[5..7].iter().all(u8::is_ascii_digit)
+                && w[7] == b'-'
+                && w[8..].iter().all(u8::is_ascii_digit)
+        }) && (i == 0 || !b[i - 1].is_ascii_digit())
+            && !b.get(i + 10).is_some_and(u8::is_ascii_digit)
+        {
+            return text.get(i..i + 10).map(str::to_string);
+        }
+        // 18.06.2025, 8/6/2025
+        for d in [1, 2] {
+            for m in [1, 2] {
+                let (s1, s2) = (i + d, i + d + 1 + m);
+                if digits(i, d)
+                    && matches!(b.get(s1), Some(b'.' | b'/'))
+                    && b.get(s2) == b.get(s1)
+                    && digits(s1 + 1, m)
+                    && digits(s2 + 1, 4)
+                {
+                    return text.get(i..s2 + 5).map(str::to_string);
+                }
+            }
+        }
+    }
+    // June 18, 2025
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for w in words.windows(3) {
+        let month = MONTHS
+            .iter()
+            .any(|m| *m == w[0] || (w[0].len() >= 3 && m.starts_with(w[0].trim_end_matches('.'))));
+        let day = w[1].trim_end_matches(',');
+        let year = w[2].trim_end_matches(|c: char| !c.is_ascii_digit());
+        if month
+            && (1..=2).contains(&day.len())
+            && day.bytes().all(|c| c.is_ascii_digit())
+            && year.len() == 4
+            && year.bytes().all(|c| c.is_ascii_digit())
+        {
+            return Some(format!("{} {} {}", w[0], w[1], year));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_as_written() {
+        assert_eq!(find_date(" date 2025-06-18 403").as_deref(), Some("2025-06-18"));
+        assert_eq!(find_date("Stand: 18.06.2025, 10:12").as_deref(), Some("18.06.2025"));
+        assert_eq!(find_date("Updated June 18, 2025 at 9am").as_deref(), Some("June 18, 2025"));
+        assert_eq!(find_date("Jun. 8, 2025").as_deref(), Some("Jun. 8, 2025"));
+        assert_eq!(find_date("In 2025 we sold 12.5 million."), None);
+        assert_eq!(find_date("Phone 12345-67-890"), None);
+    }
+
+    use super::*;
+
+    #[test]
+    fn role_names_parse_back() {
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.name()).unwrap(), r);
+        }
+        let e = Role::parse("headline").unwrap_err().to_string();
+        assert!(e.contains("headline") && e.contains("caption"), "{e}");
+        let set = ContentRoles::parse("body, caption").unwrap();
+        assert_eq!(set.roles(), [Role::Caption, Role::Body]);
+        assert_eq!(ContentRoles::default().roles(), [Role::Title, Role::Body]);
+    }
+
+    #[test]
+    fn credits_bylines_and_counters() {
+        assert!(caption_text("Photo: Jane Doe/Getty Images", 4));
+        assert!(caption_text("3 of 12", 3));
+        assert!(caption_text("Image 3 of 12", 4));
+        assert!(!caption_text("He had 3 of 12 votes", 6));
+        assert!(byline_text("By Jane Doe and John Roe", 6));
+        assert!(!byline_text("Bystanders said the fire began at night.", 7));
+        assert!(legal_text("© 2024 Example News. All rights reserved."));
+    }
+}
