@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use parasift::train::fixtures::{LabeledDoc, from_labeled_html, write_fixtures};
-use parasift::{TextMode, decode_html, read_bytes, text_document};
+use parasift::{ScriptClass, ScriptHistogram, TextMode, decode_html, read_bytes, text_document};
 
 const ATTR: &str = "__boilernet_label";
 
@@ -115,6 +115,70 @@ fn convert_seeds(dir: &Path) -> Result<Vec<LabeledDoc>, String> {
     Ok(docs)
 }
 
+/// Plain-text documents made of a page's content in a non-Latin script followed by an English
+/// page's short boilerplate lines, and of an English page's content followed by the short
+/// boilerplate lines of a page in a non-Latin script: the seeds' foreign footer, both ways, so
+/// that neither a script nor a language means boilerplate but a difference from the document's.
+/// Each non-Latin page (by the dominant script of its content) is paired with the next English
+/// news page (L3S-GN1, in file order): deterministic.
+fn foreign_footers(docs: &[LabeledDoc]) -> Vec<LabeledDoc> {
+    let script = |d: &LabeledDoc| {
+        let text: String = d
+            .doc
+            .paragraphs
+            .iter()
+            .zip(&d.labels)
+            .filter(|(_, l)| **l == Some(true))
+            .map(|(p, _)| p.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        ScriptHistogram::of(&text).dominant()
+    };
+    let foreign: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| script(d).is_some_and(|s| s != ScriptClass::Latin))
+        .collect();
+    let english: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| d.doc.id.starts_with("l3s-gn1/"))
+        .collect();
+    let part = |d: &LabeledDoc, content: bool| -> Vec<(String, bool)> {
+        d.doc
+            .paragraphs
+            .iter()
+            .zip(&d.labels)
+            .filter(|(p, l)| {
+                **l == Some(content) && (content || p.text.split_whitespace().count() <= 12)
+            })
+            .map(|(p, _)| (p.text.clone(), content))
+            .take(if content { usize::MAX } else { 12 })
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (k, f) in foreign.iter().enumerate() {
+        let Some(e) = english.get(k * 7 % english.len().max(1)) else {
+            break;
+        };
+        for (name, body, foot) in [("foreign-content", f, e), ("foreign-footer", e, f)] {
+            let mut lines = part(body, true);
+            lines.extend(part(foot, false));
+            if lines.iter().all(|(_, c)| *c) || !lines.iter().any(|(_, c)| *c) {
+                continue;
+            }
+            let texts: Vec<&str> = lines.iter().map(|(t, _)| t.as_str()).collect();
+            let id = format!("spliced/{name}/{}", f.doc.id);
+            let doc = parasift::Document::from_paragraphs(&id, &texts);
+            out.push(LabeledDoc {
+                doc,
+                labels: lines.iter().map(|(_, c)| Some(*c)).collect(),
+                gold: None,
+                snippets: None,
+            });
+        }
+    }
+    out
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let [data, seeds, out] = args else {
         return Err("usage: convert DATASETS_DIR SEEDS_DIR OUT_DIR".into());
@@ -131,6 +195,11 @@ fn run(args: &[String]) -> Result<(), String> {
         let mut docs = convert_split(&data.join("labeled-html"), split)?;
         for c in &collections {
             docs.extend(c.iter().filter(|(s, _)| *s == split).map(|(_, d)| d.clone()));
+        }
+        if split == "train" {
+            let spliced = foreign_footers(&docs);
+            eprintln!("train: {} spliced plain-text documents", spliced.len());
+            docs.extend(spliced);
         }
         let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
         let content: usize = docs

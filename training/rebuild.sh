@@ -3,12 +3,13 @@
 # prints its scores on the train, seed and dev fixtures.
 #
 #   training/rebuild.sh                 # retrain from training/fixtures
-#   training/rebuild.sh --convert DIR   # first regenerate the fixtures from labeled HTML in DIR
+#   training/rebuild.sh --convert DIR   # first regenerate the fixtures from the data sets in DIR
+#                                       # (labeled-html/ and the */pages.jsonl.zst collections)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "${1:-}" = "--convert" ]; then
-    cargo run --release -p parasift-training --bin convert -- "${2:?labeled HTML directory}" training/seeds training/fixtures
+    cargo run --release -p parasift-training --bin convert -- "${2:?datasets directory}" training/seeds training/fixtures
 fi
 cargo run --release -- train \
     training/fixtures/train.jsonl.zst training/fixtures/seeds.jsonl \

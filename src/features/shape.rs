@@ -27,16 +27,20 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     let h = &st.hist;
     let text = &a.doc.paragraphs[i].text;
     let plang = st.guess.and_then(|g| g.lang).or(a.lang);
+    // Han, kana and Hangul are written without spaces between words: each of their letters
+    // counts as a word, so that a Chinese sentence is as long in words as its translation.
+    let cjk = h.letters[crate::lang::ScriptClass::Cjk as usize];
+    let words = st.words.max(cjk);
     row[0] = super::ln_1p_count(h.chars);
-    row[1] = super::ln_1p_count(st.words);
-    row[2] = ratio(st.word_chars as f32, st.words as f32);
+    row[1] = super::ln_1p_count(words);
+    row[2] = ratio(st.word_chars as f32, words as f32);
     row[3] = a.stop_share(i);
     row[4] = plang.and_then(super::stopwords::for_lang).is_some() as u8 as f32;
     row[5] = st.terminal as u8 as f32;
     row[6] = ratio(h.other as f32, h.chars as f32);
     row[7] = ratio(h.upper as f32, h.total_letters() as f32);
     row[8] = ratio(h.digits as f32, h.chars as f32);
-    row[9] = ratio(st.title_words as f32, st.words as f32);
+    row[9] = ratio(st.title_words as f32, words as f32);
     row[10] = text.chars().next().is_some_and(char::is_uppercase) as u8 as f32;
     row[11] = st.bullet as u8 as f32;
     row[12] = super::ln_1p_count(st.separators);

@@ -140,6 +140,7 @@ mod tests {
         end: usize,
         label: &'static str,
         score: f32,
+        role: &'static str,
         lang: Option<&'static str>,
         iso639_1: Option<&'static str>,
         lang_confidence: f32,
@@ -153,6 +154,9 @@ mod tests {
         lang: Option<&'static str>,
         iso639_1: Option<&'static str>,
         lang_share: f32,
+        title: Option<&'a str>,
+        byline: Option<&'a str>,
+        date: Option<&'a str>,
         paragraphs: Vec<ParagraphOut<'a>>,
     }
 
@@ -178,6 +182,9 @@ mod tests {
                 lang: pred.lang.map(|l| l.code()),
                 iso639_1: pred.lang.and_then(crate::lang::iso639_1),
                 lang_share: pred.lang_share,
+                title: pred.title.map(|i| doc.paragraphs[i].text.as_str()),
+                byline: pred.byline.map(|i| doc.paragraphs[i].text.as_str()),
+                date: pred.date.as_deref(),
                 paragraphs: doc
                     .paragraphs
                     .iter()
@@ -188,6 +195,7 @@ mod tests {
                         end: p.end,
                         label: x.label().name(),
                         score: x.score(),
+                        role: x.role().name(),
                         lang: x.lang().map(|l| l.code()),
                         iso639_1: x.lang().and_then(crate::lang::iso639_1),
                         lang_confidence: x.language().confidence,

@@ -17,8 +17,7 @@ use super::params::{ModelKind, TrainParams, TrainValidParams};
 use crate::error::{Error, Result};
 use crate::features::{FeatureSchema, analyse_corpus};
 use crate::model::classifier::{CONTENT, Classifier, standardize};
-use crate::model::flat::FlatTree;
-use crate::model::linfa_trees::compile_tree;
+use crate::model::flat::{FlatTree, Stored};
 use crate::model::{Header, Model};
 
 /// Feature rows and labels (1 content, 0 boilerplate) of the labeled paragraphs of `docs`,
@@ -222,10 +221,6 @@ pub fn fit_with_progress(
             Ok(plain_logistic(mean, std, &model))
         }
         ModelKind::Forest => {
-            let tree_params = DecisionTree::params()
-                .max_depth(Some(params.max_depth))
-                .min_weight_split(params.min_weight_split)
-                .min_weight_leaf(params.min_weight_leaf);
             let n_rows = ((x.nrows() as f64) * params.bootstrap_proportion)
                 .ceil()
                 .max(1.0) as usize;
@@ -256,12 +251,19 @@ pub fn fit_with_progress(
                     // of equal majority, so a tie would make the tree depend on the process. With
                     // 64 and 67 a tie needs a node of exactly 64k content and 67k boilerplate rows.
                     let weights = labels.mapv(|l| if l == CONTENT { 67.0 } else { 64.0 });
-                    let data = Dataset::new(full.select(Axis(1), &cols), labels.clone())
-                        .with_weights(weights);
-                    let tree = tree_params
-                        .fit(&data)
-                        .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
-                    let flat = compile_tree(&tree, &cols).map_err(Error::Training)?;
+                    let sub = full.select(Axis(1), &cols);
+                    let all: Vec<usize> = (0..sub.nrows()).collect();
+                    let stored = grow_tree(
+                        &sub,
+                        &labels,
+                        &weights,
+                        &cols,
+                        all,
+                        params.max_depth,
+                        params,
+                    )
+                    .map_err(|e| Error::Training(format!("tree {t}: {e}")))?;
+                    let flat = FlatTree::from_stored(&stored).map_err(Error::Training)?;
                     let mut counts = vec![(0u32, 0u32); flat.leaves()];
                     for (row, &label) in full.outer_iter().zip(&labels) {
                         let leaf = flat.leaf(row);
@@ -286,6 +288,55 @@ pub fn fit_with_progress(
             Ok(Classifier::FlatForest { trees, leaf_values })
         }
     }
+}
+
+/// A decision tree of depth at most `depth` on rows `rows` of `x` (whose columns are columns
+/// `cols` of the full row), as stored nodes, grown one split at a time: each node's split is the
+/// one linfa's decision tree chooses at its root (Gini, the same weight limits), on the rows that
+/// reach the node. Grown this way a node costs its own rows, not the whole data set (linfa's tree
+/// scans every row at every node), and no subtree is pruned away because its leaves share a
+/// majority class: their content shares, which the forest averages, still differ.
+fn grow_tree(
+    x: &Array2<f32>,
+    y: &Array1<usize>,
+    w: &Array1<f32>,
+    cols: &[usize],
+    rows: Vec<usize>,
+    depth: usize,
+    params: &TrainValidParams,
+) -> std::result::Result<Vec<Stored>, String> {
+    let content = rows.iter().filter(|&&r| y[r] == CONTENT).count();
+    if depth == 0
+        || (rows.len() as f32) < params.min_weight_split
+        || content == 0
+        || content == rows.len()
+    {
+        return Ok(vec![Stored::Leaf]);
+    }
+    let xs = x.select(Axis(0), &rows);
+    let stump = DecisionTree::params()
+        .max_depth(Some(1))
+        .min_weight_split(params.min_weight_split)
+        .min_weight_leaf(params.min_weight_leaf)
+        .fit(
+            &Dataset::new(xs, y.select(Axis(0), &rows)).with_weights(w.select(Axis(0), &rows)),
+        )
+        .map_err(|e| e.to_string())?;
+    // A root that found no split is an empty leaf, with no impurity decrease.
+    let (feature, threshold, decrease) = stump.root_node().split();
+    if decrease <= 0.0 || feature >= cols.len() {
+        return Ok(vec![Stored::Leaf]);
+    }
+    let (left, right): (Vec<usize>, Vec<usize>) =
+        rows.iter().partition(|&&r| x[(r, feature)] <= threshold);
+    if left.is_empty() || right.is_empty() {
+        return Ok(vec![Stored::Leaf]);
+    }
+    let column = u32::try_from(cols[feature]).map_err(|e| e.to_string())?;
+    let mut out = vec![Stored::Split(column, threshold)];
+    out.extend(grow_tree(x, y, w, cols, left, depth - 1, params)?);
+    out.extend(grow_tree(x, y, w, cols, right, depth - 1, params)?);
+    Ok(out)
 }
 
 /// Trains a model on labeled documents.

@@ -8,4 +8,5 @@ mod cli;
 mod corpus;
 mod language;
 mod properties;
+mod scripts;
 mod training;

@@ -35,16 +35,36 @@ fn fixtures_are_complete() {
     let dev = fixtures("dev.jsonl.zst");
     let seeds = fixtures("seeds.jsonl");
     assert!(
-        train.len() > 500 && dev.len() > 90,
+        train.len() > 1200 && dev.len() > 250,
         "{} train, {} dev pages",
         train.len(),
         dev.len()
     );
     assert_eq!(seeds.len(), 5);
+    let sources = |docs: &[LabeledDoc]| {
+        let mut s: Vec<String> = docs
+            .iter()
+            .map(|d| d.doc.id.split('/').next().unwrap_or("").to_string())
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    // Every source has pages in both splits, but for the plain-text documents spliced from
+    // train pages (a page's content under another script's footer).
+    let mut spliced = sources(&train);
+    spliced.retain(|s| s != "spliced");
+    assert_eq!(spliced, sources(&dev));
+    assert_eq!(spliced.len(), 6, "{spliced:?}");
     for d in train.iter().chain(&dev) {
         assert_eq!(d.labels.len(), d.doc.paragraphs.len());
+        assert!(d.labeled() > 0, "{} has labeled paragraphs", d.doc.id);
+        // A gold text, or (partial gold) snippets to find; a plain-text document's content
+        // paragraphs are its gold.
         assert!(
-            d.gold.as_ref().is_some_and(|g| !g.is_empty()),
+            d.gold.is_some()
+                || d.snippets.as_ref().is_some_and(|s| !s.with.is_empty())
+                || (d.doc.format == parasift::Format::Text && d.labels.iter().all(Option::is_some)),
             "{} has gold content",
             d.doc.id
         );

@@ -302,8 +302,43 @@ mod tests {
             ),
             (
                 "<div class=\"article-body\">c</div>",
-                Hints::CLASS_CONTENT | NC,
+                Hints::CLASS_CONTENT | Hints::BODY | NC,
             ),
+            // Figures, captions, bylines, dialogs, hidden elements, schema.org properties.
+            (
+                "<figure><img src=x><figcaption>A cat</figcaption></figure>",
+                Hints::FIGURE | Hints::CAPTION,
+            ),
+            (
+                "<div class=\"photo-credit\">AP</div>",
+                Hints::CAPTION,
+            ),
+            ("<p><time>June 18, 2025</time></p>", Hints::BYLINE),
+            ("<address>By Jane Doe</address>", Hints::BYLINE),
+            ("<a rel=\"author\" href=/j>Jane Doe</a>", Hints::BYLINE),
+            ("<dialog>We use cookies</dialog>", Hints::CONSENT),
+            ("<div role=\"dialog\">Accept</div>", Hints::CONSENT),
+            ("<div aria-modal=\"true\">Accept</div>", Hints::CONSENT),
+            (
+                "<div class=\"cookie-consent\">Accept</div>",
+                Hints::CONSENT | Hints::CLASS_BOILERPLATE | NB,
+            ),
+            (
+                "<div class=\"related-stories\">More</div>",
+                Hints::RELATED | Hints::CLASS_BOILERPLATE | NB,
+            ),
+            (
+                "<div class=\"newsletter\">Sign up</div>",
+                Hints::PROMO | Hints::CLASS_BOILERPLATE | NB,
+            ),
+            ("<div hidden>x</div>", Hints::HIDDEN),
+            ("<div aria-hidden=\"true\">x</div>", Hints::HIDDEN),
+            ("<div aria-hidden=\"false\">x</div>", 0),
+            ("<div style=\"color: red; display : none\">x</div>", Hints::HIDDEN),
+            ("<div itemprop=\"articleBody\">x</div>", Hints::BODY),
+            ("<span itemprop=\"datePublished\">2025</span>", Hints::BYLINE),
+            ("<h1>Title</h1>", Hints::H1),
+            ("<h2>Sub</h2>", 0),
             (
                 "<div class=\"topNav\">c</div>",
                 Hints::CLASS_BOILERPLATE | NB,
@@ -314,7 +349,7 @@ mod tests {
             ),
             (
                 "<div class=\"ad-slot\">c</div>",
-                Hints::CLASS_BOILERPLATE | NB,
+                Hints::CLASS_BOILERPLATE | Hints::PROMO | NB,
             ),
             ("<div class=\"header download\">c</div>", 0),
             (
@@ -328,7 +363,7 @@ mod tests {
             ("<div class=\"history context domain\">c</div>", 0),
             (
                 "<div class=\"Content\"><span class=\"share\">s</span></div>",
-                Hints::CLASS_CONTENT | Hints::CLASS_BOILERPLATE | NB,
+                Hints::CLASS_CONTENT | Hints::CLASS_BOILERPLATE | Hints::PROMO | NB,
             ),
             // The nearest classified ancestor decides the NEAREST_* bits.
             (
@@ -337,7 +372,7 @@ mod tests {
             ),
             (
                 "<div class=\"comments\"><div class=\"post-body\"><div>x</div></div></div>",
-                Hints::CLASS_COMMENT | Hints::CLASS_CONTENT | NC,
+                Hints::CLASS_COMMENT | Hints::CLASS_CONTENT | Hints::BODY | NC,
             ),
             (
                 "<div class=\"story\"><div id=\"x1\"><p>x</p></div></div>",
@@ -376,18 +411,18 @@ mod tests {
             ("navigation", BP),
             ("canvas", 0),
             ("mainmenu", BP | CT),
-            ("load-ads", BP),
-            ("adBox", BP),
-            ("ad300x250", BP),
+            ("load-ads", PR),
+            ("adBox", PR),
+            ("ad300x250", PR),
             ("loadMore heading", 0),
             ("shadow", 0),
-            ("entry-content", CT),
-            ("post_body", CT),
+            ("entry-content", BD),
+            ("post_body", BD),
             ("story", CT),
             ("history", 0),
             ("text-center", CT),
             ("context", 0),
-            ("socialShare", BP),
+            ("socialShare", PR),
             ("replies", 0),
             ("reply-to", CM),
             ("", 0),
