@@ -194,7 +194,11 @@ fn run(args: &[String]) -> Result<(), String> {
     for split in ["train", "dev"] {
         let mut docs = convert_split(&data.join("labeled-html"), split)?;
         for c in &collections {
-            docs.extend(c.iter().filter(|(s, _)| *s == split).map(|(_, d)| d.clone()));
+            docs.extend(
+                c.iter()
+                    .filter(|(s, _)| *s == split)
+                    .map(|(_, d)| d.clone()),
+            );
         }
         if split == "train" {
             let spliced = foreign_footers(&docs);

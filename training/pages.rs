@@ -28,7 +28,11 @@ use parasift::{html_document, read_bytes, url_host};
 use serde_json::Value;
 
 /// The collections, by folder name.
-pub const COLLECTIONS: [&str; 3] = ["readability-test-pages", "trafilatura-eval", "cleanportaleval"];
+pub const COLLECTIONS: [&str; 3] = [
+    "readability-test-pages",
+    "trafilatura-eval",
+    "cleanportaleval",
+];
 
 /// The id prefix (source name) of a collection's documents.
 fn source_name(collection: &str) -> &str {
@@ -129,10 +133,10 @@ pub fn convert(collection: &str, path: &Path) -> Result<Vec<(&'static str, Label
     let mut out = Vec::new();
     let (mut labeled, mut paras, mut skipped) = (0usize, 0usize, 0usize);
     for (n, line) in text.lines().enumerate() {
-        let r: Value = serde_json::from_str(line)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
-        let id = str_field(&r, "id")
-            .ok_or_else(|| format!("{}:{}: no id", path.display(), n + 1))?;
+        let r: Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
+        let id =
+            str_field(&r, "id").ok_or_else(|| format!("{}:{}: no id", path.display(), n + 1))?;
         let html = str_field(&r, "html")
             .ok_or_else(|| format!("{}:{}: no html", path.display(), n + 1))?;
         let site = str_field(&r, "url").and_then(url_host);
@@ -144,7 +148,7 @@ pub fn convert(collection: &str, path: &Path) -> Result<Vec<(&'static str, Label
             } else {
                 "train"
             }
-        } else if fnv(site.as_deref().unwrap_or(id)) % 5 == 0 {
+        } else if fnv(site.as_deref().unwrap_or(id)).is_multiple_of(5) {
             "dev"
         } else {
             "train"

@@ -154,7 +154,10 @@ mod tests {
                 .collect()
         };
         fill(&a, 0, &mut row);
-        assert_eq!(names(&row), ["group_link_share", "group_same_tag", "before_main_group"]);
+        assert_eq!(
+            names(&row),
+            ["group_link_share", "group_same_tag", "before_main_group"]
+        );
         fill(&a, 2, &mut row);
         assert_eq!(
             names(&row),

@@ -4,9 +4,9 @@
 pub mod artifact;
 pub mod classifier;
 pub mod flat;
-pub mod roles;
 #[cfg(feature = "train")]
 pub(crate) mod linfa_trees;
+pub mod roles;
 
 use std::borrow::Borrow;
 use std::path::Path;
@@ -369,7 +369,13 @@ impl Model {
     fn prediction(&self, a: &DocAnalysis<'_>, scores: Vec<f32>) -> DocPrediction {
         let scores: Vec<f32> = scores
             .into_iter()
-            .map(|s| if s.is_finite() { s.clamp(0.0, 1.0) } else { 0.0 })
+            .map(|s| {
+                if s.is_finite() {
+                    s.clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let content_like: Vec<bool> = scores.iter().map(|&s| s >= self.header.threshold).collect();
         let mut roles = roles::assign(a, &content_like);
@@ -378,7 +384,10 @@ impl Model {
             .map(|&(r, _)| self.content_roles.contains(r))
             .collect();
         for i in roles::best_block(a, &scores, &kept) {
-            roles[i] = (Role::Body, "the best block of a page that would keep nothing");
+            roles[i] = (
+                Role::Body,
+                "the best block of a page that would keep nothing",
+            );
             kept[i] = self.content_roles.contains(Role::Body);
         }
         let paragraphs: Vec<Prediction> = scores

@@ -161,7 +161,15 @@ fn caption_text(text: &str, words: u32) -> bool {
     ];
     if starts_with_any(
         text,
-        &["Photo:", "Photograph:", "Image:", "Picture:", "Photo by ", "Foto:", "Bild:"],
+        &[
+            "Photo:",
+            "Photograph:",
+            "Image:",
+            "Picture:",
+            "Photo by ",
+            "Foto:",
+            "Bild:",
+        ],
     ) || MARKS.iter().any(|m| text.contains(m))
     {
         return true;
@@ -169,8 +177,7 @@ fn caption_text(text: &str, words: u32) -> bool {
     // "3 of 12", "Image 3 of 12".
     let w: Vec<&str> = text.split_whitespace().collect();
     let n = w.len();
-    n >= 3
-        && n <= 4
+    (3..=4).contains(&n)
         && w[n - 2].eq_ignore_ascii_case("of")
         && w[n - 3].bytes().all(|b| b.is_ascii_digit())
         && w[n - 1].bytes().all(|b| b.is_ascii_digit())
@@ -248,14 +255,26 @@ pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static
         let words = st.words;
         let later_copy = a.earlier_copies[i] > 0 && words >= 5;
         let role = if later_copy {
-            (Role::Other, "a copy of an earlier paragraph of the document")
+            (
+                Role::Other,
+                "a copy of an earlier paragraph of the document",
+            )
         } else if content_like[i] {
             if h.has(Hints::CAPTION) && words <= SHORT_WORDS {
-                (Role::Caption, "inside a figure caption or a caption/credit class")
+                (
+                    Role::Caption,
+                    "inside a figure caption or a caption/credit class",
+                )
             } else if caption_text(&p.text, words) {
-                (Role::Caption, "reads like a photo credit or a slideshow counter")
+                (
+                    Role::Caption,
+                    "reads like a photo credit or a slideshow counter",
+                )
             } else if h.has(Hints::BYLINE) && words <= BYLINE_WORDS && !st.terminal {
-                (Role::Byline, "inside <time>, <address> or a byline/author/date class")
+                (
+                    Role::Byline,
+                    "inside <time>, <address> or a byline/author/date class",
+                )
             } else if byline_text(&p.text, words) {
                 (Role::Byline, "reads like a byline or a dateline")
             } else if !title_given && h.has(Hints::H1) {
@@ -267,7 +286,10 @@ pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static
                     || (p.tag == BlockTag::None && words <= 20 && !st.terminal && words >= 2))
             {
                 title_given = true;
-                (Role::Title, "the first heading kept, before the article text")
+                (
+                    Role::Title,
+                    "the first heading kept, before the article text",
+                )
             } else {
                 (Role::Body, "content-like")
             }
@@ -276,9 +298,15 @@ pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static
         } else if h.has(Hints::CLASS_COMMENT) || h.has(Hints::NEAREST_COMMENT) {
             (Role::Comment, "inside a comment class")
         } else if h.has(Hints::PROMO) || promo_text(&p.text, words) {
-            (Role::Promo, "a share, newsletter, subscription or advertising prompt")
+            (
+                Role::Promo,
+                "a share, newsletter, subscription or advertising prompt",
+            )
         } else if h.has(Hints::RELATED) {
-            (Role::Related, "inside a related/teaser/recommendation class")
+            (
+                Role::Related,
+                "inside a related/teaser/recommendation class",
+            )
         } else if h.has(Hints::NAV) || a.link_share(i) >= 0.5 {
             (Role::Navigation, "navigation markup or mostly links")
         } else {
@@ -393,9 +421,18 @@ pub fn find_date(text: &str) -> Option<String> {
 mod tests {
     #[test]
     fn dates_as_written() {
-        assert_eq!(find_date(" date 2025-06-18 403").as_deref(), Some("2025-06-18"));
-        assert_eq!(find_date("Stand: 18.06.2025, 10:12").as_deref(), Some("18.06.2025"));
-        assert_eq!(find_date("Updated June 18, 2025 at 9am").as_deref(), Some("June 18, 2025"));
+        assert_eq!(
+            find_date(" date 2025-06-18 403").as_deref(),
+            Some("2025-06-18")
+        );
+        assert_eq!(
+            find_date("Stand: 18.06.2025, 10:12").as_deref(),
+            Some("18.06.2025")
+        );
+        assert_eq!(
+            find_date("Updated June 18, 2025 at 9am").as_deref(),
+            Some("June 18, 2025")
+        );
         assert_eq!(find_date("Jun. 8, 2025").as_deref(), Some("Jun. 8, 2025"));
         assert_eq!(find_date("In 2025 we sold 12.5 million."), None);
         assert_eq!(find_date("Phone 12345-67-890"), None);

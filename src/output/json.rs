@@ -23,7 +23,10 @@ pub fn paragraphs(doc: &Document, pred: &DocPrediction, out: &mut impl Write) ->
     opt_string(out, pred.lang.and_then(crate::lang::iso639_1))?;
     out.write_all(b",\"lang_share\":")?;
     number(out, pred.lang_share)?;
-    let text_of = |i: Option<usize>| i.and_then(|i| doc.paragraphs.get(i)).map(|p| p.text.as_str());
+    let text_of = |i: Option<usize>| {
+        i.and_then(|i| doc.paragraphs.get(i))
+            .map(|p| p.text.as_str())
+    };
     out.write_all(b",\"title\":")?;
     opt_string(out, text_of(pred.title))?;
     out.write_all(b",\"byline\":")?;

@@ -318,9 +318,7 @@ fn grow_tree(
         .max_depth(Some(1))
         .min_weight_split(params.min_weight_split)
         .min_weight_leaf(params.min_weight_leaf)
-        .fit(
-            &Dataset::new(xs, y.select(Axis(0), &rows)).with_weights(w.select(Axis(0), &rows)),
-        )
+        .fit(&Dataset::new(xs, y.select(Axis(0), &rows)).with_weights(w.select(Axis(0), &rows)))
         .map_err(|e| e.to_string())?;
     // A root that found no split is an empty leaf, with no impurity decrease.
     let (feature, threshold, decrease) = stump.root_node().split();

@@ -160,7 +160,11 @@ impl LabeledDoc {
             format: self.doc.format,
             site: self.doc.site.clone(),
             gold: self.gold.clone(),
-            with: self.snippets.as_ref().map(|s| s.with.clone()).unwrap_or_default(),
+            with: self
+                .snippets
+                .as_ref()
+                .map(|s| s.with.clone())
+                .unwrap_or_default(),
             without: self
                 .snippets
                 .as_ref()

@@ -204,7 +204,10 @@ mod tests {
             without: vec!["Home".into(), "Imprint".into()],
         };
         s.add(&sn, "Home\nThe\nthe story\tbegins");
-        assert_eq!((s.counts.tp, s.counts.fn_, s.counts.fp, s.counts.tn), (1.0, 1.0, 1.0, 1.0));
+        assert_eq!(
+            (s.counts.tp, s.counts.fn_, s.counts.fp, s.counts.tn),
+            (1.0, 1.0, 1.0, 1.0)
+        );
         assert_eq!(s.pages, 1);
     }
 

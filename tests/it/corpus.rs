@@ -103,7 +103,10 @@ fn sketch_agrees_with_exact_counts_on_dev_pages() {
             .into_iter()
             // Without their sites: distinct-site counts are approximate in a sketch by design
             // (docs/corpus-index.md); this is about the paragraph and shingle counts.
-            .map(|l| Document { site: None, ..l.doc })
+            .map(|l| Document {
+                site: None,
+                ..l.doc
+            })
             .collect();
     let analyses: Vec<DocAnalysis<'_>> = docs.iter().map(DocAnalysis::new).collect();
     let mut exact = CorpusIndex::new();

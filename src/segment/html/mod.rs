@@ -309,10 +309,7 @@ mod tests {
                 "<figure><img src=x><figcaption>A cat</figcaption></figure>",
                 Hints::FIGURE | Hints::CAPTION,
             ),
-            (
-                "<div class=\"photo-credit\">AP</div>",
-                Hints::CAPTION,
-            ),
+            ("<div class=\"photo-credit\">AP</div>", Hints::CAPTION),
             ("<p><time>June 18, 2025</time></p>", Hints::BYLINE),
             ("<address>By Jane Doe</address>", Hints::BYLINE),
             ("<a rel=\"author\" href=/j>Jane Doe</a>", Hints::BYLINE),
@@ -334,9 +331,15 @@ mod tests {
             ("<div hidden>x</div>", Hints::HIDDEN),
             ("<div aria-hidden=\"true\">x</div>", Hints::HIDDEN),
             ("<div aria-hidden=\"false\">x</div>", 0),
-            ("<div style=\"color: red; display : none\">x</div>", Hints::HIDDEN),
+            (
+                "<div style=\"color: red; display : none\">x</div>",
+                Hints::HIDDEN,
+            ),
             ("<div itemprop=\"articleBody\">x</div>", Hints::BODY),
-            ("<span itemprop=\"datePublished\">2025</span>", Hints::BYLINE),
+            (
+                "<span itemprop=\"datePublished\">2025</span>",
+                Hints::BYLINE,
+            ),
             ("<h1>Title</h1>", Hints::H1),
             ("<h2>Sub</h2>", 0),
             (
