@@ -118,6 +118,9 @@ pub enum Command {
         /// P(content) at or above which a paragraph is content (default: the model's).
         #[arg(long)]
         threshold: Option<f32>,
+        /// Paragraph roles that count as content, comma-separated (see classify).
+        #[arg(long, value_name = "ROLES", default_value = "body,title", value_parser = parse_roles)]
+        content_roles: parasift::ContentRoles,
     },
 }
 

@@ -90,7 +90,14 @@ fn run(term: &Terminal) -> Result<ExitCode, Error> {
             model,
             text_view,
             threshold,
-        } => train::eval(fixtures, model.as_ref(), *text_view, *threshold),
+            content_roles,
+        } => train::eval(
+            fixtures,
+            model.as_ref(),
+            *text_view,
+            *threshold,
+            *content_roles,
+        ),
     }
 }
 

@@ -159,8 +159,9 @@ pub fn eval(
     model: Option<&PathBuf>,
     text_view: bool,
     threshold: Option<f32>,
+    content_roles: parasift::ContentRoles,
 ) -> Result<ExitCode, Error> {
-    let mut model = load_model(model)?;
+    let mut model = load_model(model)?.with_content_roles(content_roles);
     if let Some(t) = threshold {
         model = model.with_threshold(t);
     }
