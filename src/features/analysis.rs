@@ -81,6 +81,13 @@ pub struct DocAnalysis<'a> {
     pub doc_script: ScriptHistogram,
     /// The document's containers.
     pub groups: super::structure::Groups,
+    /// Per paragraph, the length of the run of consecutive short paragraphs (at most
+    /// [`SHORT_WORDS`] words) it is in; 0 for a longer paragraph.
+    pub short_runs: Vec<u32>,
+    /// Share of the document's paragraphs that end a sentence.
+    pub terminal_share: f32,
+    /// Median `ln(1 + characters)` of the document's paragraphs.
+    pub median_log_chars: f32,
     /// Characters over all paragraphs.
     pub total_chars: u32,
     /// For each paragraph: copies of its normalized text in the document (≥ 1).
@@ -240,6 +247,9 @@ pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
         );
     }
 }
+
+/// Most words of a paragraph in a run of short lines (a table's cells, a list's items).
+pub const SHORT_WORDS: u32 = 6;
 
 /// Minimum characters for a paragraph to count as long prose.
 pub const PROSE_CHARS: u32 = 150;
@@ -424,9 +434,36 @@ impl<'a> DocAnalysis<'a> {
             .map(|&(d, _)| d);
 
         let groups = super::structure::Groups::new(doc, &paras);
+        let mut short_runs = vec![0u32; n];
+        let mut i = 0;
+        while i < n {
+            if paras[i].words > SHORT_WORDS {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < n && paras[i].words <= SHORT_WORDS {
+                i += 1;
+            }
+            short_runs[start..i].fill((i - start) as u32);
+        }
+        let terminal_share = if n > 0 {
+            paras.iter().filter(|p| p.terminal).count() as f32 / n as f32
+        } else {
+            0.0
+        };
+        let mut logs: Vec<f32> = paras
+            .iter()
+            .map(|p| super::ln_1p_count(p.chars()))
+            .collect();
+        logs.sort_unstable_by(f32::total_cmp);
+        let median_log_chars = logs.get(n / 2).copied().unwrap_or(0.0);
         DocAnalysis {
             doc,
             groups,
+            short_runs,
+            terminal_share,
+            median_log_chars,
             paras,
             shingles,
             lang,

@@ -41,6 +41,9 @@ pub const NAMES: &[&str] = &[
     "wide_prose",
     "depth_diff_prose",
     "depth_is_prose",
+    "short_run",
+    "doc_terminal_share",
+    "rel_log_chars",
 ];
 
 /// Writes paragraph `i`'s context columns.
@@ -107,6 +110,11 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
             row[at + 9] = 0.0;
         }
     }
+    // Runs of short lines (a table or a list that may be the content), and the document as a
+    // whole: how much of it is sentences, how long this paragraph is for it.
+    row[at + 10] = super::ln_1p_count(a.short_runs[i]);
+    row[at + 11] = a.terminal_share;
+    row[at + 12] = a.log_chars(i) - a.median_log_chars;
 }
 
 #[cfg(test)]
@@ -120,7 +128,7 @@ mod tests {
                     the events of the day in some detail, as news articles usually do here.";
         let doc = Document::from_paragraphs("d", &["Home", long, "Share"]);
         let a = DocAnalysis::new(&doc);
-        let mut row = [0f32; 29];
+        let mut row = [0f32; 32];
         fill(&a, 0, &mut row);
         assert_eq!(&row[..2], &[0.0, 0.0]);
         assert_eq!(row[2], 3f32.ln_1p());
@@ -138,5 +146,9 @@ mod tests {
         // one prose paragraph of three in the wide window; all at depth 0, the prose depth
         assert_eq!(row[26], 1.0 / 3.0);
         assert_eq!((row[27], row[28]), (0.0, 1.0));
+        // "Share" is a run of one short line; one paragraph in three ends a sentence.
+        assert_eq!(row[29], 1f32.ln_1p());
+        assert_eq!(row[30], 1.0 / 3.0);
+        assert_eq!(row[31], 0.0, "\"Share\" is the median length");
     }
 }
