@@ -69,6 +69,17 @@ pub use lang::{
 };
 pub use model::{Classifier, DocPrediction, FlatTree, Header, Label, Model, Prediction};
 
+/// Loaders that have no public entry point of their own, for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `bytes` as a language tables file (`models/lang.bin`) and as built tables read
+    /// in place; what they say is dropped.
+    pub fn language_tables(bytes: &[u8]) {
+        let _ = crate::lang::ngram::TablesData::from_bytes(bytes);
+        let _ = crate::lang::ngram::NgramModel::from_built(bytes);
+    }
+}
+
 /// The model file: its magic bytes, the format version this build writes and the oldest it
 /// reads, and its encoding of a header and a classifier.
 pub mod model_file {

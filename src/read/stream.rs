@@ -153,8 +153,45 @@ impl<R: Read> Read for Counting<R> {
 
 type Source = Box<dyn BufRead + Send>;
 
+/// gzip members one after another (as `MultiGzDecoder` reads them), keeping where, in
+/// decompressed bytes, the member being read started: a member found corrupt (its checksum is
+/// checked at its end) may have given garbage records since then.
+struct Members<R: BufRead> {
+    dec: Option<flate2::bufread::GzDecoder<R>>,
+    /// Decompressed bytes so far.
+    out: u64,
+    /// Where the current member started.
+    start: Arc<AtomicU64>,
+}
+
+impl<R: BufRead> Read for Members<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(dec) = self.dec.as_mut() else {
+                return Ok(0);
+            };
+            let n = dec.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.out += n as u64;
+                return Ok(n);
+            }
+            // The member ended: another follows when bytes are left.
+            if dec.get_mut().fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            let inner = self.dec.take().map(flate2::bufread::GzDecoder::into_inner);
+            self.dec = inner.map(flate2::bufread::GzDecoder::new);
+            self.start.store(self.out, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Opens a file (or standard input), decompressing gzip and zstd recognized by magic bytes.
-fn open(path: &Path, counter: &Arc<AtomicU64>) -> std::io::Result<Source> {
+/// For gzip, also where the member being read started (see [`Members`]).
+fn open(
+    path: &Path,
+    counter: &Arc<AtomicU64>,
+) -> std::io::Result<(Source, Option<Arc<AtomicU64>>)> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -169,17 +206,26 @@ fn open(path: &Path, counter: &Arc<AtomicU64>) -> std::io::Result<Source> {
     );
     let head = buffered.fill_buf()?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::with_capacity(
-            256 << 10,
-            flate2::bufread::MultiGzDecoder::new(buffered),
-        ))
+        let start = Arc::new(AtomicU64::new(0));
+        let members = Members {
+            dec: Some(flate2::bufread::GzDecoder::new(buffered)),
+            out: 0,
+            start: Arc::clone(&start),
+        };
+        (
+            Box::new(BufReader::with_capacity(256 << 10, members)),
+            Some(start),
+        )
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(BufReader::with_capacity(
-            256 << 10,
-            zstd::stream::read::Decoder::with_buffer(buffered)?,
-        ))
+        (
+            Box::new(BufReader::with_capacity(
+                256 << 10,
+                zstd::stream::read::Decoder::with_buffer(buffered)?,
+            )),
+            None,
+        )
     } else {
-        Box::new(buffered)
+        (Box::new(buffered), None)
     })
 }
 
@@ -212,6 +258,12 @@ struct Current {
     next_line: usize,
     /// The start of a line that runs past the end of the source's buffer.
     buf: Vec<u8>,
+    /// Decompressed bytes of the lines read so far.
+    offset: u64,
+    /// Of a gzip input: where its current member started (see [`Members`]).
+    member: Option<Arc<AtomicU64>>,
+    /// The start of the latest member that a line read so far reaches into, and that line.
+    member_line: (u64, usize),
 }
 
 /// A line as [`read_line`] read it.
@@ -340,7 +392,7 @@ impl<'a> Reader<'a> {
                 bytes,
             }))
         };
-        let mut src = match open(&self.files[i].path, &self.consumed) {
+        let (mut src, member) = match open(&self.files[i].path, &self.consumed) {
             Ok(s) => s,
             Err(e) => return item(Err(Error::io(&self.files[i].path, e)), 0),
         };
@@ -363,6 +415,9 @@ impl<'a> Reader<'a> {
                 src,
                 next_line: 1,
                 buf: Vec::new(),
+                offset: 0,
+                member,
+                member_line: (0, 1),
             });
             return None;
         }
@@ -393,6 +448,15 @@ impl<'a> Reader<'a> {
             let read = read_line(&mut cur.src, &mut cur.buf, self.opts.max_record_bytes);
             cur.next_line += 1;
             let source = || format!("{}:{line_no}", self.files[file].path.display());
+            if let (Ok(Some((_, n))), Some(member)) = (&read, &cur.member) {
+                let start = member.load(Ordering::Relaxed);
+                if start != cur.member_line.0 && cur.offset + *n as u64 > start {
+                    cur.member_line = (start, line_no);
+                }
+            }
+            if let Ok(Some((_, n))) = &read {
+                cur.offset += *n as u64;
+            }
             match read {
                 Ok(None) => {
                     self.current = None;
@@ -434,7 +498,23 @@ impl<'a> Reader<'a> {
                 }
                 Err(e) => {
                     // The rest of the file cannot be read: one error for it, then its end.
-                    let err = Error::unreadable(source(), describe_read_error(&e));
+                    let mut why = describe_read_error(&e);
+                    if let Some(member) = &cur.member {
+                        let start = member.load(Ordering::Relaxed);
+                        let first = if cur.member_line.0 == start {
+                            cur.member_line.1
+                        } else {
+                            line_no
+                        };
+                        if first < line_no {
+                            why.push_str(&format!(
+                                "; lines {first} to {} came from this damaged gzip member and \
+                                 may be garbage",
+                                line_no - 1
+                            ));
+                        }
+                    }
+                    let err = Error::unreadable(source(), why);
                     cur.src = Box::new(std::io::empty());
                     cur.buf.clear();
                     return Event::Item(RawItem {

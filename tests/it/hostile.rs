@@ -359,3 +359,109 @@ fn quiet_hides_the_summary_and_stats_are_written() {
     let r = run(&["classify", &arg(&dir.path().join("a.txt"))]);
     assert!(stderr(&r).contains("documents in"), "{}", stderr(&r));
 }
+
+/// The fuzz targets' seeds and the inputs that once crashed them (`fuzz/regressions/TARGET/`),
+/// through what each target calls: no panic.
+#[test]
+fn fuzz_seeds_and_regressions_replay() {
+    use parasift::{InputFormat, ReadOptions};
+    let model = parasift::Model::embedded_owned().unwrap();
+    let tmp = tempdir();
+    let opts = |format| ReadOptions {
+        format,
+        max_record_bytes: 1 << 20,
+        ..ReadOptions::default()
+    };
+    let mut replayed = 0;
+    for kind in ["seeds", "regressions"] {
+        let Ok(targets) = std::fs::read_dir(crate::util::root().join("fuzz").join(kind)) else {
+            continue;
+        };
+        for t in targets {
+            let t = t.unwrap().path();
+            let target = t.file_name().unwrap().to_string_lossy().into_owned();
+            for f in std::fs::read_dir(&t).unwrap() {
+                let f = f.unwrap().path();
+                let data = std::fs::read(&f).unwrap();
+                replayed += 1;
+                match target.as_str() {
+                    "read_text" => drop(parasift::read_bytes_as(
+                        "f",
+                        &data,
+                        &opts(InputFormat::Text),
+                    )),
+                    "read_html" => drop(parasift::read_bytes_as(
+                        "f",
+                        &data,
+                        &opts(InputFormat::Html),
+                    )),
+                    "read_jsonl" => drop(parasift::read_bytes_as(
+                        "f",
+                        &data,
+                        &opts(InputFormat::Jsonl),
+                    )),
+                    "read_compressed" => {
+                        let p = tmp.path().join("input.jsonl");
+                        write(&p, &data);
+                        drop(parasift::read_path(&p, &opts(InputFormat::Auto)));
+                    }
+                    "segment" => {
+                        let text = String::from_utf8_lossy(&data);
+                        drop(parasift::segment_text(&text, parasift::TextMode::Lines));
+                        drop(parasift::segment_html(&text));
+                    }
+                    "model_file" => drop(parasift::Model::from_bytes(&data)),
+                    "index_file" => drop(parasift::CorpusIndex::read_from(
+                        &mut &data[..],
+                        data.len() as u64,
+                        "f",
+                    )),
+                    "lang_tables" => parasift::fuzzing::language_tables(&data),
+                    "classify" => {
+                        for doc in parasift::read_bytes_as("f", &data, &opts(InputFormat::Auto))
+                            .into_iter()
+                            .flatten()
+                        {
+                            assert_eq!(
+                                model.classify(&doc).paragraphs().len(),
+                                doc.paragraphs.len()
+                            );
+                        }
+                    }
+                    other => panic!("{}: no fuzz target {other}", f.display()),
+                }
+            }
+        }
+    }
+    assert!(replayed > 20, "{replayed} inputs replayed");
+}
+
+#[test]
+fn a_damaged_gzip_member_names_the_records_it_gave() {
+    use std::io::Write as _;
+    let member = |from: usize| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        for i in from..from + 200 {
+            writeln!(gz, "{{\"id\":{i},\"text\":\"Record number {i}.\"}}").unwrap();
+        }
+        gz.finish().unwrap()
+    };
+    let mut second = member(201);
+    // A wrong checksum: every record of the member decompresses, and then it is found damaged.
+    let at = second.len() - 8;
+    second[at] ^= 0xff;
+    let mut bytes = member(1);
+    bytes.extend(second);
+    bytes.extend(member(401));
+    let dir = tempdir();
+    let file = dir.path().join("damaged.jsonl.gz");
+    write(&file, bytes);
+    let r = run(&["classify", &arg(&file), "--quiet"]);
+    let err = stderr(&r);
+    assert_eq!(r.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("damaged.jsonl.gz:401: corrupt compressed data")
+            && err.contains("lines 201 to 400 came from this damaged gzip member"),
+        "{err}"
+    );
+}
