@@ -50,8 +50,9 @@ pub struct ReadOptions {
 }
 
 /// The default of [`ReadOptions::max_record_bytes`]: far above any real page or article, low
-/// enough that one document's analysis fits in a few gigabytes.
-pub const DEFAULT_MAX_RECORD_BYTES: usize = 256 << 20;
+/// enough that one document's analysis (some twenty times its size for a document of short
+/// lines) fits in a few gigabytes.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
 
 impl Default for ReadOptions {
     fn default() -> Self {

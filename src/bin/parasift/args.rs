@@ -145,7 +145,7 @@ pub struct InputArgs {
     pub url_key: String,
     /// The most bytes (decompressed) of one JSONL record or one text or HTML file (e.g. 64M);
     /// a longer one is rejected, and the run goes on.
-    #[arg(long, value_name = "SIZE", default_value = "256M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
     pub max_record_bytes: usize,
 }
 
