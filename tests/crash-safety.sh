@@ -31,7 +31,8 @@ for f in "$work"/in/pages/p*; do
 done
 cp training/seeds/*.txt "$work/in/seeds/"
 
-run() { "$bin" classify "$work/in" --output-dir "$1" --quiet --threads 2 --batch-docs 2; }
+args=(classify "$work/in" --quiet --threads 2 --batch-docs 2)
+run() { "$bin" "${args[@]}" --output-dir "$1"; }
 
 start=$(date +%s.%N)
 run "$work/ref" 2>/dev/null
@@ -44,7 +45,8 @@ for r in $(seq 1 "$rounds"); do
     sig=${signals[$(((r - 1) % 3))]}
     out="$work/out$r"
     for _ in $(seq 1 $((RANDOM % 3 + 1))); do
-        run "$out" 2>/dev/null &
+        # The binary itself in the background (not a subshell), so that the signal reaches it.
+        "$bin" "${args[@]}" --output-dir "$out" 2>/dev/null &
         pid=$!
         # A random moment within the run's length.
         sleep "$(echo "scale=3; $secs * $RANDOM / 32768" | bc)"
