@@ -71,6 +71,17 @@ pub use model::{
     Classifier, ContentRoles, DocPrediction, FlatTree, Header, Label, Model, Prediction, Role,
 };
 
+/// Loaders that have no public entry point of their own, for the fuzz targets in `fuzz/`.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Reads `bytes` as a language tables file (`models/lang.bin`) and as built tables read
+    /// in place; what they say is dropped.
+    pub fn language_tables(bytes: &[u8]) {
+        let _ = crate::lang::ngram::TablesData::from_bytes(bytes);
+        let _ = crate::lang::ngram::NgramModel::from_built(bytes);
+    }
+}
+
 /// The model file: its magic bytes, the format version this build writes and the oldest it
 /// reads, and its encoding of a header and a classifier.
 pub mod model_file {
@@ -80,7 +91,8 @@ pub mod model_file {
 }
 pub use read::charset::decode_html;
 pub use read::{
-    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path, url_host,
+    DEFAULT_MAX_RECORD_BYTES, InputFormat, JsonlKeys, ReadOptions, check_regular_file, read_all,
+    read_bytes, read_bytes_as, read_path, url_host,
 };
 pub use segment::{
     LabeledSegments, TextMode, html_document, segment_html, segment_html_labeled, segment_text,

@@ -244,6 +244,7 @@ impl CorpusIndex {
     /// # Errors
     /// [`Error::Io`] when it cannot be read, [`Error::BadIndex`] when it cannot be trusted.
     pub fn load(path: &Path) -> Result<CorpusIndex> {
+        crate::read::check_regular_file(path)?;
         let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
         let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);

@@ -111,6 +111,12 @@ impl Classifier {
                         std.len()
                     ));
                 }
+                if let Some(v) = mean.iter().find(|m| !m.is_finite()) {
+                    return Err(format!("logistic model has a column mean of {v}"));
+                }
+                if let Some(v) = weights.iter().find(|w| !w.is_finite()) {
+                    return Err(format!("logistic model has a weight of {v}"));
+                }
                 if std.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
                     return Err("logistic model has a non-positive deviation".into());
                 }

@@ -264,6 +264,7 @@ impl Model {
     /// As [`Model::from_bytes`], or [`Error::Io`] when the file cannot be read.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Model> {
         let path = path.as_ref();
+        crate::read::check_regular_file(path)?;
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Model::from_bytes(&bytes)
     }

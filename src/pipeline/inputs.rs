@@ -52,6 +52,25 @@ pub fn check_outside_inputs(paths: &[PathBuf], what: &str, path: &Path) -> Resul
     Ok(())
 }
 
+/// Checks that writing `path` (by renaming a new file onto it) replaces nothing but a regular
+/// file: a symbolic link, device, FIFO or directory there is refused, not replaced.
+///
+/// # Errors
+/// [`Error::Input`] for `what` (the flag), naming what is there.
+pub fn check_replaceable(what: &str, path: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(Error::input(
+            what,
+            format!(
+                "{} is {}: only a regular file is replaced; name a new or regular file",
+                path.display(),
+                crate::read::file_kind(&m)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// `path` with its longest existing prefix resolved (symbolic links, `.` and `..`), and the
 /// rest as written.
 fn resolved(path: &Path) -> PathBuf {
@@ -77,7 +96,7 @@ fn resolved(path: &Path) -> PathBuf {
 }
 
 /// Whether `a` and `b` both exist and are the same file.
-pub(super) fn same_file(a: &Path, b: &Path) -> bool {
+pub fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
 }
 

@@ -40,7 +40,7 @@ use crate::read::ReadOptions;
 pub use crate::output::{OutputKind, render};
 pub use crate::read::stream::{InputFile, Parsed};
 pub use first_pass::build_index;
-pub use inputs::{check_outside_inputs, select_inputs};
+pub use inputs::{check_outside_inputs, check_replaceable, same_file, select_inputs};
 pub use output_dir::output_name;
 pub use report::{Pass, Progress, Report, Reporter, Silent};
 

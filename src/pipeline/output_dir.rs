@@ -79,10 +79,19 @@ impl Shard {
         std::fs::remove_file(&self.tmp).map_err(|e| Error::io(&self.tmp, e))
     }
 
+    /// Flushes, syncs and renames the output to its final name; on failure (a full disk at the
+    /// last flush) the temporary file is removed.
     pub(super) fn finish(self) -> Result<()> {
-        let f = self.enc.finish().map_err(|e| Error::io(&self.tmp, e))?;
-        f.sync_all().map_err(|e| Error::io(&self.tmp, e))?;
-        std::fs::rename(&self.tmp, &self.dest).map_err(|e| Error::io(&self.dest, e))
+        let Shard { tmp, dest, enc, .. } = self;
+        let done = (|| {
+            let f = enc.finish().map_err(|e| Error::io(&tmp, e))?;
+            f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &dest).map_err(|e| Error::io(&dest, e))
+        })();
+        if done.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        done
     }
 }
 
@@ -187,5 +196,35 @@ pub fn output_name(input: &InputFile, kind: OutputKind, format: InputFormat) -> 
         PathBuf::from(name.as_ref())
     } else {
         PathBuf::from(format!("{base}{ext}{comp}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_failed_last_flush_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.jsonl");
+        let tmp = temp_path(&dest);
+        std::fs::write(&tmp, b"").unwrap();
+        // What the last flush writes goes to a full disk.
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let mut shard = Shard {
+            file: 0,
+            tmp: tmp.clone(),
+            dest: dest.clone(),
+            enc: Encoder::Plain(std::io::BufWriter::with_capacity(1 << 10, full)),
+        };
+        shard.enc.writer().write_all(b"{\"id\":1}\n").unwrap();
+        let e = shard.finish().unwrap_err();
+        assert!(e.to_string().contains("No space left"), "{e}");
+        assert!(!tmp.exists(), "the temporary file is left");
+        assert!(!dest.exists());
     }
 }

@@ -32,6 +32,11 @@ pub fn decode_html(bytes: &[u8]) -> (String, &'static Encoding) {
         {
             return (text.to_owned(), UTF_8);
         }
+        // Bytes that are not UTF-8 under a UTF-8 declaration are decoded by a guess instead
+        // (a page saved in its legacy charset under a template's declaration).
+        if encoding == UTF_8 && contradicts_utf8(bytes) {
+            return sniff(bytes);
+        }
         return (decode(encoding, bytes), encoding);
     }
     decode_undeclared(bytes)
@@ -52,15 +57,63 @@ fn decode_bom(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
     ))
 }
 
-/// Valid UTF-8 as is (one copy), else chardetng's guess.
+/// UTF-16 without a byte order mark (by its NUL bytes: text that is mostly ASCII or Latin has
+/// a zero in every other byte), else valid UTF-8 as is (one copy), else chardetng's guess.
 fn decode_undeclared(bytes: &[u8]) -> (String, &'static Encoding) {
+    if let Some(encoding) = utf16_without_bom(bytes) {
+        return (decode(encoding, bytes), encoding);
+    }
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return (text.to_owned(), UTF_8);
     }
+    sniff(bytes)
+}
+
+/// chardetng's guess.
+fn sniff(bytes: &[u8]) -> (String, &'static Encoding) {
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, Utf8Detection::Allow);
     (decode(encoding, bytes), encoding)
+}
+
+/// UTF-16LE or BE when, over the first 4096 bytes, at least 40% of the odd (LE) or even (BE)
+/// bytes are zero and almost none (under 2%) of the others.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let pairs = head.len() / 2;
+    let (mut even, mut odd) = (0usize, 0usize);
+    for p in head.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= pairs * 4;
+    let hardly = |n: usize| n * 50 < pairs;
+    if mostly(odd) && hardly(even) {
+        Some(UTF_16LE)
+    } else if mostly(even) && hardly(odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether bytes declared UTF-8 contradict it: at least one malformed sequence for every
+/// fifty non-ASCII characters (a few stray bytes in a UTF-8 page do not).
+fn contradicts_utf8(bytes: &[u8]) -> bool {
+    if simdutf8::basic::from_utf8(bytes).is_ok() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let (mut bad, mut non_ascii) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        non_ascii += 1;
+        bad += usize::from(c == '\u{FFFD}');
+    }
+    bad * 50 > non_ascii
 }
 
 fn decode(encoding: &'static Encoding, bytes: &[u8]) -> String {
@@ -372,9 +425,16 @@ mod tests {
 
     #[test]
     fn malformed_sequences_become_replacement_characters() {
-        let (text, encoding) = decode_html(b"<meta charset=utf-8><p>a\xffb\xe2\x82</p>");
+        // Two malformed sequences among many good ones keep the declared UTF-8.
+        let good = "é".repeat(120);
+        let mut page = format!("<meta charset=utf-8><p>{good}a").into_bytes();
+        page.extend_from_slice(b"\xffb\xe2\x82</p>");
+        let (text, encoding) = decode_html(&page);
         assert_eq!(encoding, UTF_8);
-        assert_eq!(text, "<meta charset=utf-8><p>a\u{fffd}b\u{fffd}</p>");
+        assert_eq!(
+            text,
+            format!("<meta charset=utf-8><p>{good}a\u{fffd}b\u{fffd}</p>")
+        );
         let (text, encoding) = decode_text(b"\xEF\xBB\xBFa\xc3b");
         assert_eq!((text.as_str(), encoding), ("a\u{fffd}b", UTF_8));
         // Odd UTF-16 input and truncated tags never panic.
@@ -416,6 +476,41 @@ mod tests {
         }
         let want: Vec<(&[u8], &[u8])> = vec![(b"a", b"1"), (b"b", b"2"), (b"c", b""), (b"d", b"")];
         assert_eq!(attrs, want);
+    }
+
+    #[test]
+    fn bytes_that_contradict_a_utf8_declaration_are_sniffed() {
+        let body = "<p>Москва — столица России, крупнейший город страны и её политический, \
+                    экономический и культурный центр.</p>";
+        let mut page = b"<html><head><meta charset=utf-8></head><body>".to_vec();
+        page.extend(encode(WINDOWS_1251, body));
+        let (text, enc) = decode_html(&page);
+        assert_eq!(enc, WINDOWS_1251);
+        assert!(text.contains("Москва — столица"), "{text}");
+        // A stray byte in a UTF-8 page keeps the declaration.
+        let mut page = format!("<meta charset=utf-8>{body}").into_bytes();
+        page.push(0xff);
+        let (text, enc) = decode_html(&page);
+        assert_eq!(enc, UTF_8);
+        assert!(text.contains("Москва — столица"), "{text}");
+    }
+
+    #[test]
+    fn valid_utf8_wins_when_nothing_is_declared() {
+        let page = "<p>Café — «ok», naïve façade</p>".as_bytes();
+        assert_eq!(decode_html(page).1, UTF_8);
+        assert_eq!(decode_text(page).1, UTF_8);
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark() {
+        let text = "A plain line of text.\nAnd another, with é.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(decode_text(&le), (text.to_string(), UTF_16LE));
+        assert_eq!(decode_text(&be), (text.to_string(), encoding_rs::UTF_16BE));
+        // A few NULs in an ASCII text are not UTF-16.
+        assert_eq!(decode_text(b"abc\0def\0ghi jkl mno").1, UTF_8);
     }
 
     #[test]

@@ -86,12 +86,12 @@ pub fn parse_record_spans(
         let get_str = |k: &str, raw: Option<&RawValue>| -> Result<Option<(String, Range<usize>)>> {
             match raw.map(|r| r.get()) {
                 None | Some("null") => Ok(None),
-                Some(raw) => match serde_json::from_str::<String>(raw) {
+                Some(raw) => match json_string(raw) {
                     Ok(s) => {
                         let at = raw.as_ptr() as usize - line.as_ptr() as usize;
                         Ok(Some((s, at..at + raw.len())))
                     }
-                    Err(_) => Err(Error::input(&source, format!("\"{k}\" must be a string"))),
+                    Err(why) => Err(Error::input(&source, format!("\"{k}\" {why}"))),
                 },
             }
         };
@@ -134,6 +134,60 @@ pub fn parse_record_spans(
         },
         other => other,
     })
+}
+
+/// The string of a raw JSON value. An escaped lone surrogate (`"\\ud800"`, which some JSON
+/// writers produce from broken text) stands for no character: it becomes U+FFFD.
+///
+/// # Errors
+/// Why the value is not a string (the words after the key's name).
+fn json_string(raw: &str) -> std::result::Result<String, String> {
+    match serde_json::from_str::<String>(raw) {
+        Ok(s) => Ok(s),
+        Err(_) if !raw.starts_with('"') => Err("must be a string".into()),
+        Err(e) => {
+            let fixed = replace_lone_surrogates(raw);
+            serde_json::from_str::<String>(&fixed)
+                .map_err(|_| format!("is not a valid JSON string: {e}"))
+        }
+    }
+}
+
+/// `raw` (a JSON string literal) with each `\\uXXXX` escape of a surrogate that is not half of a
+/// pair replaced by `\\ufffd`.
+fn replace_lone_surrogates(raw: &str) -> String {
+    let b = raw.as_bytes();
+    let unit = |i: usize| -> Option<u16> {
+        if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
+            let hex = raw.get(i + 2..i + 6)?;
+            u16::from_str_radix(hex, 16).ok()
+        } else {
+            None
+        }
+    };
+    let mut out = String::with_capacity(raw.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i < b.len() {
+        if b[i] != b'\\' {
+            i += 1;
+            continue;
+        }
+        match unit(i) {
+            Some(0xD800..=0xDBFF) if matches!(unit(i + 6), Some(0xDC00..=0xDFFF)) => i += 12,
+            Some(0xD800..=0xDFFF) => {
+                out.push_str(&raw[copied..i]);
+                out.push_str("\\ufffd");
+                i += 6;
+                copied = i;
+            }
+            Some(_) => i += 6,
+            // Any other escape: its two characters.
+            None => i += 2,
+        }
+    }
+    out.push_str(&raw[copied.min(raw.len())..]);
+    out
 }
 
 /// The HTML value of a record.
@@ -226,10 +280,16 @@ impl<'de> Visitor<'de> for Fields<'_> {
 /// Reads every record of a JSONL input; blank lines are skipped, bad lines are errors in place.
 pub fn read_records(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Result<Document>> {
     let mut out = Vec::new();
-    for (i, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+    for (i, raw) in super::lines(bytes).enumerate() {
         let line_no = i + 1;
-        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if raw.len() > opts.max_record_bytes {
+            out.push(Err(Error::input(
+                format!("{name}:{line_no}"),
+                super::too_long(raw.len() as u64, false, opts.max_record_bytes),
+            )));
             continue;
         }
         match simdutf8::compat::from_utf8(raw) {
@@ -246,6 +306,19 @@ pub fn read_records(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        let opts = ReadOptions::default();
+        let doc = parse_record("a", 1, r#"{"id":"x","text":"caf\ud800 ok \udc00."}"#, &opts)
+            .expect("a lone surrogate is decoded");
+        assert_eq!(doc.paragraphs[0].text, "caf\u{FFFD} ok \u{FFFD}.");
+        // A pair is one character, as before.
+        let doc = parse_record("a", 1, r#"{"text":"\ud83d\ude00 \\ud800"}"#, &opts).unwrap();
+        assert_eq!(doc.paragraphs[0].text, "\u{1F600} \\ud800");
+        let e = parse_record("a", 1, r#"{"text":5}"#, &opts).unwrap_err();
+        assert!(e.to_string().contains("\"text\" must be a string"), "{e}");
+    }
 
     #[test]
     fn records_good_and_bad() {

@@ -36,7 +36,7 @@ pub enum InputFormat {
 }
 
 /// How inputs are read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ReadOptions {
     /// The input format.
     pub format: InputFormat,
@@ -44,6 +44,76 @@ pub struct ReadOptions {
     pub text_mode: TextMode,
     /// JSONL key names.
     pub keys: JsonlKeys,
+    /// The most bytes (decompressed) one JSONL record or one text or HTML file may have; a
+    /// longer one is rejected with its size, and the run goes on.
+    pub max_record_bytes: usize,
+}
+
+/// The default of [`ReadOptions::max_record_bytes`]: far above any real page or article, low
+/// enough that one document's analysis (some twenty times its size for a document of short
+/// lines) fits in a few gigabytes.
+pub const DEFAULT_MAX_RECORD_BYTES: usize = 64 << 20;
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            format: InputFormat::default(),
+            text_mode: TextMode::default(),
+            keys: JsonlKeys::default(),
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+/// Why a record or file of `size` bytes (or more, when `at_least`) is not read.
+pub(crate) fn too_long(size: u64, at_least: bool, limit: usize) -> String {
+    format!(
+        "{}{size} bytes, over the limit of {limit} bytes per record (--max-record-bytes)",
+        if at_least { "more than " } else { "" }
+    )
+}
+
+/// Checks that `path` is a regular file (following symbolic links), so that a FIFO, socket or
+/// device is reported instead of being opened (opening a FIFO with no writer blocks forever).
+///
+/// # Errors
+/// [`Error::Input`] naming what it is instead, or [`Error::Io`] when it cannot be looked at.
+pub fn check_regular_file(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_file() {
+        return Ok(());
+    }
+    Err(Error::input(
+        path.display().to_string(),
+        format!("not a regular file ({}): not read", file_kind(&meta)),
+    ))
+}
+
+/// What kind of file `meta` describes, in words.
+pub(crate) fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+    }
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else if t.is_file() {
+        "a regular file"
+    } else {
+        "not a regular file"
+    }
 }
 
 pub use crate::segment::{html_document, text_document};
@@ -94,10 +164,14 @@ pub fn expand_paths(paths: &[PathBuf]) -> Vec<Result<PathBuf>> {
             entries.sort();
             let mut subdirs = Vec::new();
             for e in entries {
-                if e.is_dir() {
-                    subdirs.push(e);
-                } else {
-                    out.push(Ok(e));
+                match std::fs::metadata(&e) {
+                    Ok(m) if m.is_dir() => subdirs.push(e),
+                    // A FIFO, socket or device found in a directory is named, not opened.
+                    Ok(m) if !m.is_file() => out.push(Err(Error::input(
+                        e.display().to_string(),
+                        format!("not a regular file ({}): not read", file_kind(&m)),
+                    ))),
+                    _ => out.push(Ok(e)),
                 }
             }
             stack.extend(subdirs.into_iter().rev());
@@ -179,41 +253,131 @@ pub fn detect_format(name: &str, bytes: &[u8]) -> InputFormat {
     InputFormat::Text
 }
 
-/// Rejects data that is not text: NUL bytes, or mostly control characters and undecodable bytes.
+/// Rejects data that is not text: a large share of control characters (NUL included) and
+/// undecodable bytes, over the whole text or over any stretch of [`BINARY_WINDOW`] characters
+/// of it. A few stray NUL or control bytes in a real page do not make it binary.
 pub fn check_text(text: &str) -> std::result::Result<(), String> {
-    let sample: String = text.chars().take(65_536).collect();
-    let total = sample.chars().count();
-    if total == 0 {
-        return Ok(());
+    let is_bad = |c: char| c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace());
+    let (mut total, mut bad) = (0usize, 0usize);
+    let (mut window, mut window_bad) = (0usize, 0usize);
+    for c in text.chars() {
+        total += 1;
+        window += 1;
+        if is_bad(c) {
+            bad += 1;
+            window_bad += 1;
+        }
+        if window == BINARY_WINDOW {
+            if window_bad * 10 > window * 3 {
+                return Err(format!(
+                    "binary data: {window_bad} of the {window} characters ending at character \
+                     {total} are control characters or invalid bytes"
+                ));
+            }
+            window = 0;
+            window_bad = 0;
+        }
     }
-    let nul = sample.chars().filter(|&c| c == '\0').count();
-    if nul > 0 {
+    if bad * 10 > total || (window > 0 && window_bad * 10 > window * 3) {
         return Err(format!(
-            "binary data: {nul} NUL bytes in the first {total} characters"
-        ));
-    }
-    let bad = sample
-        .chars()
-        .filter(|&c| c == '\u{FFFD}' || (c.is_control() && !c.is_whitespace()))
-        .count();
-    if bad * 10 > total {
-        return Err(format!(
-            "binary data: {bad} of the first {total} characters are control characters or invalid bytes"
+            "binary data: {bad} of its {total} characters are control characters or invalid bytes"
         ));
     }
     Ok(())
 }
 
+/// The lines of `bytes`, split at `\n`, `\r\n` and lone `\r` (line breaks dropped).
+pub(crate) fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        match memchr::memchr2(b'\n', b'\r', rest) {
+            Some(i) => {
+                let line = &rest[..i];
+                let skip = if rest[i] == b'\r' && rest.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                rest = &rest[i + skip..];
+                Some(line)
+            }
+            None => {
+                done = true;
+                Some(rest)
+            }
+        }
+    })
+}
+
+/// The stretch of characters over which [`check_text`] also judges a share: binary data after
+/// a long text is found even when the text is most of the file.
+pub const BINARY_WINDOW: usize = 65_536;
+
+/// Lone carriage returns (old Mac line ends) as line feeds, so that text with them has its
+/// lines; `\r\n` is left as it is. Borrowed when there are none.
+pub(crate) fn normalize_cr(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let lone = memchr::memchr_iter(b'\r', b).any(|i| b.get(i + 1) != Some(&b'\n'));
+    if !lone {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Decodes the bytes of a whole text or HTML input and makes it a document.
+///
+/// # Errors
+/// Why it is not text (see [`check_text`]).
+pub(crate) fn whole_document(
+    name: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    opts: &ReadOptions,
+) -> std::result::Result<Document, String> {
+    if format == InputFormat::Html {
+        let (text, _) = charset::decode_html(bytes);
+        check_text(&text)?;
+        Ok(html_document(name, name, &text))
+    } else {
+        let (text, _) = charset::decode_text(bytes);
+        check_text(&text)?;
+        Ok(text_document(
+            name,
+            name,
+            &normalize_cr(&text),
+            opts.text_mode,
+        ))
+    }
+}
+
 /// Reads one input file (or `-`) into documents: one for a text or HTML file, one per record for
 /// JSONL. Bad JSONL records come back as errors in their place; a file that cannot be read at all
-/// gives one error.
+/// gives one error. Records and files over [`ReadOptions::max_record_bytes`] are errors too.
 pub fn read_path(path: &Path, opts: &ReadOptions) -> Vec<Result<Document>> {
     let name = path.display().to_string();
-    let bytes = match read_bytes(path) {
-        Ok(b) => b,
-        Err(e) => return vec![Err(e)],
-    };
-    read_bytes_as(&name, &bytes, opts)
+    let files = [stream::InputFile {
+        path: path.to_path_buf(),
+        relative: PathBuf::from(&name),
+    }];
+    stream::Reader::new(&files, vec![0], opts)
+        .filter_map(|ev| match ev {
+            stream::Event::Item(item) => Some(item.parse(&name, opts).map(|p| p.doc)),
+            stream::Event::FileEnd(_) => None,
+        })
+        .collect()
 }
 
 /// Reads in-memory bytes named `name` into documents (see [`read_path`]).
@@ -229,20 +393,11 @@ pub fn read_bytes_as(name: &str, bytes: &[u8], opts: &ReadOptions) -> Vec<Result
     }
     match format {
         InputFormat::Jsonl => jsonl::read_records(name, bytes, opts),
-        InputFormat::Html => {
-            let (text, _) = charset::decode_html(bytes);
-            if let Err(e) = check_text(&text) {
-                return vec![Err(Error::input(name, e))];
-            }
-            vec![Ok(html_document(name, name, &text))]
-        }
-        InputFormat::Text | InputFormat::Auto => {
-            let (text, _) = charset::decode_text(bytes);
-            if let Err(e) = check_text(&text) {
-                return vec![Err(Error::input(name, e))];
-            }
-            vec![Ok(text_document(name, name, &text, opts.text_mode))]
-        }
+        _ if bytes.len() > opts.max_record_bytes => vec![Err(Error::input(
+            name,
+            too_long(bytes.len() as u64, false, opts.max_record_bytes),
+        ))],
+        f => vec![whole_document(name, bytes, f, opts).map_err(|e| Error::input(name, e))],
     }
 }
 

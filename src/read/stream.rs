@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{InputFormat, ReadOptions, charset, check_text, detect_format, html_document};
-use super::{jsonl, text_document};
+use super::jsonl;
+use super::{InputFormat, ReadOptions, detect_format};
 use crate::document::Document;
 use crate::error::{Error, Result};
 
@@ -129,15 +129,8 @@ impl RawItem {
                 })
             }
             RawBody::Whole(bytes, format) => {
-                let doc = if format == InputFormat::Html {
-                    let (text, _) = charset::decode_html(&bytes);
-                    check_text(&text).map_err(|e| Error::input(name, e))?;
-                    html_document(name, name, &text)
-                } else {
-                    let (text, _) = charset::decode_text(&bytes);
-                    check_text(&text).map_err(|e| Error::input(name, e))?;
-                    text_document(name, name, &text, opts.text_mode)
-                };
+                let doc = super::whole_document(name, &bytes, format, opts)
+                    .map_err(|e| Error::input(name, e))?;
                 Ok(Parsed { doc, line: None })
             }
         }
@@ -160,8 +153,45 @@ impl<R: Read> Read for Counting<R> {
 
 type Source = Box<dyn BufRead + Send>;
 
+/// gzip members one after another (as `MultiGzDecoder` reads them), keeping where, in
+/// decompressed bytes, the member being read started: a member found corrupt (its checksum is
+/// checked at its end) may have given garbage records since then.
+struct Members<R: BufRead> {
+    dec: Option<flate2::bufread::GzDecoder<R>>,
+    /// Decompressed bytes so far.
+    out: u64,
+    /// Where the current member started.
+    start: Arc<AtomicU64>,
+}
+
+impl<R: BufRead> Read for Members<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let Some(dec) = self.dec.as_mut() else {
+                return Ok(0);
+            };
+            let n = dec.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                self.out += n as u64;
+                return Ok(n);
+            }
+            // The member ended: another follows when bytes are left.
+            if dec.get_mut().fill_buf()?.is_empty() {
+                return Ok(0);
+            }
+            let inner = self.dec.take().map(flate2::bufread::GzDecoder::into_inner);
+            self.dec = inner.map(flate2::bufread::GzDecoder::new);
+            self.start.store(self.out, Ordering::Relaxed);
+        }
+    }
+}
+
 /// Opens a file (or standard input), decompressing gzip and zstd recognized by magic bytes.
-fn open(path: &Path, counter: &Arc<AtomicU64>) -> std::io::Result<Source> {
+/// For gzip, also where the member being read started (see [`Members`]).
+fn open(
+    path: &Path,
+    counter: &Arc<AtomicU64>,
+) -> std::io::Result<(Source, Option<Arc<AtomicU64>>)> {
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
@@ -176,17 +206,26 @@ fn open(path: &Path, counter: &Arc<AtomicU64>) -> std::io::Result<Source> {
     );
     let head = buffered.fill_buf()?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(BufReader::with_capacity(
-            256 << 10,
-            flate2::bufread::MultiGzDecoder::new(buffered),
-        ))
+        let start = Arc::new(AtomicU64::new(0));
+        let members = Members {
+            dec: Some(flate2::bufread::GzDecoder::new(buffered)),
+            out: 0,
+            start: Arc::clone(&start),
+        };
+        (
+            Box::new(BufReader::with_capacity(256 << 10, members)),
+            Some(start),
+        )
     } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        Box::new(BufReader::with_capacity(
-            256 << 10,
-            zstd::stream::read::Decoder::with_buffer(buffered)?,
-        ))
+        (
+            Box::new(BufReader::with_capacity(
+                256 << 10,
+                zstd::stream::read::Decoder::with_buffer(buffered)?,
+            )),
+            None,
+        )
     } else {
-        Box::new(buffered)
+        (Box::new(buffered), None)
     })
 }
 
@@ -219,40 +258,105 @@ struct Current {
     next_line: usize,
     /// The start of a line that runs past the end of the source's buffer.
     buf: Vec<u8>,
+    /// Decompressed bytes of the lines read so far.
+    offset: u64,
+    /// Of a gzip input: where its current member started (see [`Members`]).
+    member: Option<Arc<AtomicU64>>,
+    /// The start of the latest member that a line read so far reaches into, and that line.
+    member_line: (u64, usize),
 }
 
-/// Reads one line of `src` into a vector of its own, without the `\n`, with the number of bytes
-/// it took (line break included); `None` at the end. A line that lies whole in the source's
-/// buffer is copied once, into a vector of its exact length; a longer one is gathered in `spill`.
-fn read_line(src: &mut Source, spill: &mut Vec<u8>) -> std::io::Result<Option<(Vec<u8>, usize)>> {
+/// A line as [`read_line`] read it.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    /// Its bytes, without the line break.
+    Bytes(Vec<u8>),
+    /// It was longer than the limit: its length, its bytes skipped.
+    TooLong(u64),
+}
+
+/// Reads one line of `src` into a vector of its own, without its line break (`\n`, `\r\n` or a
+/// lone `\r`), with the number of bytes it took (line break included); `None` at the end. A line
+/// that lies whole in the source's buffer is copied once, into a vector of its exact length; a
+/// longer one is gathered in `spill`, up to `limit` bytes: the rest of a longer one is read and
+/// dropped, so that one line never holds more memory than the limit.
+fn read_line(
+    src: &mut Source,
+    spill: &mut Vec<u8>,
+    limit: usize,
+) -> std::io::Result<Option<(Line, usize)>> {
+    // Bytes of this line read past the limit (none kept), once it is over.
+    let mut over: Option<u64> = None;
+    let done = |spill: &mut Vec<u8>, over: Option<u64>| -> (Line, usize) {
+        match over {
+            Some(n) => {
+                spill.clear();
+                (Line::TooLong(n), n as usize)
+            }
+            None => {
+                let n = spill.len();
+                (Line::Bytes(std::mem::take(spill)), n)
+            }
+        }
+    };
     loop {
         let avail = match src.fill_buf() {
             Ok(a) => a,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(e) => {
+                spill.clear();
+                return Err(e);
+            }
         };
         if avail.is_empty() {
-            if spill.is_empty() {
+            if spill.is_empty() && over.is_none() {
                 return Ok(None);
             }
-            let n = spill.len();
-            return Ok(Some((std::mem::take(spill), n)));
+            return Ok(Some(done(spill, over)));
         }
-        match memchr::memchr(b'\n', avail) {
+        match memchr::memchr2(b'\n', b'\r', avail) {
             Some(i) => {
-                let line = if spill.is_empty() {
-                    avail[..i].to_vec()
-                } else {
-                    spill.extend_from_slice(&avail[..i]);
-                    std::mem::take(spill)
+                let cr = avail[i] == b'\r';
+                let crlf_here = cr && avail.get(i + 1) == Some(&b'\n');
+                let cr_at_end = cr && i + 1 == avail.len();
+                let (line, mut n) = match over.as_mut() {
+                    Some(skipped) => {
+                        *skipped += i as u64;
+                        done(spill, over)
+                    }
+                    None if spill.len() + i > limit => done(spill, Some((spill.len() + i) as u64)),
+                    None if spill.is_empty() => (Line::Bytes(avail[..i].to_vec()), i),
+                    None => {
+                        spill.extend_from_slice(&avail[..i]);
+                        done(spill, None)
+                    }
                 };
-                src.consume(i + 1);
-                let n = line.len() + 1;
+                let taken = i + 1 + usize::from(crlf_here);
+                src.consume(taken);
+                n += 1 + usize::from(crlf_here);
+                if cr_at_end {
+                    // The `\n` of a `\r\n` may start the next buffer. An error here comes
+                    // back with the next line.
+                    if let Ok(next) = src.fill_buf()
+                        && next.first() == Some(&b'\n')
+                    {
+                        src.consume(1);
+                        n += 1;
+                    }
+                }
                 return Ok(Some((line, n)));
             }
             None => {
                 let n = avail.len();
-                spill.extend_from_slice(avail);
+                match over.as_mut() {
+                    Some(skipped) => *skipped += n as u64,
+                    None if spill.len() + n > limit => {
+                        over = Some((spill.len() + n) as u64);
+                        spill.clear();
+                        spill.shrink_to_fit();
+                    }
+                    None => spill.extend_from_slice(avail),
+                }
                 src.consume(n);
             }
         }
@@ -288,7 +392,7 @@ impl<'a> Reader<'a> {
                 bytes,
             }))
         };
-        let mut src = match open(&self.files[i].path, &self.consumed) {
+        let (mut src, member) = match open(&self.files[i].path, &self.consumed) {
             Ok(s) => s,
             Err(e) => return item(Err(Error::io(&self.files[i].path, e)), 0),
         };
@@ -311,11 +415,23 @@ impl<'a> Reader<'a> {
                 src,
                 next_line: 1,
                 buf: Vec::new(),
+                offset: 0,
+                member,
+                member_line: (0, 1),
             });
             return None;
         }
+        // One byte more than the limit tells a file over it; the rest is not read.
+        let limit = self.opts.max_record_bytes;
         let mut bytes = Vec::new();
-        match src.read_to_end(&mut bytes) {
+        match (&mut src).take(limit as u64 + 1).read_to_end(&mut bytes) {
+            Ok(n) if n > limit => item(
+                Err(Error::input(
+                    &name,
+                    super::too_long(limit as u64, true, limit),
+                )),
+                n,
+            ),
             Ok(n) => item(Ok(RawBody::Whole(bytes, format)), n),
             Err(e) => item(Err(Error::unreadable(&name, describe_read_error(&e))), 0),
         }
@@ -329,18 +445,35 @@ impl<'a> Reader<'a> {
         let file = cur.file;
         loop {
             let line_no = cur.next_line;
-            let read = read_line(&mut cur.src, &mut cur.buf);
+            let read = read_line(&mut cur.src, &mut cur.buf, self.opts.max_record_bytes);
             cur.next_line += 1;
             let source = || format!("{}:{line_no}", self.files[file].path.display());
+            if let (Ok(Some((_, n))), Some(member)) = (&read, &cur.member) {
+                let start = member.load(Ordering::Relaxed);
+                if start != cur.member_line.0 && cur.offset + *n as u64 > start {
+                    cur.member_line = (start, line_no);
+                }
+            }
+            if let Ok(Some((_, n))) = &read {
+                cur.offset += *n as u64;
+            }
             match read {
                 Ok(None) => {
                     self.current = None;
                     return Event::FileEnd(file);
                 }
-                Ok(Some((mut raw, n))) => {
-                    if raw.last() == Some(&b'\r') {
-                        raw.pop();
-                    }
+                Ok(Some((Line::TooLong(len), n))) => {
+                    return Event::Item(RawItem {
+                        file,
+                        line: Some(line_no),
+                        body: Err(Error::input(
+                            source(),
+                            super::too_long(len, false, self.opts.max_record_bytes),
+                        )),
+                        bytes: n,
+                    });
+                }
+                Ok(Some((Line::Bytes(mut raw), n))) => {
                     // A byte order mark before the first record (as some editors write).
                     if line_no == 1 && raw.starts_with(b"\xEF\xBB\xBF") {
                         raw.drain(..3);
@@ -365,7 +498,23 @@ impl<'a> Reader<'a> {
                 }
                 Err(e) => {
                     // The rest of the file cannot be read: one error for it, then its end.
-                    let err = Error::unreadable(source(), describe_read_error(&e));
+                    let mut why = describe_read_error(&e);
+                    if let Some(member) = &cur.member {
+                        let start = member.load(Ordering::Relaxed);
+                        let first = if cur.member_line.0 == start {
+                            cur.member_line.1
+                        } else {
+                            line_no
+                        };
+                        if first < line_no {
+                            why.push_str(&format!(
+                                "; lines {first} to {} came from this damaged gzip member and \
+                                 may be garbage",
+                                line_no - 1
+                            ));
+                        }
+                    }
+                    let err = Error::unreadable(source(), why);
                     cur.src = Box::new(std::io::empty());
                     cur.buf.clear();
                     return Event::Item(RawItem {
@@ -407,28 +556,75 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// The lines of `bytes` as the reader should see them: split at `\n`, `\r\n` and lone `\r`,
+    /// with no empty last piece.
+    fn split_lines(bytes: &[u8]) -> Vec<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut cur = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => out.push(std::mem::take(&mut cur)),
+                b'\r' => {
+                    out.push(std::mem::take(&mut cur));
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                }
+                b => cur.push(b),
+            }
+            i += 1;
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    fn lines_of(bytes: &[u8], capacity: usize, limit: usize) -> (Vec<Line>, usize) {
+        let mut src: Source = Box::new(BufReader::with_capacity(
+            capacity,
+            std::io::Cursor::new(bytes.to_vec()),
+        ));
+        let mut spill = Vec::new();
+        let mut lines = Vec::new();
+        let mut total = 0;
+        while let Some((line, n)) = read_line(&mut src, &mut spill, limit).unwrap() {
+            total += n;
+            lines.push(line);
+        }
+        (lines, total)
+    }
+
     proptest! {
-        /// Lines come out as `split(b'\n')` gives them (with no empty last piece), whatever
-        /// the buffer's size, and their byte counts add up to the input's length.
+        /// Lines come out split at every line break (`\n`, `\r\n`, a lone `\r`), whatever the
+        /// buffer's size; those over the limit as their length; and their byte counts add up to
+        /// the input's length.
         #[test]
         fn lines_are_the_split_of_the_input(
             bytes in proptest::collection::vec(prop_oneof![Just(b'\n'), Just(b'\r'), any::<u8>()], 0..300),
             capacity in 1usize..40,
+            limit in 0usize..60,
         ) {
-            let mut src: Source = Box::new(BufReader::with_capacity(capacity, std::io::Cursor::new(bytes.clone())));
-            let mut spill = Vec::new();
-            let mut lines = Vec::new();
-            let mut total = 0;
-            while let Some((line, n)) = read_line(&mut src, &mut spill).unwrap() {
-                total += n;
-                lines.push(line);
-            }
-            let mut want: Vec<Vec<u8>> = bytes.split(|&b| b == b'\n').map(<[u8]>::to_vec).collect();
-            if bytes.last().is_none_or(|&b| b == b'\n') {
-                want.pop();
-            }
+            let (lines, total) = lines_of(&bytes, capacity, limit);
+            let want: Vec<Line> = split_lines(&bytes)
+                .into_iter()
+                .map(|l| if l.len() > limit { Line::TooLong(l.len() as u64) } else { Line::Bytes(l) })
+                .collect();
             prop_assert_eq!(lines, want);
             prop_assert_eq!(total, bytes.len());
         }
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        let (lines, _) = lines_of(b"{\"a\":1}\r{\"b\":2}\r\n\r\nc", 4, 100);
+        let want = [&b"{\"a\":1}"[..], b"{\"b\":2}", b"", b"c"];
+        assert_eq!(
+            lines,
+            want.iter()
+                .map(|l| Line::Bytes(l.to_vec()))
+                .collect::<Vec<_>>()
+        );
     }
 }

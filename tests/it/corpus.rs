@@ -320,7 +320,6 @@ fn the_indexes_of_the_shares_add_up_to_the_index_of_the_whole() {
         let o = run(&[
             "index",
             &arg(&pages()),
-            "--quiet",
             "--index-memory",
             memory,
             "--out",
@@ -611,7 +610,7 @@ fn a_byte_order_mark_before_the_first_record_is_skipped() {
         b"\xEF\xBB\xBF{\"id\": \"x1\", \"text\": \"A first record.\"}\r\n{\"id\": \"x2\", \"text\": \"A second.\"}\r\n\xEF\xBB\xBF{\"id\": \"x3\", \"text\": \"x\"}\n",
     )
     .unwrap();
-    let o = run(&["classify", &arg(&f), "--quiet", "--output", "clean"]);
+    let o = run(&["classify", &arg(&f), "--output", "clean"]);
     let err = stderr(&o);
     // Only at the start of the file: elsewhere it is not JSON.
     assert_eq!(o.status.code(), Some(1), "{err}");
@@ -643,7 +642,6 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
         let o = run(&[
             "classify",
             &arg(&src),
-            "--quiet",
             "--output",
             output,
             "--output-dir",
@@ -668,13 +666,13 @@ fn an_empty_jsonl_shard_is_a_shard_of_no_records() {
     }
     // An empty file of any other format is still a document with nothing in it.
     std::fs::write(src.join("d.txt"), b"").unwrap();
-    let o = run(&["classify", &arg(&src), "--quiet"]);
+    let o = run(&["classify", &arg(&src)]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(err.contains("d.txt: empty input (0 bytes)"), "{err}");
     assert!(err.contains("2 documents in, 1 out, 1 rejected"), "{err}");
     // Standard input read as JSONL: no records, no error.
-    let o = run_stdin(&["classify", "-", "--format", "jsonl", "--quiet"], b"");
+    let o = run_stdin(&["classify", "-", "--format", "jsonl"], b"");
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
 }
@@ -740,7 +738,6 @@ fn index_names_what_it_leaves_out() {
         &arg(&src),
         "--out",
         &arg(&dir.path().join("idx.bin")),
-        "--quiet",
     ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);

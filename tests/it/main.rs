@@ -6,6 +6,7 @@ mod api;
 mod artifact;
 mod cli;
 mod corpus;
+mod hostile;
 mod language;
 mod properties;
 mod scripts;

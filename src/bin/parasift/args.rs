@@ -64,9 +64,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         world_size: usize,
         /// Worker threads (default: one per core).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_threads)]
         threads: Option<usize>,
-        /// Do not show a progress line.
+        /// Do not show a progress line or the summary (errors are still written).
         #[arg(long)]
         quiet: bool,
     },
@@ -80,7 +80,7 @@ pub enum Command {
         #[arg(long, short)]
         out: PathBuf,
         /// Threads for turning exact counts into a sketch (default: one per core).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_threads)]
         threads: Option<usize>,
     },
     /// The language of each line (text) or paragraph (HTML, JSONL): one JSON object each.
@@ -116,7 +116,7 @@ pub enum Command {
         #[arg(long)]
         text_view: bool,
         /// P(content) at or above which a paragraph is content (default: the model's).
-        #[arg(long)]
+        #[arg(long, value_parser = parse_threshold)]
         threshold: Option<f32>,
         /// Paragraph roles that count as content, comma-separated (see classify).
         #[arg(long, value_name = "ROLES", default_value = "body,title", value_parser = parse_roles)]
@@ -146,6 +146,10 @@ pub struct InputArgs {
     /// JSONL key of the URL or source; its host tells repetition on one site from syndication.
     #[arg(long, default_value = "url")]
     pub url_key: String,
+    /// The most bytes (decompressed) of one JSONL record or one text or HTML file (e.g. 64M);
+    /// a longer one is rejected, and the run goes on.
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_size)]
+    pub max_record_bytes: usize,
 }
 
 /// The model of the commands that classify.
@@ -155,7 +159,7 @@ pub struct ModelArgs {
     #[arg(long)]
     pub model: Option<PathBuf>,
     /// P(content) at or above which a paragraph is content (default: the model's).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_threshold)]
     pub threshold: Option<f32>,
     /// Paragraph roles that count as content, comma-separated, from: title, byline, caption,
     /// body, navigation, related, comment, legal, promo, other.
@@ -187,7 +191,7 @@ pub struct CorpusArgs {
     #[arg(long, default_value = "256M", value_parser = parse_size)]
     pub index_memory: usize,
     /// Worker threads (default: one per core).
-    #[arg(long)]
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// Read only the input files `i` (in listing order) with `i % world-size == rank`.
     #[arg(long, default_value_t = 0)]
@@ -206,9 +210,43 @@ pub struct CorpusArgs {
     /// (default: 2 MiB per thread). Lower it to bound memory on many threads.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub batch_bytes: Option<usize>,
-    /// Do not show a progress line.
+    /// Do not show a progress line or the summary (errors are still written).
     #[arg(long)]
     pub quiet: bool,
+    /// Write the run's counts to FILE as one JSON object: documents in, out, rejected (in all
+    /// and per reason), files, bytes, seconds.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
+}
+
+/// Most worker threads `--threads` takes: each has a stack and a share of the batch in flight,
+/// so a number far beyond the cores only costs memory (and a huge one cannot be allocated).
+pub const MAX_THREADS: usize = 1024;
+
+/// Parses `--threads`: 1 to [`MAX_THREADS`].
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of threads"))?;
+    if (1..=MAX_THREADS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} threads: give 1 to {MAX_THREADS}"))
+    }
+}
+
+/// Parses `--threshold`: a probability, 0 to 1.
+pub fn parse_threshold(s: &str) -> Result<f32, String> {
+    let t: f32 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if (0.0..=1.0).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!("{t} is not a probability: give 0 to 1"))
+    }
 }
 
 /// Parses a size such as `256M`, `4G`, `512K`, `1048576` (binary units; `MiB`, `GB` … accepted).
@@ -301,6 +339,7 @@ impl InputArgs {
                 html: self.html_key.clone(),
                 url: self.url_key.clone(),
             },
+            max_record_bytes: self.max_record_bytes,
         }
     }
 

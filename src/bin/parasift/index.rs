@@ -23,6 +23,7 @@ pub fn run(
 ) -> Result<ExitCode, Error> {
     check_share(rank, world_size)?;
     pipeline::check_outside_inputs(&args.paths(), "--out", out)?;
+    pipeline::check_replaceable("--out", out)?;
     set_threads(threads)?;
     let opts = RunOptions {
         read: args.read_options(),
@@ -36,7 +37,8 @@ pub fn run(
     let all: Vec<usize> = (0..files.len()).collect();
     let (index, sum) = pipeline::build_index(&files, &all, &opts, memory, &mut { term })?;
     let wrote = save_index(&index, out)?;
-    term.note(&format!(
+    if !quiet {
+        term.note(&format!(
         "counted {} documents ({} unreadable, left out) from {} files, {:.1} MB in {:.1} s; {wrote}",
         sum.docs_out(),
         sum.rejected(),
@@ -44,6 +46,7 @@ pub fn run(
         sum.bytes() as f64 / 1e6,
         sum.seconds(),
     ));
+    }
     Ok(if listing_errors.is_empty() && sum.rejected() == 0 {
         ExitCode::SUCCESS
     } else {
@@ -58,6 +61,27 @@ pub fn merge(
     out: &Path,
     threads: Option<usize>,
 ) -> Result<ExitCode, Error> {
+    pipeline::check_replaceable("--out", out)?;
+    for (i, p) in parts.iter().enumerate() {
+        if pipeline::same_file(p, out) {
+            return Err(Error::input(
+                "--out",
+                format!(
+                    "{} is one of the indexes to add up: write the sum elsewhere",
+                    out.display()
+                ),
+            ));
+        }
+        if let Some(q) = parts[..i].iter().find(|q| pipeline::same_file(q, p)) {
+            return Err(Error::input(
+                p.display().to_string(),
+                format!(
+                    "the same index as {}: each share is added once",
+                    q.display()
+                ),
+            ));
+        }
+    }
     set_threads(threads)?;
     let threads = rayon::current_num_threads();
     let mut index: Option<CorpusIndex> = None;

@@ -31,10 +31,18 @@ fn main() -> ExitCode {
     let term = Terminal;
     match run(&term) {
         Ok(code) => code,
+        // The reader of the output went away: nothing more to say, but inputs that failed
+        // before still make the exit code.
         Err(Error::Io {
             kind: std::io::ErrorKind::BrokenPipe,
             ..
-        }) => ExitCode::SUCCESS,
+        }) => {
+            if messages::errors_reported() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
         Err(e) => {
             term.error(&e);
             ExitCode::from(2)
@@ -105,7 +113,7 @@ fn run(term: &Terminal) -> Result<ExitCode, Error> {
 fn set_threads(threads: Option<usize>) -> Result<(), Error> {
     if let Some(n) = threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
+            .num_threads(n.clamp(1, args::MAX_THREADS))
             .build_global()
             .map_err(|e| Error::input("--threads", e.to_string()))?;
     }
@@ -133,7 +141,7 @@ fn load_model(path: Option<&PathBuf>) -> Result<Model, Error> {
     match path {
         // Name the file in the message; the error itself says what is wrong with it.
         Some(p) => Model::from_file(p).map_err(|e| match e {
-            Error::Io { .. } => e,
+            Error::Io { .. } | Error::Input { .. } => e,
             other => Error::input(p.display().to_string(), other.to_string()),
         }),
         None => Model::embedded_owned(),

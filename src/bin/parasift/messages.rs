@@ -9,6 +9,14 @@ use std::process::ExitCode;
 use parasift::Error;
 use parasift::pipeline::{Report, Reporter, Summary};
 
+/// Errors written so far (inputs that failed), for the exit code of a run cut short.
+static ERRORS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many errors [`Terminal::error`] has written.
+pub fn errors_reported() -> u64 {
+    ERRORS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Standard error, as the tool writes to it.
 #[derive(Debug, Default)]
 pub struct Terminal;
@@ -16,6 +24,7 @@ pub struct Terminal;
 impl Terminal {
     /// `parasift: error: E`: an input that failed, or the error that stops the command.
     pub fn error(&self, e: &Error) {
+        ERRORS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         eprintln!("parasift: error: {e}");
     }
 
