@@ -323,9 +323,11 @@ impl ScriptHistogram {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LangGuess {
     /// The language, or `None` when the text cannot tell: too few letters, a URL or an e-mail
-    /// address, or an allowlist that excludes every language of its script.
+    /// address, text that fits none of its script's languages, or an allowlist that excludes
+    /// every language of its script.
     pub(crate) lang: Option<Lang>,
-    /// Probability of `lang` among the candidates of its script (0 when unknown).
+    /// Probability of `lang` among the candidates of its script, lowered where the text fits
+    /// even the best of them badly (0 when unknown).
     pub(crate) confidence: f32,
     /// Whether the guess is clear: confidence of at least [`RELIABLE`] on at least
     /// [`RELIABLE_LETTERS`] letters.
@@ -336,12 +338,14 @@ pub struct LangGuess {
 
 impl LangGuess {
     /// The language, or `None` when the text cannot tell: too few letters, a URL or an e-mail
-    /// address, or an allowlist that excludes every language of its script.
+    /// address, text that fits none of its script's languages, or an allowlist that excludes
+    /// every language of its script.
     pub fn lang(&self) -> Option<Lang> {
         self.lang
     }
 
-    /// Probability of the language among the candidates of its script (0 when unknown).
+    /// Probability of the language among the candidates of its script, lowered where the text
+    /// fits even the best of them badly (0 when unknown).
     pub fn confidence(&self) -> f32 {
         self.confidence
     }
