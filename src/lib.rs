@@ -65,7 +65,7 @@ pub use features::{DocAnalysis, FeatureSchema, analyse_corpus};
 pub use hash::advise_huge_pages;
 pub use lang::{
     DetectOptions, DocumentLanguage, LangGuess, ScriptClass, ScriptHistogram, detect,
-    detect_document, detect_with, iso639_1, prepare as prepare_language_tables,
+    detect_document, detect_with, iso639_1, lang_from_code, prepare as prepare_language_tables,
 };
 pub use model::{
     Classifier, ContentRoles, DocPrediction, FlatTree, Header, Label, Model, Prediction, Role,

@@ -62,6 +62,7 @@ pub const LANGUAGES: &[(&str, &str, Option<&str>)] = &[
     ("ukrainian", "ukr", Some("cyrillic")),
     ("urdu", "urd", Some("arabic")),
     ("vietnamese", "vie", Some("latin")),
+    ("welsh", "cym", Some("latin")),
     ("zulu", "zul", Some("latin")),
 ];
 

@@ -76,3 +76,116 @@ fn classify_reports_paragraph_and_document_language() {
     assert!(paras[2]["lang_confidence"].as_f64().unwrap() > 0.9);
     assert_ne!(paras[2]["lang"], d["lang"]);
 }
+
+/// One line per script path: the Latin, Cyrillic and Arabic tables, Welsh (in the Latin
+/// tables), Greek by script, and whatlang for Han, kana, Hangul, Hebrew and Devanagari's
+/// neighbours.
+const SAMPLES: &[(&str, &str, &str)] = &[
+    (
+        "eng",
+        "en",
+        "The delegation is expected to arrive on Monday, officials said.",
+    ),
+    (
+        "cym",
+        "cy",
+        "Mae'r llywodraeth wedi cyhoeddi y bydd yr ysgolion yn ailagor yr wythnos nesaf.",
+    ),
+    (
+        "rus",
+        "ru",
+        "Делегация должна прибыть в понедельник, сообщили в министерстве.",
+    ),
+    (
+        "pes",
+        "fa",
+        "هیئت نمایندگی قرار است روز دوشنبه به پایتخت برسد، مقامات گفتند.",
+    ),
+    (
+        "ell",
+        "el",
+        "Η αντιπροσωπεία αναμένεται να φτάσει τη Δευτέρα, δήλωσαν αξιωματούχοι.",
+    ),
+    (
+        "cmn",
+        "zh",
+        "代表团预计将于星期一抵达首都，官员们说会谈将在下周恢复。",
+    ),
+    (
+        "jpn",
+        "ja",
+        "代表団は月曜日に到着する予定だと当局者は述べました。",
+    ),
+    (
+        "kor",
+        "ko",
+        "대표단은 월요일에 도착할 예정이라고 관리들이 말했습니다.",
+    ),
+    (
+        "heb",
+        "he",
+        "המשלחת צפויה להגיע ביום שני לבירה, כך אמרו גורמים רשמיים.",
+    ),
+];
+
+fn detect_line(line: &str, langs: Option<&str>) -> serde_json::Value {
+    let mut args = vec!["detect", "--format", "text", "--independent"];
+    if let Some(l) = langs {
+        args.extend(["--langs", l]);
+    }
+    args.push("-");
+    let out = run_stdin(&args, &format!("{line}\n"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    json_lines(&out.stdout).remove(0)
+}
+
+#[test]
+fn codes_round_trip_through_langs() {
+    for &(code, two, line) in SAMPLES {
+        let row = detect_line(line, None);
+        assert_eq!(row["lang"], code, "{line}");
+        assert_eq!(row["iso639_1"], two, "{line}");
+        // The two-letter code the output names selects the same language.
+        let row = detect_line(line, Some(two));
+        assert_eq!(row["lang"], code, "--langs {two}");
+        let row = detect_line(line, Some(&code.to_uppercase()));
+        assert_eq!(row["lang"], code, "--langs {code}");
+    }
+    // Every supported language's two- and three-letter codes are accepted.
+    let all: Vec<&'static str> = parasift::Lang::all().iter().map(|l| l.code()).collect();
+    let two: Vec<&'static str> = parasift::Lang::all()
+        .iter()
+        .map(|&l| parasift::iso639_1(l).unwrap_or_else(|| panic!("{l:?}")))
+        .collect();
+    for list in [all.join(","), two.join(",")] {
+        let out = run_stdin(&["detect", "--langs", &list, "-"], "Read more\n");
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let out = run_stdin(&["detect", "--langs", "en,klingon", "-"], "Read more\n");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("\"klingon\""), "{}", stderr(&out));
+}
+
+#[test]
+fn langs_restricts_cjk_and_hebrew_lines() {
+    for &(code, _, line) in &SAMPLES[5..] {
+        let row = detect_line(line, Some("en,ru"));
+        assert!(row["lang"].is_null(), "{code}: {row}");
+        assert_eq!(row["confidence"], 0.0);
+    }
+    let row = detect_line(SAMPLES[5].2, Some("ja,ko"));
+    assert!(row["lang"] != "cmn", "{row}");
+}
+
+#[test]
+fn unsupported_language_is_unsure_or_unknown() {
+    // Swahili and Basque: languages the detector does not know.
+    for line in [
+        "Serikali imetangaza kwamba shule zitafunguliwa tena wiki ijayo baada ya likizo ndefu.",
+        "Gobernuak iragarri du eskolak datorren astean irekiko direla berriro oporren ostean.",
+    ] {
+        let row = detect_line(line, None);
+        let conf = row["confidence"].as_f64().unwrap();
+        assert!(row["lang"].is_null() || conf < 0.5, "{line}: {row}");
+    }
+}

@@ -7,7 +7,10 @@ use parasift::Lang;
 use serde::Serialize;
 
 use parasift::Error;
-use parasift::{DetectOptions, LangGuess, ScriptHistogram, detect_document, detect_with, iso639_1};
+use parasift::{
+    DetectOptions, LangGuess, ScriptHistogram, detect_document, detect_with, iso639_1,
+    lang_from_code,
+};
 
 use crate::args::InputArgs;
 use crate::messages::{Failures, Terminal};
@@ -31,11 +34,7 @@ fn parse_langs(codes: &[String]) -> Result<Vec<Lang>, Error> {
         .map(|c| c.trim().to_ascii_lowercase())
         .filter(|c| !c.is_empty())
         .map(|c| {
-            Lang::from_code(&c)
-                .or_else(|| {
-                    isolang::Language::from_639_1(&c).and_then(|l| Lang::from_code(l.to_639_3()))
-                })
-                .ok_or_else(|| {
+            lang_from_code(&c).ok_or_else(|| {
                     Error::input(
                         "--langs",
                         format!(
