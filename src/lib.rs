@@ -78,7 +78,7 @@ pub mod model_file {
 }
 pub use read::charset::decode_html;
 pub use read::{
-    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path,
+    InputFormat, JsonlKeys, ReadOptions, read_all, read_bytes, read_bytes_as, read_path, url_host,
 };
 pub use segment::{
     LabeledSegments, TextMode, html_document, segment_html, segment_html_labeled, segment_text,

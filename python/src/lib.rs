@@ -244,7 +244,7 @@ fn classify_batch(
             )),
             Ok(p) => {
                 let pred = preds.next().expect("one prediction per document");
-                if kind == OutputKind::Attributes && p.line.is_some() && p.id_json.is_none() {
+                if kind == OutputKind::Attributes && p.id_json.as_deref() == Some("null") {
                     let e = Error::Record {
                         source_name: p.doc.source.clone(),
                         id: "null".into(),
