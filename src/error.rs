@@ -111,7 +111,8 @@ pub enum Error {
     Record {
         /// The file and line (`NAME:LINE`).
         source_name: String,
-        /// The record's id.
+        /// The record's id as the record writes it (JSON text: a string with its quotes, a
+        /// number's digits), `null` for a record without one.
         id: String,
         /// What is wrong with it.
         message: String,

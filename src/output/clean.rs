@@ -5,14 +5,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{content_text, json_line};
+use super::{Id, content_text, json_line};
 use crate::document::Document;
 use crate::model::DocPrediction;
 use crate::read::stream::Parsed;
 
 #[derive(Serialize)]
 struct ExtractOut<'a> {
-    id: &'a str,
+    id: Id<'a>,
     source: &'a str,
     lang: Option<&'static str>,
     text: String,
@@ -20,20 +20,21 @@ struct ExtractOut<'a> {
 
 #[derive(Serialize)]
 struct CleanOut<'a> {
-    id: &'a str,
+    id: Id<'a>,
     text: String,
 }
 
 /// `{"id", "source", "lang", "text"}` with the content paragraphs as the text.
 pub(super) fn extract(
     doc: &Document,
+    id: Id<'_>,
     pred: &DocPrediction,
     out: &mut impl Write,
 ) -> io::Result<()> {
     json_line(
         out,
         &ExtractOut {
-            id: &doc.id,
+            id,
             source: &doc.source,
             lang: pred.lang.map(|l| l.code()),
             text: content_text(doc, pred),
@@ -47,17 +48,27 @@ pub(super) fn plain(doc: &Document, pred: &DocPrediction, out: &mut impl Write) 
     out.write_all(b"\n\n")
 }
 
-/// The input record with its text replaced by the content text, every other byte as it was; an
-/// HTML record gets the content under `text_key`; a text or HTML file `{"id", "text"}`.
+/// With a prediction: the input record with its text replaced by the content text, every other
+/// byte as it was; an HTML record gets the content under `text_key`; a text or HTML file
+/// `{"id", "text"}`. Without: the record as it is, an HTML record with the text its paragraph
+/// offsets point into under `text_key`, a file `{"id", "text"}` with that text.
 pub(super) fn record(
     parsed: &Parsed,
-    pred: &DocPrediction,
+    id: Id<'_>,
+    pred: Option<&DocPrediction>,
     text_key: &str,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let doc = &parsed.doc;
-    let text = content_text(doc, pred);
+    let text = match pred {
+        Some(pred) => content_text(doc, pred),
+        None => offsets_text(doc),
+    };
     match &parsed.line {
+        Some((line, Some(_))) if pred.is_none() => {
+            out.write_all(line.trim_end().as_bytes())?;
+            out.write_all(b"\n")
+        }
         Some((line, Some(span))) => {
             out.write_all(&line.as_bytes()[..span.start])?;
             serde_json::to_writer(&mut *out, &text)?;
@@ -75,6 +86,23 @@ pub(super) fn record(
             serde_json::to_writer(&mut *out, &text)?;
             out.write_all(b"}\n")
         }
-        None => json_line(out, &CleanOut { id: &doc.id, text }),
+        None => json_line(out, &CleanOut { id, text }),
     }
+}
+
+/// The text the paragraph offsets count in: each paragraph at its offset, what lay between
+/// them (line breaks, indentation) written as line breaks. For HTML, the paragraphs joined by
+/// newlines.
+fn offsets_text(doc: &Document) -> String {
+    let mut text = String::new();
+    let mut at = 0;
+    for p in &doc.paragraphs {
+        while at < p.start {
+            text.push('\n');
+            at += 1;
+        }
+        text.push_str(&p.text);
+        at += p.text.chars().count();
+    }
+    text
 }

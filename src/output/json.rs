@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use super::Id;
 use crate::document::Document;
 use crate::model::DocPrediction;
 
@@ -11,10 +12,18 @@ use crate::model::DocPrediction;
 ///
 /// # Errors
 /// What writing to `out` returns.
-pub fn paragraphs(doc: &Document, pred: &DocPrediction, out: &mut impl Write) -> io::Result<()> {
+pub(super) fn paragraphs(
+    doc: &Document,
+    id: Id<'_>,
+    pred: &DocPrediction,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let lang = pred.lang.map(|l| l.code());
     out.write_all(b"{\"id\":")?;
-    string(out, &doc.id)?;
+    match id {
+        Id::Json(raw) => out.write_all(raw.as_bytes())?,
+        Id::Text(t) => string(out, t)?,
+    }
     out.write_all(b",\"source\":")?;
     string(out, &doc.source)?;
     out.write_all(b",\"lang\":")?;
@@ -177,7 +186,7 @@ mod tests {
             doc.source = "https://example.com/ä?q=\"x\"".into();
             let pred = model.classify(&doc);
             let mut got = Vec::new();
-            paragraphs(&doc, &pred, &mut got).unwrap();
+            paragraphs(&doc, Id::Text(&doc.id), &pred, &mut got).unwrap();
             let doc = &doc;
             let want = DocOut {
                 id: &doc.id,

@@ -57,10 +57,45 @@ pub enum OutputKind {
         )
     )]
     Attributes,
+    /// Each input record as it is, except that a record read from the HTML key gets the text
+    /// the attribute spans point into (its paragraphs joined by newlines) under the text key; a
+    /// text or HTML file `{"id", "text"}` with that text. Documents and attribute rows made from
+    /// the same input line up.
+    #[cfg_attr(
+        feature = "cli",
+        value(
+            help = "The input records with the text the attribute spans point into: HTML records \
+                    get their paragraphs joined by newlines under the text key"
+        )
+    )]
+    Documents,
 }
 
-/// Writes one classified document as `kind` says. `text_key` is the JSONL key the content text
-/// goes under in cleaned HTML records.
+/// The names a renderer writes under.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderKeys<'a> {
+    /// The JSONL key the text goes under in cleaned HTML records and documents.
+    pub text: &'a str,
+    /// The attribute name prefix: spans go under `PREFIX__content`.
+    pub attribute_prefix: &'a str,
+}
+
+impl Default for RenderKeys<'_> {
+    fn default() -> Self {
+        RenderKeys {
+            text: "text",
+            attribute_prefix: DEFAULT_ATTRIBUTE_PREFIX,
+        }
+    }
+}
+
+/// The attribute name prefix of `--output attributes` unless another is given.
+pub const DEFAULT_ATTRIBUTE_PREFIX: &str = "parasift";
+
+/// Writes one classified document as `kind` says, with the names `keys` gives.
+///
+/// The id is written as the record writes it (a number stays that number, a string keeps its
+/// escapes), `null` for a JSONL record without one, the path for a text or HTML file.
 ///
 /// # Errors
 /// What writing to `out` returns.
@@ -68,16 +103,48 @@ pub fn render(
     kind: OutputKind,
     parsed: &Parsed,
     pred: &DocPrediction,
-    text_key: &str,
+    keys: RenderKeys<'_>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let doc = &parsed.doc;
+    let id = Id::of(parsed);
     match kind {
-        OutputKind::Paragraphs => json::paragraphs(doc, pred, out),
-        OutputKind::Extract => clean::extract(doc, pred, out),
+        OutputKind::Paragraphs => json::paragraphs(doc, id, pred, out),
+        OutputKind::Extract => clean::extract(doc, id, pred, out),
         OutputKind::Plain => clean::plain(doc, pred, out),
-        OutputKind::Clean => clean::record(parsed, pred, text_key, out),
-        OutputKind::Attributes => attributes::spans(doc, pred, out),
+        OutputKind::Clean => clean::record(parsed, id, Some(pred), keys.text, out),
+        OutputKind::Documents => clean::record(parsed, id, None, keys.text, out),
+        OutputKind::Attributes => attributes::spans(doc, id, pred, keys.attribute_prefix, out),
+    }
+}
+
+/// A document's id as it is written: JSON text of the record's id, or a file's path.
+#[derive(Clone, Copy)]
+pub(crate) enum Id<'a> {
+    /// JSON text, written as it is (`null` included).
+    Json(&'a str),
+    /// A string to escape.
+    Text(&'a str),
+}
+
+impl<'a> Id<'a> {
+    fn of(parsed: &'a Parsed) -> Id<'a> {
+        match &parsed.id_json {
+            Some(raw) => Id::Json(raw),
+            None => Id::Text(&parsed.doc.id),
+        }
+    }
+}
+
+impl serde::Serialize for Id<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Id::Json(raw) => match serde_json::value::RawValue::from_string((*raw).to_string()) {
+                Ok(v) => v.serialize(s),
+                Err(_) => s.serialize_str(raw),
+            },
+            Id::Text(t) => s.serialize_str(t),
+        }
     }
 }
 

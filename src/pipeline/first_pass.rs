@@ -59,8 +59,13 @@ pub(super) fn counts(
         IndexSource::Build(memory) => {
             let all: Vec<usize> = (0..files.len()).collect();
             let (max_docs, max_bytes) = opts.kept(*memory);
-            let keep = (todo.len() == files.len())
-                .then(|| Kept::new(max_docs, max_bytes, opts.output == OutputKind::Clean));
+            let keep = (todo.len() == files.len()).then(|| {
+                Kept::new(
+                    max_docs,
+                    max_bytes,
+                    matches!(opts.output, OutputKind::Clean | OutputKind::Documents),
+                )
+            });
             let (index, _, kept) = first_pass(files, &all, opts, *memory, keep, false, reporter)?;
             (Some(index), kept)
         }

@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::read::ReadOptions;
 
-pub use crate::output::{OutputKind, render};
+pub use crate::output::{DEFAULT_ATTRIBUTE_PREFIX, OutputKind, RenderKeys, render};
 pub use crate::read::stream::{InputFile, Parsed};
 pub use first_pass::build_index;
 pub use inputs::{check_outside_inputs, check_replaceable, same_file, select_inputs};
@@ -83,6 +83,8 @@ pub struct RunOptions {
     pub batch_docs: usize,
     /// Input bytes per batch (about), bounding the records in flight in the same way.
     pub batch_bytes: usize,
+    /// Attribute rows name their spans `PREFIX__content`.
+    pub attribute_prefix: String,
 }
 
 impl Default for RunOptions {
@@ -99,6 +101,7 @@ impl Default for RunOptions {
             progress: false,
             batch_docs: 1024 * threads,
             batch_bytes: (2 << 20) * threads,
+            attribute_prefix: crate::output::DEFAULT_ATTRIBUTE_PREFIX.into(),
         }
     }
 }
@@ -305,14 +308,16 @@ pub fn run_with<M: Borrow<Model>>(
     let incremental = stdin && matches!(opts.index, IndexSource::Build(_));
 
     let mut progress = Meter::new(Pass::Classifying, opts.progress, &files, &todo);
-    let text_key = opts.read.keys.text.clone();
     let mut writer = Writer::new(&files, dests.as_deref(), out, rejects, reporter);
     let model = model()?;
     let ctx = Classify {
         files: &files,
         opts,
         model: model.borrow(),
-        text_key: &text_key,
+        keys: RenderKeys {
+            text: &opts.read.keys.text,
+            attribute_prefix: &opts.attribute_prefix,
+        },
         kind: opts.output,
     };
     let result = second_pass::classify(

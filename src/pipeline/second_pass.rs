@@ -18,7 +18,7 @@ use crate::corpus::CorpusIndex;
 use crate::error::{Error, Result};
 use crate::features::DocAnalysis;
 use crate::model::Model;
-use crate::output::{OutputKind, render};
+use crate::output::{OutputKind, RenderKeys, render};
 use crate::read::ReadOptions;
 use crate::read::stream::{Event, InputFile, Parsed, RawItem};
 
@@ -34,7 +34,7 @@ pub(super) struct Classify<'a> {
     pub(super) files: &'a [InputFile],
     pub(super) opts: &'a RunOptions,
     pub(super) model: &'a Model,
-    pub(super) text_key: &'a str,
+    pub(super) keys: RenderKeys<'a>,
     pub(super) kind: OutputKind,
 }
 
@@ -76,13 +76,13 @@ impl Classify<'_> {
         // its id when it has one.
         let mut b = Vec::new();
         if self.kind == OutputKind::Attributes {
-            let id = match (e, line) {
-                (Error::Record { id, .. }, _) => id.clone(),
-                (_, Some(l)) => format!("{}:{l}", file_name(self.files, file)),
-                (_, None) => file_name(self.files, file),
+            let (id, json) = match (e, line) {
+                (Error::Record { id, .. }, _) => (id.clone(), true),
+                (_, Some(l)) => (format!("{}:{l}", file_name(self.files, file)), false),
+                (_, None) => (file_name(self.files, file), false),
             };
             // Writing to memory cannot fail.
-            let _ = crate::output::reject_row(&id, &mut b);
+            let _ = crate::output::reject_row(&id, json, self.keys.attribute_prefix, &mut b);
         }
         b
     }
@@ -107,17 +107,33 @@ impl Classify<'_> {
                         *file,
                         Done::Rejected(e.clone(), *line, self.reject_row(e, *file, *line)),
                     ),
+                    // An attribute row is joined to its document by the id: a record without
+                    // one is not given one.
+                    (Slot::Item(file, line, _, Ok(p)), _, Some(_))
+                        if self.kind == OutputKind::Attributes
+                            && p.id_json.as_deref() == Some("null") =>
+                    {
+                        let e = Error::Record {
+                            source_name: p.doc.source.clone(),
+                            id: "null".into(),
+                            message: format!("record has no \"{}\"", self.opts.read.keys.id),
+                        };
+                        let row = self.reject_row(&e, *file, *line);
+                        (*file, Done::Rejected(e, *line, row))
+                    }
                     (Slot::Item(file, _, _, Ok(p)), _, Some(pred)) => {
                         let mut b = Vec::new();
                         // Writing to memory cannot fail.
-                        let _ = render(self.kind, p, &pred, self.text_key, &mut b);
+                        let _ = render(self.kind, p, &pred, self.keys, &mut b);
                         (*file, Done::Written(b))
                     }
                     // A parsed document always has its analysis and prediction.
                     (Slot::Item(file, line, _, Ok(p)), ..) => {
                         let e = Error::Record {
                             source_name: p.doc.source.clone(),
-                            id: p.doc.id.clone(),
+                            id: p.id_json.clone().unwrap_or_else(|| {
+                                serde_json::to_string(&p.doc.id).unwrap_or_default()
+                            }),
                             message: "document was not analysed".into(),
                         };
                         let row = self.reject_row(&e, *file, *line);

@@ -43,18 +43,19 @@ pub fn parse_record(
     line: &str,
     opts: &ReadOptions,
 ) -> Result<Document> {
-    parse_record_spans(name, line_no, line, opts).map(|(d, _)| d)
+    parse_record_spans(name, line_no, line, opts).map(|(d, ..)| d)
 }
 
 /// Parses one record line into a document, and tells where in `line` (a byte range) the value
-/// of the text key is, when the document came from it: a cleaned record is the line with that
-/// value replaced, every other byte as it was.
+/// of the text key is, when the document came from it (a cleaned record is the line with that
+/// value replaced, every other byte as it was), and the id as the record writes it (JSON text),
+/// when it has one.
 pub fn parse_record_spans(
     name: &str,
     line_no: usize,
     line: &str,
     opts: &ReadOptions,
-) -> Result<(Document, Option<Range<usize>>)> {
+) -> Result<(Document, Option<Range<usize>>, Option<String>)> {
     let source = format!("{name}:{line_no}");
     let keys = &opts.keys;
     let mut de = serde_json::Deserializer::from_str(line);
@@ -68,20 +69,30 @@ pub fn parse_record_spans(
             });
         }
     };
-    let id = match obj.id.map(|r| r.get()) {
-        None | Some("null") => source.clone(),
-        Some(raw) => match serde_json::from_str::<Value>(raw) {
-            Ok(Value::String(s)) => s,
-            Ok(Value::Number(n)) => n.to_string(),
-            _ => {
-                return Err(Error::input(
-                    &source,
-                    format!("\"{}\" must be a string or number, found {raw}", keys.id),
-                ));
-            }
-        },
+    // The id as written (a string with its quotes and escapes, or a number's digits): written
+    // back byte for byte, so that tools joining outputs to their input see the same ids.
+    let id_json = match obj.id.map(|r| r.get()) {
+        None | Some("null") => None,
+        Some(raw)
+            if raw.starts_with('"')
+                || raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
+        {
+            Some(raw.to_string())
+        }
+        Some(raw) => {
+            return Err(Error::input(
+                &source,
+                format!("\"{}\" must be a string or number, found {raw}", keys.id),
+            ));
+        }
     };
-    let has_id = !matches!(obj.id.map(|r| r.get()), None | Some("null"));
+    let id = match &id_json {
+        None => source.clone(),
+        Some(raw) if raw.starts_with('"') => serde_json::from_str::<String>(raw)
+            .map_err(|e| Error::input(&source, format!("\"{}\": {e}", keys.id)))?,
+        Some(raw) => raw.clone(),
+    };
+    let has_id = id_json.is_some();
     let document = || -> Result<(Document, Option<Range<usize>>)> {
         let get_str = |k: &str, raw: Option<&RawValue>| -> Result<Option<(String, Range<usize>)>> {
             match raw.map(|r| r.get()) {
@@ -123,17 +134,19 @@ pub fn parse_record_spans(
     };
     // A record with an id that is not a document keeps its id, for the row that stands in its
     // place in an attribute file.
-    document().map_err(|e| match e {
-        Error::Input {
-            source_name,
-            message,
-        } if has_id => Error::Record {
-            source_name,
-            id: id.clone(),
-            message,
-        },
-        other => other,
-    })
+    document()
+        .map(|(d, span)| (d, span, id_json.clone()))
+        .map_err(|e| match e {
+            Error::Input {
+                source_name,
+                message,
+            } if has_id => Error::Record {
+                source_name,
+                id: id_json.clone().unwrap_or_default(),
+                message,
+            },
+            other => other,
+        })
 }
 
 /// The string of a raw JSON value. An escaped lone surrogate (`"\\ud800"`, which some JSON
@@ -211,6 +224,51 @@ struct Record<'a> {
     text: Option<&'a RawValue>,
     url: Option<&'a RawValue>,
     html: Html<'a>,
+    /// For a dotted key (`metadata.url`) without a field of that very name: the object its
+    /// first part names and the rest of the path (id, text, URL, HTML).
+    nested: [Option<(&'a RawValue, usize)>; 4],
+}
+
+/// The value at `path` inside the object `raw`: a field named `path`, else the first part of
+/// the path (up to a dot) and the rest inside it.
+fn nested_value<'a>(raw: &'a RawValue, path: &str) -> Option<&'a RawValue> {
+    let fields: std::collections::HashMap<Cow<'a, str>, &'a RawValue> =
+        serde_json::from_str(raw.get()).ok()?;
+    if let Some(v) = fields.get(path) {
+        return Some(v);
+    }
+    let mut at = 0;
+    while let Some(dot) = path[at..].find('.') {
+        let (head, rest) = (&path[..at + dot], &path[at + dot + 1..]);
+        if let Some(v) = fields.get(head).and_then(|v| nested_value(v, rest)) {
+            return Some(v);
+        }
+        at += dot + 1;
+    }
+    None
+}
+
+impl<'a> Record<'a> {
+    /// Fills each key that was not found under its own name from the object its dotted path
+    /// leads into.
+    fn resolve(&mut self, keys: &JsonlKeys) {
+        let names = [&keys.id, &keys.text, &keys.url, &keys.html];
+        for (role, nested) in self.nested.iter().enumerate() {
+            let Some((raw, cut)) = *nested else { continue };
+            let found = || nested_value(raw, &names[role][cut..]);
+            match role {
+                0 if self.id.is_none() => self.id = found(),
+                1 if self.text.is_none() => self.text = found(),
+                2 if self.url.is_none() => self.url = found(),
+                3 if matches!(self.html, Html::Missing) => {
+                    if let Some(v) = found() {
+                        self.html = Html::Raw(v);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Reads a [`Record`] with these keys.
@@ -243,10 +301,26 @@ impl<'de> Visitor<'de> for Fields<'_> {
             text: None,
             url: None,
             html: Html::Missing,
+            nested: [None; 4],
         };
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             let key = key.as_ref();
             let (id, text, url, html) = (key == k.id, key == k.text, key == k.url, key == k.html);
+            // The first part of a dotted key: the object is read raw, the path followed after.
+            let heads = [&k.id, &k.text, &k.url, &k.html].map(|name| {
+                name.len() > key.len() + 1
+                    && name.starts_with(key)
+                    && name.as_bytes()[key.len()] == b'.'
+            });
+            if heads.contains(&true) && !(id || text || url || html) {
+                let raw: &'de RawValue = map.next_value()?;
+                for (role, head) in heads.iter().enumerate() {
+                    if *head {
+                        r.nested[role] = Some((raw, key.len() + 1));
+                    }
+                }
+                continue;
+            }
             if !(id || text || url) {
                 if html {
                     r.html = match map.next_value::<Value>()? {
@@ -273,6 +347,7 @@ impl<'de> Visitor<'de> for Fields<'_> {
                 r.html = Html::Raw(raw);
             }
         }
+        r.resolve(k);
         Ok(r)
     }
 }
@@ -419,11 +494,42 @@ mod tests {
     #[test]
     fn text_span_points_at_the_value() {
         let line = r#"{"meta": {"x": [1.50, 2e3]}, "text": "One.\nTw\u00f6.", "id": 3}"#;
-        let (doc, span) = parse_record_spans("f", 1, line, &ReadOptions::default()).unwrap();
+        let (doc, span, id) = parse_record_spans("f", 1, line, &ReadOptions::default()).unwrap();
         assert_eq!(&line[span.unwrap()], r#""One.\nTw\u00f6.""#);
+        assert_eq!(id.as_deref(), Some("3"));
         assert_eq!(doc.paragraphs[1].text, "Twö.");
-        let (_, span) =
+        let (_, span, id) =
             parse_record_spans("f", 1, r#"{"html": "<p>x</p>"}"#, &ReadOptions::default()).unwrap();
-        assert_eq!(span, None);
+        assert_eq!((span, id), (None, None));
+    }
+
+    #[test]
+    fn ids_as_written_and_dotted_keys() {
+        let keys = |id: &str, text: &str, url: &str| ReadOptions {
+            keys: JsonlKeys {
+                id: id.into(),
+                text: text.into(),
+                url: url.into(),
+                ..JsonlKeys::default()
+            },
+            ..ReadOptions::default()
+        };
+        let line =
+            r#"{"m":{"id":1e2,"u":{"x":"https://www.b.org/"}},"d":{"t":"Hi."},"m.id":"lit"}"#;
+        let (d, span, id) =
+            parse_record_spans("f", 1, line, &keys("m.id", "d.t", "m.u.x")).unwrap();
+        // A field named by the whole dotted key wins over the path.
+        assert_eq!(id.as_deref(), Some(r#""lit""#));
+        assert_eq!(
+            (d.paragraphs[0].text.as_str(), d.site.as_deref()),
+            ("Hi.", Some("b.org"))
+        );
+        assert_eq!(&line[span.unwrap()], r#""Hi.""#);
+        let line = r#"{"m":{"id":123456789012345678901234567890},"text":"Hi."}"#;
+        let (d, _, id) = parse_record_spans("f", 1, line, &keys("m.id", "text", "url")).unwrap();
+        assert_eq!(id.as_deref(), Some("123456789012345678901234567890"));
+        assert_eq!(d.id, "123456789012345678901234567890");
+        let e = parse_record("f", 1, r#"{"id":[1],"text":"x"}"#, &ReadOptions::default());
+        assert!(e.unwrap_err().to_string().contains("string or number"));
     }
 }

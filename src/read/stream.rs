@@ -111,6 +111,38 @@ pub struct Parsed {
     /// The JSONL line it came from, and where in it the text value is (when it came from the
     /// text key).
     pub line: Option<(String, Option<std::ops::Range<usize>>)>,
+    /// The record's id as the record writes it (JSON text: a string with its quotes, or a
+    /// number; `null` for a record without one), when it came from a JSONL record.
+    pub id_json: Option<String>,
+}
+
+impl Parsed {
+    /// Parses one JSONL record (line `line_no` of `name`, 1-based) as the reading commands do.
+    ///
+    /// # Errors
+    /// Why the record is not a document.
+    pub fn from_jsonl(
+        name: &str,
+        line_no: usize,
+        line: String,
+        opts: &ReadOptions,
+    ) -> Result<Parsed> {
+        let (doc, span, id_json) = jsonl::parse_record_spans(name, line_no, &line, opts)?;
+        Ok(Parsed {
+            doc,
+            line: Some((line, span)),
+            id_json: Some(id_json.unwrap_or_else(|| "null".into())),
+        })
+    }
+
+    /// A document that did not come from a JSONL record.
+    pub fn from_document(doc: Document) -> Parsed {
+        Parsed {
+            doc,
+            line: None,
+            id_json: None,
+        }
+    }
 }
 
 impl RawItem {
@@ -120,18 +152,11 @@ impl RawItem {
     /// The read error of the item, or why the record is not a document.
     pub fn parse(self, name: &str, opts: &ReadOptions) -> Result<Parsed> {
         match self.body? {
-            RawBody::Line(line) => {
-                let (doc, span) =
-                    jsonl::parse_record_spans(name, self.line.unwrap_or(0), &line, opts)?;
-                Ok(Parsed {
-                    doc,
-                    line: Some((line, span)),
-                })
-            }
+            RawBody::Line(line) => Parsed::from_jsonl(name, self.line.unwrap_or(0), line, opts),
             RawBody::Whole(bytes, format) => {
                 let doc = super::whole_document(name, &bytes, format, opts)
                     .map_err(|e| Error::input(name, e))?;
-                Ok(Parsed { doc, line: None })
+                Ok(Parsed::from_document(doc))
             }
         }
     }

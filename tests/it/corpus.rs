@@ -839,9 +839,19 @@ fn clean_records_keep_every_other_field() {
     assert_eq!(out.status.code(), Some(1));
     let rows = json_lines(&out.stdout);
     assert_eq!(rows.len(), 5);
-    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    // Ids are written as the records write them: numbers stay numbers.
+    let ids: Vec<Value> = rows.iter().map(|r| r["id"].clone()).collect();
     let at = |line: usize| format!("{}:{line}", input.display());
-    assert_eq!(ids, ["x", &at(2), "y", "8", "7"]);
+    assert_eq!(
+        ids,
+        [
+            Value::from("x"),
+            Value::from(at(2)),
+            Value::from("y"),
+            Value::from(8),
+            Value::from(7)
+        ]
+    );
     for row in &rows[1..4] {
         assert_eq!(
             row["attributes"]["parasift__content"],
@@ -860,6 +870,103 @@ fn clean_records_keep_every_other_field() {
         assert_eq!(sp[1], p["end"]);
         assert_eq!(sp[2], p["score"]);
     }
+}
+
+#[test]
+fn ids_are_written_byte_for_byte_and_records_without_one_get_no_row_id() {
+    let dir = tempdir();
+    let input = dir.path().join("ids.jsonl");
+    let text = "A strong storm hit the coast on Monday, cutting power to thousands of homes.";
+    let lines = [
+        format!(r#"{{"id":1e2,"text":"{text}"}}"#),
+        format!(r#"{{"id":18446744073709551616123,"text":"{text}"}}"#),
+        format!(r#"{{"id":"caf\u00e9","text":"{text}"}}"#),
+        format!(r#"{{"text":"{text}","meta":{{"url":"https://www.a.com/x"}}}}"#),
+    ];
+    std::fs::write(&input, lines.join("\n") + "\n").unwrap();
+    let out = run(&[
+        "classify",
+        "--output",
+        "attributes",
+        "--attribute-prefix",
+        "exp",
+        &arg(&input),
+    ]);
+    // The record without an id is rejected: an attribute row joins its document by the id.
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("record has no \"id\""),
+        "{}",
+        stderr(&out)
+    );
+    let got = String::from_utf8(out.stdout).unwrap();
+    let ids: Vec<&str> = got
+        .lines()
+        .map(|l| &l[l.find(":").unwrap() + 1..l.find(",\"attributes\"").unwrap()])
+        .collect();
+    assert_eq!(
+        ids,
+        ["1e2", "18446744073709551616123", r#""caf\u00e9""#, "null"]
+    );
+    assert!(got.contains(r#""attributes":{"exp__content":[["#), "{got}");
+    let out = run(&["classify", &arg(&input)]);
+    let got = String::from_utf8(out.stdout).unwrap();
+    assert!(got.starts_with(r#"{"id":1e2,"#), "{got}");
+    assert!(
+        got.lines().nth(3).unwrap().starts_with(r#"{"id":null,"#),
+        "{got}"
+    );
+    // A dotted key reaches into an object.
+    let with_url = |key: &str| {
+        let out = run(&["classify", "--url-key", key, &arg(&input)]);
+        json_lines(&out.stdout)
+    };
+    assert_eq!(with_url("meta.url").len(), 4);
+    let one = dir.path().join("one.jsonl");
+    std::fs::write(
+        &one,
+        format!(r#"{{"meta":{{"id":5}},"doc":{{"body":"{text}"}}}}"#),
+    )
+    .unwrap();
+    let out = run(&[
+        "classify",
+        "--output",
+        "attributes",
+        "--id-key",
+        "meta.id",
+        "--text-key",
+        "doc.body",
+        &arg(&one),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with(r#"{"id":5,"#)
+    );
+}
+
+#[test]
+fn documents_output_gives_html_records_the_text_their_spans_point_into() {
+    let dir = tempdir();
+    let input = dir.path().join("h.jsonl");
+    let rec = r#"{"id":"h","html":"<h1>Storm hits the coast</h1><p>A strong storm hit the coast on Monday, cutting power to thousands of homes.</p>"}"#;
+    std::fs::write(&input, format!("{rec}\n")).unwrap();
+    let docs = run(&["classify", "--output", "documents", &arg(&input)]);
+    let attrs = run(&["classify", "--output", "attributes", &arg(&input)]);
+    let doc = &json_lines(&docs.stdout)[0];
+    let row = &json_lines(&attrs.stdout)[0];
+    let text: Vec<char> = doc["text"].as_str().unwrap().chars().collect();
+    let spans = row["attributes"]["parasift__content"].as_array().unwrap();
+    let first: String = text
+        [spans[0][0].as_u64().unwrap() as usize..spans[0][1].as_u64().unwrap() as usize]
+        .iter()
+        .collect();
+    assert_eq!(first, "Storm hits the coast");
+    assert_eq!(
+        doc["html"],
+        serde_json::from_str::<Value>(rec).unwrap()["html"]
+    );
 }
 
 #[test]

@@ -134,7 +134,8 @@ pub struct InputArgs {
     /// Plain text: paragraphs are blank-line separated blocks instead of lines.
     #[arg(long)]
     pub blocks: bool,
-    /// JSONL key of the record id.
+    /// JSONL key of the record id (a dotted path such as `meta.id` reaches into objects, as it
+    /// does for every key).
     #[arg(long, default_value = "id")]
     pub id_key: String,
     /// JSONL key of the plain text.
@@ -210,6 +211,9 @@ pub struct CorpusArgs {
     /// (default: 2 MiB per thread). Lower it to bound memory on many threads.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub batch_bytes: Option<usize>,
+    /// Attribute rows (`--output attributes`) name their spans PREFIX__content.
+    #[arg(long, value_name = "PREFIX", default_value = "parasift")]
+    pub attribute_prefix: String,
     /// Do not show a progress line or the summary (errors are still written).
     #[arg(long)]
     pub quiet: bool,

@@ -69,6 +69,7 @@ pub fn run(
         world_size: corpus.world_size,
         rejects: corpus.rejects.clone(),
         progress: term.progress(corpus.quiet),
+        attribute_prefix: corpus.attribute_prefix.clone(),
         ..RunOptions::default()
     };
     if let Some(n) = corpus.batch_docs {
