@@ -134,7 +134,7 @@ fn detect_line(line: &str, langs: Option<&str>) -> serde_json::Value {
         args.extend(["--langs", l]);
     }
     args.push("-");
-    let out = run_stdin(&args, &format!("{line}\n"));
+    let out = run_stdin(&args, format!("{line}\n"));
     assert!(out.status.success(), "{}", stderr(&out));
     json_lines(&out.stdout).remove(0)
 }
