@@ -10,8 +10,8 @@ pytest.importorskip("orjson")
 
 def test_local_pipeline_keeps_the_content(tmp_path, cli):
     from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.readers import JsonlReader
-    from datatrove.pipeline.writers import JsonlWriter
+    from datatrove.pipeline.readers.jsonl import JsonlReader
+    from datatrove.pipeline.writers.jsonl import JsonlWriter
     from parasift.datatrove import ParasiftFilter
     from conftest import SEEDS
 
