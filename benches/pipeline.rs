@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use parasift::pipeline::{OutputKind, Parsed, render};
+use parasift::pipeline::{OutputKind, Parsed, RenderKeys, render};
 use parasift::{
     DocAnalysis, FeatureSchema, ReadOptions, TextMode, analyse_corpus, read_path, segment_html,
     segment_text,
@@ -133,10 +133,7 @@ fn stages(c: &mut Criterion) {
         let preds = model.classify_batch(docs);
         let parsed: Vec<Parsed> = docs
             .iter()
-            .map(|d| Parsed {
-                doc: d.clone(),
-                line: None,
-            })
+            .map(|d| Parsed::from_document(d.clone()))
             .collect();
         g.throughput(Throughput::Bytes(bytes));
         g.bench_function(name, |b| {
@@ -144,7 +141,14 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 for (p, x) in parsed.iter().zip(&preds) {
-                    render(OutputKind::Paragraphs, p, x, "text", &mut out).unwrap();
+                    render(
+                        OutputKind::Paragraphs,
+                        p,
+                        x,
+                        RenderKeys::default(),
+                        &mut out,
+                    )
+                    .unwrap();
                 }
                 out.len()
             })
