@@ -141,7 +141,14 @@ fn stages(c: &mut Criterion) {
             b.iter(|| {
                 out.clear();
                 for (p, x) in parsed.iter().zip(&preds) {
-                    render(OutputKind::Paragraphs, p, x, RenderKeys::default(), &mut out).unwrap();
+                    render(
+                        OutputKind::Paragraphs,
+                        p,
+                        x,
+                        RenderKeys::default(),
+                        &mut out,
+                    )
+                    .unwrap();
                 }
                 out.len()
             })

@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use parasift::pipeline::{OutputKind, Parsed, RenderKeys, render};
 use parasift::{
-    CorpusIndex as Index, DocAnalysis, DocKeys, Error, JsonlKeys, Model as RustModel,
-    ReadOptions, ScriptHistogram, TextMode, html_document, text_document,
+    CorpusIndex as Index, DocAnalysis, DocKeys, Error, JsonlKeys, Model as RustModel, ReadOptions,
+    ScriptHistogram, TextMode, html_document, text_document,
 };
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyValueError};
@@ -187,19 +187,16 @@ fn output_kind(output: &str) -> PyResult<OutputKind> {
 
 /// The attribute row that stands in for a rejected record, as the command-line tool writes it.
 fn reject_row(e: &Error, prefix: &str) -> Vec<u8> {
+    // A record's id is JSON text as the record wrote it; otherwise the row names the record.
     let id = match e {
-        Error::Record { id, .. } => {
-            serde_json::from_str::<serde_json::Value>(id).unwrap_or(serde_json::Value::Null)
+        Error::Record { id, .. } => id.clone(),
+        Error::Input { source_name, .. } => {
+            serde_json::Value::String(source_name.clone()).to_string()
         }
-        other => serde_json::Value::String(match other {
-            Error::Input { source_name, .. } => source_name.clone(),
-            _ => String::new(),
-        }),
+        _ => "null".into(),
     };
-    let mut attributes = serde_json::Map::new();
-    attributes.insert(format!("{prefix}__content"), serde_json::json!([]));
-    serde_json::to_vec(&serde_json::json!({ "id": id, "attributes": attributes }))
-        .unwrap_or_default()
+    let key = serde_json::Value::String(format!("{prefix}__content"));
+    format!("{{\"id\":{id},\"attributes\":{{{key}:[]}}}}").into_bytes()
 }
 
 /// One classified item: its rendered line (without the newline), or why it was rejected (and,
@@ -216,7 +213,8 @@ fn classify_batch(
     id_key: &str,
 ) -> Vec<Outcome> {
     let docs: Vec<&Parsed> = parsed.iter().flatten().collect();
-    let analyses: Vec<DocAnalysis<'_>> = docs.par_iter().map(|p| DocAnalysis::new(&p.doc)).collect();
+    let analyses: Vec<DocAnalysis<'_>> =
+        docs.par_iter().map(|p| DocAnalysis::new(&p.doc)).collect();
     let own;
     let index = match index {
         Some(i) => i,
@@ -310,7 +308,9 @@ impl Model {
         self.inner.threshold()
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         let py = slf.py();
         let ctor = slf.get_type().getattr("from_bytes")?;
         Ok((ctor, (slf.get().to_bytes(py)?,)))
@@ -454,9 +454,16 @@ impl CorpusIndex {
 
     /// Adds the counts of `other` (an index of other documents) to this one.
     #[pyo3(signature = (other, threads=None))]
-    fn merge(&self, py: Python<'_>, other: PyRef<'_, CorpusIndex>, threads: Option<usize>) -> PyResult<()> {
+    fn merge(
+        &self,
+        py: Python<'_>,
+        other: PyRef<'_, CorpusIndex>,
+        threads: Option<usize>,
+    ) -> PyResult<()> {
         if Arc::ptr_eq(&self.inner, &other.inner) {
-            return Err(PyValueError::new_err("an index cannot be merged into itself"));
+            return Err(PyValueError::new_err(
+                "an index cannot be merged into itself",
+            ));
         }
         let theirs = other.lock()?.clone();
         let inner = self.inner.clone();
@@ -508,7 +515,11 @@ impl CorpusIndex {
         let b = py
             .detach(|| {
                 let mut b = Vec::new();
-                inner.lock().expect("index lock").write_to(&mut b).map(|()| b)
+                inner
+                    .lock()
+                    .expect("index lock")
+                    .write_to(&mut b)
+                    .map(|()| b)
             })
             .map_err(py_err)?;
         Ok(PyBytes::new(py, &b))
@@ -523,7 +534,9 @@ impl CorpusIndex {
             .map_err(py_err)
     }
 
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+    fn __reduce__<'py>(
+        slf: &Bound<'py, Self>,
+    ) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         let py = slf.py();
         let ctor = slf.get_type().getattr("from_bytes")?;
         Ok((ctor, (slf.get().to_bytes(py)?,)))

@@ -30,7 +30,10 @@ def test_jsonl_lines_equal_the_cli(cli, shards, output):
         strip = lambda l: {k: v for k, v in json.loads(l).items() if k != "source"}
         assert [strip(l) for l in got] == [strip(l) for l in want.splitlines()]
     else:
-        assert b"\n".join(got) + b"\n" == want
+        # The stand-in row of the malformed line names its file and line (the batch: its
+        # position); every other row is the command's, byte for byte.
+        want = [l for l in want.splitlines() if b'.jsonl:' not in l]
+        assert [l for l in got if b'"<batch>:' not in l] == want
     assert len(rejects) == (2 if output == "attributes" else 1)
 
 

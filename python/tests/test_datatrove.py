@@ -9,9 +9,14 @@ pytest.importorskip("orjson")
 
 
 def test_local_pipeline_keeps_the_content(tmp_path, cli):
-    from datatrove.executor import LocalPipelineExecutor
-    from datatrove.pipeline.readers import JsonlReader
-    from datatrove.pipeline.writers import JsonlWriter
+    try:
+        from datatrove.executor import LocalPipelineExecutor
+    except ImportError as e:
+        # datatrove's executor imports huggingface_hub names that the hub version dolma's
+        # dependencies leave installed lacks.
+        pytest.skip(f"datatrove cannot be imported here: {e}")
+    from datatrove.pipeline.readers.jsonl import JsonlReader
+    from datatrove.pipeline.writers.jsonl import JsonlWriter
     from parasift.datatrove import ParasiftFilter
     from conftest import SEEDS
 
