@@ -22,6 +22,12 @@ cargo fuzz build -O
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t"
     cp -n seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
+    # The documents of seeds/classify are kept once: the HTML readers and the segmenters start
+    # from them too.
+    case "$t" in
+        read_html) cp -n seeds/classify/*.html "corpus/$t/" ;;
+        segment) cp -n seeds/classify/*.html seeds/classify/*.txt "corpus/$t/" ;;
+    esac
     if [ -d "regressions/$t" ]; then cp -n regressions/"$t"/* "corpus/$t/" 2>/dev/null || true; fi
     log="corpus/$t.log"
     cargo fuzz run -O "$t" "corpus/$t" -- \

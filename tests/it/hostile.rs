@@ -419,6 +419,16 @@ fn fuzz_seeds_and_regressions_replay() {
                     )),
                     "lang_tables" => parasift::fuzzing::language_tables(&data),
                     "classify" => {
+                        // The HTML readers and the segmenters start from these documents too
+                        // (fuzz/run.sh): replayed through them as well.
+                        drop(parasift::read_bytes_as(
+                            "f",
+                            &data,
+                            &opts(InputFormat::Html),
+                        ));
+                        let text = String::from_utf8_lossy(&data);
+                        drop(parasift::segment_text(&text, parasift::TextMode::Lines));
+                        drop(parasift::segment_html(&text));
                         for doc in parasift::read_bytes_as("f", &data, &opts(InputFormat::Auto))
                             .into_iter()
                             .flatten()
