@@ -24,6 +24,7 @@ use std::path::Path;
 
 use parasift::train::LabeledDoc;
 use parasift::train::fixtures::Snippets;
+use parasift::train::metrics::squash;
 use parasift::{html_document, read_bytes, url_host};
 use serde_json::Value;
 
@@ -47,10 +48,6 @@ fn fnv(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
-}
-
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn str_field<'a>(r: &'a Value, key: &str) -> Option<&'a str> {
