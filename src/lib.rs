@@ -67,6 +67,9 @@ pub use lang::{
     DetectOptions, DocumentLanguage, LangGuess, ScriptClass, ScriptHistogram, detect,
     detect_document, detect_with, iso639_1, lang_from_code, prepare as prepare_language_tables,
 };
+/// The columns a stacked model's second stage adds after the feature schema's
+/// ([`Classifier::Stacked`], [`Model::stack_columns`]).
+pub use model::stack::NAMES as STACK_COLUMNS;
 pub use model::{
     Classifier, ContentRoles, DocPrediction, FlatTree, Header, Label, Model, Prediction, Role,
 };

@@ -14,7 +14,12 @@
 //!   dev (by site).
 //! * `SEEDS_DIR/*.txt` with a sibling `*.labels` (one `content` or `boilerplate` per non-empty
 //!   line of the text) become `OUT_DIR/seeds.jsonl`.
+//! * The first 500 test sentences of each lingua language-model crate (fetched with
+//!   `cargo fetch --manifest-path training/lingua-models/Cargo.toml`) replace the content of a
+//!   few train pages, language by language ([`relanguaged`]); lines 501 and on stay for
+//!   measuring language detection.
 
+mod lingua;
 mod pages;
 
 use std::path::{Path, PathBuf};
@@ -179,6 +184,88 @@ fn foreign_footers(docs: &[LabeledDoc]) -> Vec<LabeledDoc> {
     out
 }
 
+/// Sentences of the lingua test files used for training: their first lines (the language
+/// detection is measured on the lines after them).
+const LINGUA_LINES: usize = 500;
+/// Train pages given each language's content.
+const PAGES_PER_LANGUAGE: usize = 2;
+
+/// Train pages whose content paragraphs speak another language: for each lingua language but
+/// English, [`PAGES_PER_LANGUAGE`] fully labeled HTML train pages (deterministically spread over
+/// the train set) whose content paragraphs are replaced by that language's first
+/// [`LINGUA_LINES`] test sentences, about as long as the text they replace, while the
+/// boilerplate keeps its own language and all the markup stays. No training page would
+/// otherwise have content in most of these languages and scripts; with them, neither a script
+/// nor a language marks boilerplate, only a difference from the document's (the article and
+/// its footer in two languages, both ways round with the seeds).
+fn relanguaged(docs: &[LabeledDoc]) -> Result<Vec<LabeledDoc>, String> {
+    let dirs = lingua::crate_dirs()?;
+    let pages: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| {
+            d.doc.format == parasift::Format::Html
+                && d.labels.iter().all(Option::is_some)
+                && d.labels.iter().any(|l| *l == Some(true))
+                && d.labels.iter().any(|l| *l == Some(false))
+                && (20..=400).contains(&d.doc.paragraphs.len())
+        })
+        .collect();
+    if pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut k = 0usize;
+    for &(name, code, _) in lingua::LANGUAGES {
+        if code == "eng" {
+            continue;
+        }
+        let Some((_, dir)) = dirs.iter().find(|(n, _)| n == name) else {
+            return Err(format!("no lingua language-model crate for {name}"));
+        };
+        let path = dir.join("testdata/sentences.txt");
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let sentences: Vec<&str> = text
+            .lines()
+            .take(LINGUA_LINES)
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if sentences.is_empty() {
+            return Err(format!("{}: no sentences", path.display()));
+        }
+        let mut next = 0usize;
+        for _ in 0..PAGES_PER_LANGUAGE {
+            // Spread over the train pages: 37 is prime to any page count here.
+            let page = pages[k * 37 % pages.len()];
+            k += 1;
+            let mut d = page.clone();
+            d.doc.id = format!("relanguaged/{code}/{}", page.doc.id);
+            d.gold = None;
+            d.snippets = None;
+            for (p, l) in d.doc.paragraphs.iter_mut().zip(&page.labels) {
+                if *l != Some(true) {
+                    continue;
+                }
+                let want = p.text.chars().count();
+                let mut t = String::new();
+                // At least one sentence; sentences until about the replaced length.
+                while t.is_empty() || t.chars().count() + 20 < want {
+                    if !t.is_empty() {
+                        t.push(' ');
+                    }
+                    t.push_str(sentences[next % sentences.len()]);
+                    next += 1;
+                }
+                p.link_chars = 0;
+                p.text = t;
+            }
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 fn run(args: &[String]) -> Result<(), String> {
     let [data, seeds, out] = args else {
         return Err("usage: convert DATASETS_DIR SEEDS_DIR OUT_DIR".into());
@@ -203,7 +290,13 @@ fn run(args: &[String]) -> Result<(), String> {
         if split == "train" {
             let spliced = foreign_footers(&docs);
             eprintln!("train: {} spliced plain-text documents", spliced.len());
+            let relang = relanguaged(&docs)?;
+            eprintln!(
+                "train: {} pages with content in another language",
+                relang.len()
+            );
             docs.extend(spliced);
+            docs.extend(relang);
         }
         let paras: usize = docs.iter().map(|d| d.labels.len()).sum();
         let content: usize = docs

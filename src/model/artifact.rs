@@ -4,8 +4,10 @@
 //! PARASIFT · format version (u32) · payload · xxh3-64 of the payload (u64)
 //! ```
 //!
-//! The payload (format version 3) is the bincode of the [`Header`] (crate version, feature
-//! schema, labels, threshold, notes) followed by that of the plain [`Classifier`]. Bincode stays
+//! The payload (format versions 3 and 4) is the bincode of the [`Header`] (crate version,
+//! feature schema, labels, threshold, notes) followed by that of the plain [`Classifier`];
+//! version 4 adds the stacked classifier, so a build that reads only version 3 refuses a
+//! version 4 file by its version rather than failing inside it. Bincode stays
 //! inside this file: its errors become [`Error::CorruptModel`].
 //!
 //! Files of versions 1 and 2 predate the container (`magic · version · checksum · body`) and
@@ -23,9 +25,11 @@ use crate::error::{Error, Result};
 
 /// First bytes of every model file.
 pub const MAGIC: &[u8; 8] = b"PARASIFT";
-/// Version of the file layout this build writes: 3 is the crate's container around the header
-/// and the plain classifier (weights and compiled trees, no linfa types).
-pub const FORMAT_VERSION: u32 = 3;
+/// The newest version of the file layout, which this build writes for a stacked classifier:
+/// 3 is the crate's container around the header and the plain classifier (weights and compiled
+/// trees, no linfa types), 4 the same with [`Classifier::Stacked`] among the classifiers. A
+/// model of one stage is written as version 3.
+pub const FORMAT_VERSION: u32 = 4;
 /// The oldest version this build reads: 1 stored linfa's trees (read with the `train` feature
 /// only, and compiled), 2 linfa's logistic regression and compiled trees.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -73,14 +77,29 @@ fn container_error(e: ContainerError) -> Error {
     }
 }
 
-/// Encodes header and classifier into a model file of the current version.
+/// The version a file holding `classifier` is written as: 4 when it is stacked, else 3, which
+/// builds that know no stacked classifier read too.
+fn version_for(classifier: &Classifier) -> u32 {
+    if matches!(classifier, Classifier::Stacked { .. }) {
+        FORMAT_VERSION
+    } else {
+        3
+    }
+}
+
+/// Encodes header and classifier into a model file: of the current version when the classifier
+/// is stacked, else of version 3 (the same payload, which older builds read).
 pub fn encode(header: &Header, classifier: &Classifier) -> Result<Vec<u8>> {
     let mut payload = bincode::serde::encode_to_vec(header, config())
         .map_err(|e| Error::CorruptModel(format!("cannot encode header: {e}")))?;
-    let classifier = bincode::serde::encode_to_vec(classifier, config())
+    let body = bincode::serde::encode_to_vec(classifier, config())
         .map_err(|e| Error::CorruptModel(format!("cannot encode classifier: {e}")))?;
-    payload.extend_from_slice(&classifier);
-    Ok(KIND.encode(&payload))
+    payload.extend_from_slice(&body);
+    let kind = Kind {
+        version: version_for(classifier),
+        ..KIND
+    };
+    Ok(kind.encode(&payload))
 }
 
 /// Decodes a model file of any version this build reads, checking magic, version and checksum
@@ -181,18 +200,18 @@ mod tests {
         assert!(matches!(decode(b"PARA"), Err(Error::BadMagic { .. })));
 
         let mut b = bytes.clone();
-        b[8..12].copy_from_slice(&4u32.to_le_bytes());
+        b[8..12].copy_from_slice(&5u32.to_le_bytes());
         assert!(matches!(
             decode(&b),
             Err(Error::UnsupportedVersion {
-                expected: 3,
+                expected: 4,
                 oldest: 1,
-                found: 4
+                found: 5
             })
         ));
         assert_eq!(
             message(&b),
-            "model format version 4 is not supported (this build reads versions 1 to 3)"
+            "model format version 5 is not supported (this build reads versions 1 to 4)"
         );
 
         let mut b = bytes.clone();
@@ -390,7 +409,7 @@ mod tests {
                 [0.25, 0.75, 0.25]
             );
             let again = m.to_bytes().unwrap();
-            assert_eq!(again[8..12], FORMAT_VERSION.to_le_bytes());
+            assert_eq!(again[8..12], 3u32.to_le_bytes());
             let back = Model::from_bytes(&again).unwrap();
             assert_eq!(back.to_bytes().unwrap(), again);
             assert_eq!(back.classifier(), m.classifier());

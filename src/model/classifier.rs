@@ -80,6 +80,18 @@ pub enum Classifier {
         /// (weight, classifier) pairs; the weights are positive and sum to 1.
         parts: Vec<(f32, Classifier)>,
     },
+    /// Two stages: `first` scores each paragraph from its feature row; `second` scores it
+    /// again from the same row followed by the columns of [`super::stack::NAMES`], which
+    /// summarize the first stage's scores of its neighbours, its container and its document.
+    ///
+    /// The second stage needs the document, so [`super::Model`] runs it; on rows alone
+    /// ([`Classifier::predict_proba`]) a stacked classifier gives its first stage's scores.
+    Stacked {
+        /// The first stage, on the feature schema's columns.
+        first: Box<Classifier>,
+        /// The second stage, on the schema's columns and then the stack columns.
+        second: Box<Classifier>,
+    },
 }
 
 impl Classifier {
@@ -89,6 +101,7 @@ impl Classifier {
             Classifier::Logistic { .. } => "logistic",
             Classifier::FlatForest { .. } => "forest",
             Classifier::Blend { .. } => "blend",
+            Classifier::Stacked { .. } => "stacked",
         }
     }
 
@@ -164,10 +177,29 @@ impl Classifier {
                         parts.iter().map(|(w, _)| *w).collect::<Vec<_>>()
                     ));
                 }
+                if parts
+                    .iter()
+                    .any(|(_, c)| matches!(c, Classifier::Stacked { .. }))
+                {
+                    return Err("a part of a blend is a stacked model".into());
+                }
                 for (i, (_, c)) in parts.iter().enumerate() {
                     c.check(n_columns)
                         .map_err(|e| format!("blend part {i}: {e}"))?;
                 }
+            }
+            Classifier::Stacked { first, second } => {
+                if matches!(**first, Classifier::Stacked { .. })
+                    || matches!(**second, Classifier::Stacked { .. })
+                {
+                    return Err("a stage of a stacked model is itself stacked".into());
+                }
+                first
+                    .check(n_columns)
+                    .map_err(|e| format!("first stage: {e}"))?;
+                second
+                    .check(n_columns + super::stack::NAMES.len())
+                    .map_err(|e| format!("second stage: {e}"))?;
             }
         }
         Ok(())
@@ -209,6 +241,7 @@ impl Classifier {
                 }
                 out
             }
+            Classifier::Stacked { first, .. } => first.predict_proba_mut(x),
             _ => self.predict_proba(x.view()),
         }
     }
@@ -277,6 +310,7 @@ impl Classifier {
                 }
                 out
             }
+            Classifier::Stacked { first, .. } => first.predict_proba(x),
         }
     }
 }

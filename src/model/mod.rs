@@ -7,6 +7,7 @@ pub mod flat;
 #[cfg(feature = "train")]
 pub(crate) mod linfa_trees;
 pub mod roles;
+pub mod stack;
 
 use std::borrow::Borrow;
 use std::path::Path;
@@ -318,8 +319,7 @@ impl Model {
         a: &DocAnalysis<'_>,
         corpus: Option<&CorpusIndex>,
     ) -> DocPrediction {
-        let rows = FeatureSchema::rows(a, corpus);
-        let scores = self.classifier.predict_proba(rows.view());
+        let scores = self.scores(&[a], corpus);
         self.prediction(a, scores)
     }
 
@@ -333,34 +333,58 @@ impl Model {
         analyses: &[&DocAnalysis<'_>],
         corpus: Option<&CorpusIndex>,
     ) -> Vec<DocPrediction> {
-        let width = FeatureSchema::len();
-        let total: usize = analyses.iter().map(|a| a.paras.len()).sum();
-        let mut scores = Vec::with_capacity(total);
-        let mut data = Vec::with_capacity(SCORED_ROWS.min(total) * width);
-        // The next paragraph to score: document `doc`, paragraph `para`.
-        let (mut doc, mut para) = (0, 0);
-        while doc < analyses.len() {
-            data.clear();
-            let mut rows = 0;
-            while rows < SCORED_ROWS && doc < analyses.len() {
-                let a = analyses[doc];
-                let take = (a.paras.len() - para).min(SCORED_ROWS - rows);
-                FeatureSchema::append_rows_of(a, corpus, para..para + take, &mut data);
-                (rows, para) = (rows + take, para + take);
-                if para == a.paras.len() {
-                    (doc, para) = (doc + 1, 0);
-                }
-            }
-            match ndarray::ArrayViewMut2::from_shape((rows, width), &mut data) {
-                Ok(matrix) => scores.extend(self.classifier.predict_proba_mut(matrix)),
-                Err(_) => scores.extend(std::iter::repeat_n(0.0, rows)),
-            }
-        }
-        let mut scores = scores.into_iter();
+        let mut scores = self.scores(analyses, corpus).into_iter();
         analyses
             .iter()
             .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect()))
             .collect()
+    }
+
+    /// For a stacked model, the stack columns of each paragraph of `a` (named
+    /// [`stack::NAMES`]) that its second stage sees: its first stage's scores of the paragraph,
+    /// its neighbours, its container and its document. `None` for a model of one stage.
+    pub fn stack_columns(
+        &self,
+        a: &DocAnalysis<'_>,
+        corpus: Option<&CorpusIndex>,
+    ) -> Option<ndarray::Array2<f32>> {
+        let Classifier::Stacked { first, .. } = &self.classifier else {
+            return None;
+        };
+        let scores = score_rounds(first, &[a], corpus, None);
+        let d = stack::DocScores::new(a, &scores);
+        let n = stack::NAMES.len();
+        let mut cols = ndarray::Array2::zeros((a.paras.len(), n));
+        for (i, mut row) in cols.outer_iter_mut().enumerate() {
+            if let Some(row) = row.as_slice_mut() {
+                d.fill(a, i, row);
+            }
+        }
+        Some(cols)
+    }
+
+    /// P(content) of every paragraph of `analyses`, document after document. A stacked
+    /// classifier's second stage sees the whole document's first-stage scores; the feature rows
+    /// are made again for it rather than kept, so that a long document costs its scores, not
+    /// its rows.
+    fn scores(&self, analyses: &[&DocAnalysis<'_>], corpus: Option<&CorpusIndex>) -> Vec<f32> {
+        match &self.classifier {
+            Classifier::Stacked { first, second } => {
+                let first = score_rounds(first, analyses, corpus, None);
+                let mut at = 0;
+                let docs: Vec<stack::DocScores<'_>> = analyses
+                    .iter()
+                    .map(|a| {
+                        let end = (at + a.paras.len()).min(first.len());
+                        let d = stack::DocScores::new(a, &first[at..end]);
+                        at = end;
+                        d
+                    })
+                    .collect();
+                score_rounds(second, analyses, corpus, Some(&docs))
+            }
+            c => score_rounds(c, analyses, corpus, None),
+        }
     }
 
     /// The prediction for document `a` from its paragraphs' scores: each paragraph's role from
@@ -465,6 +489,53 @@ impl Model {
     }
 }
 
+/// P(content) by `classifier` of every paragraph of `analyses`, [`SCORED_ROWS`] rows at a
+/// time; with `stacked`, each row is followed by its document's stack columns.
+fn score_rounds(
+    classifier: &Classifier,
+    analyses: &[&DocAnalysis<'_>],
+    corpus: Option<&CorpusIndex>,
+    stacked: Option<&[stack::DocScores<'_>]>,
+) -> Vec<f32> {
+    let base = FeatureSchema::len();
+    let width = base + stacked.map_or(0, |_| stack::NAMES.len());
+    let total: usize = analyses.iter().map(|a| a.paras.len()).sum();
+    let mut scores = Vec::with_capacity(total);
+    let mut data = Vec::with_capacity(SCORED_ROWS.min(total) * width);
+    // The next paragraph to score: document `doc`, paragraph `para`.
+    let (mut doc, mut para) = (0, 0);
+    while doc < analyses.len() {
+        data.clear();
+        let mut rows = 0;
+        while rows < SCORED_ROWS && doc < analyses.len() {
+            let a = analyses[doc];
+            let take = (a.paras.len() - para).min(SCORED_ROWS - rows);
+            match stacked.and_then(|s| s.get(doc)) {
+                None => FeatureSchema::append_rows_of(a, corpus, para..para + take, &mut data),
+                Some(d) => {
+                    let start = data.len();
+                    data.resize(start + take * width, 0.0);
+                    for (i, row) in (para..para + take).zip(data[start..].chunks_exact_mut(width)) {
+                        let counts = corpus.map(|c| c.counts(a, i)).unwrap_or_default();
+                        let (row, extra) = row.split_at_mut(base);
+                        FeatureSchema::fill_row(a, i, &counts, row);
+                        d.fill(a, i, extra);
+                    }
+                }
+            }
+            (rows, para) = (rows + take, para + take);
+            if para == a.paras.len() {
+                (doc, para) = (doc + 1, 0);
+            }
+        }
+        match ndarray::ArrayViewMut2::from_shape((rows, width), &mut data) {
+            Ok(matrix) => scores.extend(classifier.predict_proba_mut(matrix)),
+            Err(_) => scores.extend(std::iter::repeat_n(0.0, rows)),
+        }
+    }
+    scores
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,6 +546,79 @@ mod tests {
     fn model_is_send_and_sync() {
         assert_send_sync::<Model>();
         assert_send_sync::<&'static Model>();
+    }
+
+    fn logistic(columns: usize, weight_at: Option<(usize, f32)>) -> Classifier {
+        let mut weights = vec![0.0; columns];
+        if let Some((i, w)) = weight_at {
+            weights[i] = w;
+        }
+        Classifier::Logistic {
+            mean: vec![0.0; columns],
+            std: vec![1.0; columns],
+            weights,
+            intercept: 0.0,
+            predicts_content: true,
+        }
+    }
+
+    /// A second stage that reads only the previous paragraph's first-stage score: a short line
+    /// after a long one scores high, the same line first in the document low.
+    #[test]
+    fn a_stacked_second_stage_sees_the_neighbours_first_scores() {
+        let base = FeatureSchema::len();
+        let chars = FeatureSchema::names()
+            .iter()
+            .position(|n| *n == "log_chars")
+            .unwrap();
+        let prev = stack::NAMES.iter().position(|n| *n == "s_prev").unwrap();
+        let stacked = Classifier::Stacked {
+            first: Box::new(logistic(base, Some((chars, 1.0)))),
+            second: Box::new(logistic(
+                base + stack::NAMES.len(),
+                Some((base + prev, 20.0)),
+            )),
+        };
+        let header = Model::embedded().unwrap().header().clone();
+        let m = Model::new(header.clone(), stacked.clone()).unwrap();
+        let doc = Document::from_paragraphs(
+            "d",
+            &[
+                "Hi",
+                "A much longer paragraph of an article, long enough.",
+                "Hi",
+            ],
+        );
+        let scores: Vec<f32> = m
+            .classify(&doc)
+            .paragraphs()
+            .iter()
+            .map(|p| p.score())
+            .collect();
+        // s_prev is 0 for the first paragraph: sigmoid(0).
+        assert_eq!(scores[0], 0.5);
+        assert!(scores[2] > 0.99, "{scores:?}");
+        let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.classifier(), &stacked);
+
+        // Refused: a second stage of the wrong width, a stacked stage, a stacked blend part.
+        let wrong = Classifier::Stacked {
+            first: Box::new(logistic(base, None)),
+            second: Box::new(logistic(base, None)),
+        };
+        let e = Model::new(header.clone(), wrong).unwrap_err().to_string();
+        assert!(e.contains("second stage"), "{e}");
+        let nested = Classifier::Stacked {
+            first: Box::new(stacked.clone()),
+            second: Box::new(logistic(base + stack::NAMES.len(), None)),
+        };
+        let e = Model::new(header.clone(), nested).unwrap_err().to_string();
+        assert!(e.contains("itself stacked"), "{e}");
+        let blend = Classifier::Blend {
+            parts: vec![(1.0, stacked)],
+        };
+        let e = Model::new(header, blend).unwrap_err().to_string();
+        assert!(e.contains("stacked"), "{e}");
     }
 
     #[test]

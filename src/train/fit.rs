@@ -160,6 +160,11 @@ pub enum TrainStep {
     },
     /// The logistic regression is fitted.
     Logistic,
+    /// A stage of a stacked model begins.
+    Stage {
+        /// What it fits.
+        name: &'static str,
+    },
 }
 
 /// Fits a classifier on rows `x` and labels `y`.
@@ -357,12 +362,16 @@ pub fn train_with_progress(
     progress: &(dyn Fn(TrainStep) + Sync),
 ) -> Result<Model> {
     let params = params.clone().check()?;
-    let (x, y) = training_set(docs, &params);
-    progress(TrainStep::Rows {
-        rows: x.nrows(),
-        columns: x.ncols(),
-    });
-    let classifier = fit_with_progress(&x, &y, &params, progress)?;
+    let classifier = if params.stack_trees > 0 {
+        fit_stacked(docs, &params, progress)?
+    } else {
+        let (x, y) = training_set(docs, &params);
+        progress(TrainStep::Rows {
+            rows: x.nrows(),
+            columns: x.ncols(),
+        });
+        fit_with_progress(&x, &y, &params, progress)?
+    };
     let header = Header {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         schema: FeatureSchema::names()
@@ -374,6 +383,189 @@ pub fn train_with_progress(
         notes,
     };
     Model::new(header, classifier)
+}
+
+/// Which half of the documents a stacked model's first stages put a document in: by its id, so
+/// that an HTML page and its plain-text view fall in the same half.
+fn half_of(d: &LabeledDoc) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(d.doc.id.as_bytes()) & 1) as usize
+}
+
+/// One training document of a stacked fit: every paragraph's feature row, the labeled
+/// paragraphs, and how many times its rows are repeated.
+struct StackDoc<'a> {
+    analysis: &'a crate::features::DocAnalysis<'a>,
+    rows: Array2<f32>,
+    labeled: Vec<usize>,
+    labels: Vec<usize>,
+    times: usize,
+    half: usize,
+}
+
+/// Rows and labels of the labeled paragraphs of `docs` (each repeated its `times`), with `extra`
+/// columns made per document appended when given.
+fn stacked_rows(
+    docs: &[StackDoc<'_>],
+    pick: impl Fn(&StackDoc<'_>) -> bool,
+    extra: Option<&[Vec<f32>]>,
+) -> (Array2<f32>, Array1<usize>) {
+    let base = FeatureSchema::len();
+    let width = base + extra.map_or(0, |_| crate::model::stack::NAMES.len());
+    let mut data = Vec::new();
+    let mut y = Vec::new();
+    for (k, d) in docs.iter().enumerate().filter(|(_, d)| pick(d)) {
+        for _ in 0..d.times {
+            for (&i, &l) in d.labeled.iter().zip(&d.labels) {
+                data.extend(d.rows.row(i).iter());
+                if let Some(e) = extra {
+                    let n = crate::model::stack::NAMES.len();
+                    data.extend_from_slice(&e[k][i * n..(i + 1) * n]);
+                }
+                y.push(l);
+            }
+        }
+    }
+    let n = y.len();
+    (
+        Array2::from_shape_vec((n, width), data).unwrap_or_else(|_| Array2::zeros((0, width))),
+        Array1::from(y),
+    )
+}
+
+/// Fits a stacked classifier ([`Classifier::Stacked`]): two first stages, each on one half of
+/// the documents; the stack columns of every document from the first stage that did not see
+/// it; the second stage on the feature rows and those columns. Falls back to one stage when a
+/// half lacks a class.
+fn fit_stacked(
+    docs: &[LabeledDoc],
+    params: &TrainValidParams,
+    progress: &(dyn Fn(TrainStep) + Sync),
+) -> Result<Classifier> {
+    let html: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| d.doc.format == crate::Format::Html)
+        .collect();
+    let text: Vec<&LabeledDoc> = docs
+        .iter()
+        .filter(|d| d.doc.format == crate::Format::Text)
+        .collect();
+    let html_times = if params.balance_sources {
+        source_weights(&html)
+    } else {
+        vec![1; html.len()]
+    };
+    let views: Vec<LabeledDoc> = if params.text_view {
+        html.iter().map(|d| d.text_view()).collect()
+    } else {
+        Vec::new()
+    };
+    // The same sets, counted as corpora of their own, as [`training_set`] makes them.
+    let mut sets: Vec<(Vec<&LabeledDoc>, Vec<usize>)> = vec![(html.clone(), html_times.clone())];
+    if params.text_view {
+        sets.push((views.iter().collect(), html_times));
+    }
+    sets.push((text.clone(), vec![params.text_weight; text.len()]));
+    let plains: Vec<Vec<&crate::Document>> = sets
+        .iter()
+        .map(|(d, _)| d.iter().map(|d| &d.doc).collect())
+        .collect();
+    let analysed: Vec<_> = plains.iter().map(|p| analyse_corpus(p)).collect();
+    let mut all: Vec<StackDoc<'_>> = Vec::new();
+    for ((set, times), (analyses, index)) in sets.iter().zip(&analysed) {
+        let made: Vec<StackDoc<'_>> = analyses
+            .par_iter()
+            .zip(set.par_iter())
+            .zip(times.par_iter())
+            .map(|((a, d), &times)| {
+                let (labeled, labels) = d
+                    .labels
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, l)| l.map(|l| (i, if l { CONTENT } else { 0 })))
+                    .unzip();
+                StackDoc {
+                    analysis: a,
+                    rows: FeatureSchema::rows(a, Some(index)),
+                    labeled,
+                    labels,
+                    times,
+                    half: half_of(d),
+                }
+            })
+            .collect();
+        all.extend(made);
+    }
+    let halves: Vec<(Array2<f32>, Array1<usize>)> = (0..2)
+        .map(|h| stacked_rows(&all, |d| d.half == h, None))
+        .collect();
+    let both_classes =
+        |y: &Array1<usize>| y.iter().any(|&l| l == CONTENT) && y.iter().any(|&l| l != CONTENT);
+    if !halves.iter().all(|(_, y)| both_classes(y)) {
+        progress(TrainStep::Stage {
+            name: "one stage: a half of the documents lacks a class",
+        });
+        let (x, y) = stacked_rows(&all, |_| true, None);
+        progress(TrainStep::Rows {
+            rows: x.nrows(),
+            columns: x.ncols(),
+        });
+        return fit_with_progress(&x, &y, params, progress);
+    }
+    let mut firsts = Vec::new();
+    for (h, (x, y)) in halves.iter().enumerate() {
+        progress(TrainStep::Stage {
+            name: if h == 0 {
+                "first stage on the first half of the documents"
+            } else {
+                "first stage on the second half of the documents"
+            },
+        });
+        progress(TrainStep::Rows {
+            rows: x.nrows(),
+            columns: x.ncols(),
+        });
+        firsts.push(fit_with_progress(
+            x,
+            y,
+            &params.first_stage(h as u64),
+            progress,
+        )?);
+    }
+    drop(halves);
+    // Each document's stack columns from the first stage that was not fitted on it.
+    let n = crate::model::stack::NAMES.len();
+    let extra: Vec<Vec<f32>> = all
+        .par_iter()
+        .map(|d| {
+            let scores = firsts[1 - d.half].predict_proba(d.rows.view());
+            let s = crate::model::stack::DocScores::new(d.analysis, &scores);
+            let mut cols = vec![0f32; d.rows.nrows() * n];
+            for (i, row) in cols.chunks_exact_mut(n).enumerate() {
+                s.fill(d.analysis, i, row);
+            }
+            cols
+        })
+        .collect();
+    progress(TrainStep::Stage {
+        name: "second stage on every document, with the stack columns",
+    });
+    let (x, y) = stacked_rows(&all, |_| true, Some(&extra));
+    progress(TrainStep::Rows {
+        rows: x.nrows(),
+        columns: x.ncols(),
+    });
+    let second = fit_with_progress(&x, &y, params, progress)?;
+    let mut firsts = firsts.into_iter();
+    let (a, b) = (firsts.next(), firsts.next());
+    let (Some(a), Some(b)) = (a, b) else {
+        return Err(Error::Training("a first stage is missing".into()));
+    };
+    Ok(Classifier::Stacked {
+        first: Box::new(Classifier::Blend {
+            parts: vec![(0.5, a), (0.5, b)],
+        }),
+        second: Box::new(second),
+    })
 }
 
 /// The plain form of a fitted logistic regression on columns standardized with `mean` and

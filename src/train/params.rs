@@ -61,6 +61,12 @@ pub struct TrainParams {
     pub threshold: f32,
     /// Seed of every random choice: the same data and parameters give the same bytes.
     pub seed: u64,
+    /// Trees of each of the two first stages of a stacked model (0: no second stage). The
+    /// documents are split in two halves; a first stage is fitted on each, each scores the
+    /// other half's paragraphs, and the second stage (the classifier of `kind`) is fitted on
+    /// the feature rows followed by the stack columns of those scores. The model's first stage
+    /// is the mean of the two.
+    pub stack_trees: usize,
 }
 
 impl Default for TrainParams {
@@ -80,6 +86,7 @@ impl Default for TrainParams {
             min_weight_split: 10.0,
             threshold: 0.5,
             seed: 17,
+            stack_trees: 0,
         }
     }
 }
@@ -108,6 +115,17 @@ impl TrainValidParams {
     pub fn with_kind(&self, kind: ModelKind) -> TrainValidParams {
         TrainValidParams(TrainParams {
             kind,
+            ..self.0.clone()
+        })
+    }
+
+    /// The checked parameters of a first stage of a stacked model: `stack_trees` trees, its
+    /// own seed, no stage of its own.
+    pub fn first_stage(&self, half: u64) -> TrainValidParams {
+        TrainValidParams(TrainParams {
+            trees: self.0.stack_trees.max(1),
+            seed: self.0.seed.wrapping_add(1 + half),
+            stack_trees: 0,
             ..self.0.clone()
         })
     }

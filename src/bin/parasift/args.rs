@@ -325,6 +325,10 @@ pub struct TrainArgs {
     /// Random seed.
     #[arg(long, default_value_t = TrainParams::default().seed)]
     pub seed: u64,
+    /// Trees of each of the two first stages of a stacked model, whose second stage also sees
+    /// the first stage's scores of each paragraph's neighbours (0: one stage).
+    #[arg(long, default_value_t = TrainParams::default().stack_trees)]
+    pub stack_trees: usize,
 }
 
 impl InputArgs {

@@ -40,10 +40,16 @@ pub fn run(term: &Terminal, args: &InputArgs, model_args: &ModelArgs) -> Result<
     let mut out = BufWriter::new(stdout.lock());
     for ((doc, a), pred) in docs.iter().zip(&analyses).zip(&preds) {
         let rows = FeatureSchema::rows(a, Some(&index));
+        let stack = model.stack_columns(a, Some(&index));
         for (i, (p, x)) in doc.paragraphs.iter().zip(pred.paragraphs()).enumerate() {
+            let stacked = stack
+                .as_ref()
+                .map(|s| s.row(i).to_vec())
+                .unwrap_or_default();
             let features = names
                 .iter()
                 .zip(rows.row(i))
+                .chain(parasift::STACK_COLUMNS.iter().zip(&stacked))
                 .map(|(n, v)| (n.to_string(), serde_json::json!(v)))
                 .collect();
             let rec = InspectOut {

@@ -111,6 +111,7 @@ pub fn run(term: &Terminal, a: &TrainArgs) -> Result<ExitCode, Error> {
         min_weight_split: a.min_weight_split,
         threshold: a.threshold,
         seed: a.seed,
+        stack_trees: a.stack_trees,
         ..TrainParams::default()
     };
     let names: Vec<&str> = spans.iter().map(|(n, _)| n.as_str()).collect();
@@ -132,6 +133,7 @@ pub fn run(term: &Terminal, a: &TrainArgs) -> Result<ExitCode, Error> {
             TrainStep::Rows { rows, columns } => format!("{rows} rows of {columns} features"),
             TrainStep::Tree { done, of } => format!("tree {done} of {of} fitted"),
             TrainStep::Logistic => "logistic regression fitted".to_string(),
+            TrainStep::Stage { name } => name.to_string(),
         };
         term.note(&format!("training: {what} ({secs:.0} s)"));
     };

@@ -235,6 +235,7 @@ impl Classifier {
                     .map(|(w, c)| (*w, Classifier::of_plain(c)))
                     .collect(),
             },
+            Plain::Stacked { .. } => panic!("version 2 had no stacked classifier"),
         }
     }
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Write dev pages whose content speaks another language, to measure whether the model keeps
+article text whatever its language and script.
+
+The dev set is nearly all English and German, so it cannot show what a Russian or Chinese news
+corpus gets. This script takes the fully labeled HTML dev pages of training/fixtures/dev.jsonl.zst
+and, for each language below, gives the content paragraphs of PAGES of them that language's lingua
+test sentences (lines 501 to 1000 of `testdata/sentences.txt`: the lines that neither training nor
+the language tables use), about as long as the text they replace. Markup and boilerplate stay as
+they were, so the boilerplate is in the page's own language: an article and its footer in two
+languages. The output is a fixture file that `parasift eval` scores per language (the id's first
+part).
+
+    cargo fetch --manifest-path training/lingua-models/Cargo.toml      # the lingua crates, once
+    python3 training/relanguage_dev.py /tmp/dev-relanguaged.jsonl
+    parasift eval /tmp/dev-relanguaged.jsonl [--model FILE]
+
+Requires Python 3 and `pip install zstandard`. Deterministic: the same fixtures give the same file.
+"""
+import argparse
+import glob
+import io
+import json
+import os
+import sys
+
+import zstandard
+
+LANGUAGES = ("russian", "ukrainian", "bulgarian", "chinese", "japanese", "korean", "arabic",
+             "persian", "hebrew", "hindi", "bengali", "tamil", "thai", "greek", "georgian",
+             "armenian", "german", "french", "spanish", "polish", "turkish", "vietnamese")
+PAGES = 6
+
+
+def sentences(registry, language):
+    """Lines 501 to 1000 of the language's test sentences, or [] when it has no more than 500."""
+    found = glob.glob(os.path.join(registry, "*", f"lingua-{language}-language-model-*",
+                                   "testdata", "sentences.txt"))
+    if not found:
+        sys.exit(f"no lingua crate for {language} under {registry}: run cargo fetch "
+                 "--manifest-path training/lingua-models/Cargo.toml")
+    with open(sorted(found)[-1], encoding="utf-8") as f:
+        lines = [line.strip() for line in f.read().splitlines()[500:1000]]
+    return [line for line in lines if line]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("out", help="fixture file to write (JSON lines)")
+    ap.add_argument("--fixtures", default="training/fixtures/dev.jsonl.zst")
+    cargo_home = os.environ.get("CARGO_HOME", os.path.expanduser("~/.cargo"))
+    ap.add_argument("--registry", default=os.path.join(cargo_home, "registry", "src"))
+    args = ap.parse_args()
+    with open(args.fixtures, "rb") as f:
+        text = io.TextIOWrapper(zstandard.ZstdDecompressor().stream_reader(f), encoding="utf-8")
+        records = [json.loads(line) for line in text]
+    pages = [r for r in records if r.get("format") == "html"
+             and all("label" in p for p in r["paragraphs"])
+             and any(p["label"] == "content" for p in r["paragraphs"])
+             and any(p["label"] == "boilerplate" for p in r["paragraphs"])]
+    if not pages:
+        sys.exit(f"{args.fixtures}: no fully labeled HTML pages")
+    written = 0
+    with open(args.out, "w", encoding="utf-8") as out:
+        for li, language in enumerate(LANGUAGES):
+            lines = sentences(args.registry, language)
+            if not lines:
+                print(f"{language}: no test sentences after line 500, skipped", file=sys.stderr)
+                continue
+            at = 0
+            for j in range(PAGES):
+                # Spread over the pages: 7 is prime to the page count.
+                r = json.loads(json.dumps(pages[(li * PAGES + j) * 7 % len(pages)]))
+                r["id"] = f"{language}/{r['id']}"
+                r.pop("gold", None)
+                for p in r["paragraphs"]:
+                    if p["label"] != "content":
+                        continue
+                    want, t = len(p["text"]), ""
+                    while not t or len(t) + 20 < want:
+                        t = (t + " " if t else "") + lines[at % len(lines)]
+                        at += 1
+                    p["text"] = t
+                    p.pop("link_chars", None)
+                out.write(json.dumps(r, ensure_ascii=False) + "\n")
+                written += 1
+    print(f"wrote {written} pages to {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
