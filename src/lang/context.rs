@@ -105,3 +105,62 @@ pub(super) fn decide_in_mixture(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{DetectOptions, ScriptHistogram, detect, detect_document};
+    use whatlang::Lang;
+
+    const PAGE: &[&str] = &[
+        "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen.",
+        "Nach Angaben des Ministeriums sollen bis zum Jahr 2030 mindestens achtzig Prozent des Stroms aus Wind und Sonne kommen.",
+        "Kritiker bemängeln, dass der Ausbau der Stromnetze nicht schnell genug vorankommt.",
+    ];
+
+    fn langs(lines: &[&str]) -> Vec<Option<Lang>> {
+        let hists: Vec<ScriptHistogram> = lines.iter().map(|t| ScriptHistogram::of(t)).collect();
+        detect_document(lines.iter().copied().zip(&hists), &DetectOptions::default())
+            .paragraphs()
+            .iter()
+            .map(|g| g.lang())
+            .collect()
+    }
+
+    #[test]
+    fn foreign_lines_support_each_other() {
+        let footer = ["finance social", "meeting among", "water parks"];
+        // Alone, not all of them are English.
+        assert!(
+            footer
+                .iter()
+                .any(|t| detect(t, &ScriptHistogram::of(t)).lang() != Some(Lang::Eng))
+        );
+        let mut lines = PAGE.to_vec();
+        lines.extend(footer);
+        lines.push("Kontakt");
+        let got = langs(&lines);
+        assert_eq!(&got[..3], &[Some(Lang::Deu); 3]);
+        assert_eq!(&got[3..6], &[Some(Lang::Eng); 3], "{got:?}");
+        // The page's own short line keeps the page's language.
+        assert_eq!(got[6], Some(Lang::Deu));
+    }
+
+    #[test]
+    fn a_lone_unclear_line_takes_the_page_language() {
+        let t = "Kontakt";
+        assert_ne!(detect(t, &ScriptHistogram::of(t)).lang(), Some(Lang::Deu));
+        let mut lines = PAGE.to_vec();
+        lines.push(t);
+        assert_eq!(langs(&lines)[3], Some(Lang::Deu));
+    }
+
+    #[test]
+    fn a_clear_foreign_line_stays_foreign() {
+        let mut lines = PAGE.to_vec();
+        lines.push("Read more");
+        lines.push("Читайте также");
+        let got = langs(&lines);
+        assert_eq!(got[3], Some(Lang::Eng), "{got:?}");
+        assert_eq!(got[4], Some(Lang::Rus), "{got:?}");
+    }
+}

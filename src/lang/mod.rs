@@ -396,8 +396,16 @@ pub const RELIABLE_LETTERS: u32 = 12;
 /// be in none of them (in between, the share is scaled down linearly). Chosen on the
 /// development lines of lingua's test files: nearly every sentence of a group's own languages
 /// stays under the first, while text in other languages of the script (Swahili, Basque,
-/// Kazakh…) often costs more. Arabic and Devanagari have no such lines to choose from.
-const FIT: &[(&str, f32, f32)] = &[("latin", 175.0, 260.0), ("cyrillic", 190.0, 320.0)];
+/// Kazakh…) often costs more. lingua has no other languages in the Arabic and Devanagari
+/// scripts: their limits are the 99th percentile of their own languages' sentences and a
+/// point above the costliest of them (the letters of these scripts cost more: vowel signs
+/// and combining marks count as letters).
+const FIT: &[(&str, f32, f32)] = &[
+    ("latin", 175.0, 260.0),
+    ("cyrillic", 190.0, 320.0),
+    ("arabic", 570.0, 900.0),
+    ("devanagari", 500.0, 900.0),
+];
 /// How much the document's language is favoured (table units) in [`detect_with`].
 pub const PRIOR_UNITS: u32 = 160;
 /// whatlang looks at most at this many bytes of a paragraph (cut at a character boundary).
