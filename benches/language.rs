@@ -5,6 +5,9 @@
 //! times the detection of every paragraph; `language/classify_text` times the whole text-mode
 //! classification of the same documents (segmenting, analysis, features, prediction) on one
 //! thread. Their ratio is the share of classification time spent on language.
+//! `language/sentences` times detection alone on the paragraphs of 40 characters or more (the
+//! running text of the pages), with their bytes as throughput, as `whatlang_sentences` times
+//! whatlang on them.
 
 use std::path::Path;
 
@@ -44,7 +47,30 @@ fn language(c: &mut Criterion) {
         .map(|p| (p.text.as_str(), ScriptHistogram::of(&p.text)))
         .collect();
 
+    let sentences: Vec<&(&str, ScriptHistogram)> = paragraphs
+        .iter()
+        .filter(|(t, _)| t.chars().count() >= 40)
+        .collect();
+    let sentence_bytes: u64 = sentences.iter().map(|(t, _)| t.len() as u64).sum();
+
     let mut g = c.benchmark_group("language");
+    g.throughput(Throughput::Bytes(sentence_bytes));
+    g.bench_function("sentences", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .filter(|(t, h)| parasift::detect(t, h).lang().is_some())
+                .count()
+        })
+    });
+    g.bench_function("whatlang_sentences", |b| {
+        b.iter(|| {
+            sentences
+                .iter()
+                .filter(|(t, _)| whatlang::detect_lang(t).is_some())
+                .count()
+        })
+    });
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("share", |b| {
         b.iter(|| {

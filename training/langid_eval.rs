@@ -16,7 +16,11 @@
 //! thread. The foreign-footer check builds documents of five sentences in one language and
 //! three short lines (sentences under 40 characters, or word pairs) in another, runs the
 //! document analysis of the classifier (with its document prior), and counts the footer lines
-//! whose language differs from the document's and those given the right language.
+//! whose language differs from the document's and those given the right language (and, for
+//! comparison, how many each line gets right alone).
+//!
+//! `--no-speed` skips the speed passes; `--errors N` prints the N commonest confusions on
+//! sentences under 40 characters and up to N wrong footer lines per page language.
 
 #[path = "lingua.rs"]
 mod lingua;
@@ -125,6 +129,8 @@ fn median_mb_s_of(lines: &[&str], f: fn(&str) -> Option<Lang>) -> f64 {
 
 fn run() -> Result<(), String> {
     let mut range = 0..500usize;
+    let mut show_errors = 0usize;
+    let mut speed = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -134,6 +140,11 @@ fn run() -> Result<(), String> {
                 range =
                     a.parse().map_err(|_| "bad --lines")?..b.parse().map_err(|_| "bad --lines")?;
             }
+            "--errors" => {
+                let v = args.next().ok_or("--errors needs a number")?;
+                show_errors = v.parse().map_err(|_| "bad --errors")?;
+            }
+            "--no-speed" => speed = false,
             other => return Err(format!("unknown argument {other}")),
         }
     }
@@ -190,12 +201,31 @@ fn run() -> Result<(), String> {
             }
             println!("  {set:22} {}", t.show());
         }
-        println!(
-            "  speed on 40+ char sentences: {:.1} MB/s (median of 5, one thread)",
-            median_mb_s(&long, f)
-        );
+        if speed {
+            println!(
+                "  speed on 40+ char sentences: {:.1} MB/s (median of 5, one thread)",
+                median_mb_s(&long, f)
+            );
+        }
     }
 
+    if show_errors > 0 {
+        // The commonest confusions on sentences under 40 characters.
+        let mut confusions: HashMap<(Lang, Option<Lang>), u32> = HashMap::new();
+        for l in &short {
+            let got = parasift_lang(&l.text);
+            if got != Some(l.lang) {
+                *confusions.entry((l.lang, got)).or_default() += 1;
+            }
+        }
+        let mut confusions: Vec<_> = confusions.into_iter().collect();
+        confusions
+            .sort_by_key(|&((t, g), n)| (std::cmp::Reverse(n), t.code(), g.map(|g| g.code())));
+        println!("== commonest confusions, sentences < 40 chars (truth -> answer: lines)");
+        for ((t, g), n) in confusions.iter().take(show_errors) {
+            println!("  {} -> {}: {n}", t.code(), g.map_or("null", |g| g.code()));
+        }
+    }
     println!("== per language, sentences 40+ chars (parasift | whatlang)");
     let mut worst_gap = (f64::MAX, "");
     let mut worst = (f64::MAX, "");
@@ -288,20 +318,22 @@ fn run() -> Result<(), String> {
     let mixed: Vec<&str> = mixed.iter().map(String::as_str).collect();
     let mut ratios = Vec::new();
     let mut rates = (Vec::new(), Vec::new());
-    for _ in 0..3 {
+    for _ in 0..if speed { 3 } else { 0 } {
         let l = median_mb_s_of(&latin, parasift_lang);
         let m = median_mb_s_of(&mixed, parasift_lang);
         rates.0.push(l);
         rates.1.push(m);
         ratios.push(l / m);
     }
-    println!(
-        "== mixed right-to-left lines: {:.1} MB/s ({} lines), Latin-script sentences {:.1} MB/s: Latin / mixed = {:.2} (median of 3 runs of 5 passes)",
-        median(&mut rates.1),
-        mixed.len(),
-        median(&mut rates.0),
-        median(&mut ratios),
-    );
+    if speed {
+        println!(
+            "== mixed right-to-left lines: {:.1} MB/s ({} lines), Latin-script sentences {:.1} MB/s: Latin / mixed = {:.2} (median of 3 runs of 5 passes)",
+            median(&mut rates.1),
+            mixed.len(),
+            median(&mut rates.0),
+            median(&mut ratios),
+        );
+    }
 
     // Foreign footers: documents in one language with short lines in another.
     let by_lang = |lang: Lang, want_long: bool| -> Vec<&Line> {
@@ -337,6 +369,7 @@ fn run() -> Result<(), String> {
         let own = by_lang(doc_lang, false);
         let (mut differs, mut right, mut footers, mut own_right, mut owns) =
             (0u32, 0u32, 0u32, 0u32, 0u32);
+        let (mut alone_right, mut shown) = (0u32, 0usize);
         for (k, chunk) in foot.chunks(3).enumerate() {
             let mut texts: Vec<&str> = (0..5)
                 .map(|j| body[(k * 5 + j) % body.len()].text.as_str())
@@ -353,17 +386,38 @@ fn run() -> Result<(), String> {
                 let l = a.paras[i].guess.and_then(|g| g.lang());
                 differs += (l.is_some() && l != doc_l) as u32;
                 right += (l == Some(foot_lang)) as u32;
+                let alone = parasift_lang(texts[i]);
+                alone_right += (alone == Some(foot_lang)) as u32;
+                if l != Some(foot_lang) && shown < show_errors {
+                    shown += 1;
+                    let code = |l: Option<Lang>| l.map_or("null", |l| l.code());
+                    println!(
+                        "    footer {:?}: {} in the document, {} alone",
+                        texts[i],
+                        code(l),
+                        code(alone)
+                    );
+                }
             }
             owns += 1;
-            own_right +=
-                (a.paras[texts.len() - 1].guess.and_then(|g| g.lang()) == Some(doc_lang)) as u32;
+            let own_got = a.paras[texts.len() - 1].guess.and_then(|g| g.lang());
+            own_right += (own_got == Some(doc_lang)) as u32;
+            if own_got != Some(doc_lang) && shown < show_errors {
+                shown += 1;
+                println!(
+                    "    own line {:?}: {}",
+                    own_line.text,
+                    own_got.map_or("null", |l| l.code())
+                );
+            }
         }
         println!(
-            "  {} page, {} footer lines: {:6.2}% differ ({differs}/{footers}), {:6.2}% right ({right}/{footers}); the page's own short lines right {:6.2}% ({own_right}/{owns})",
+            "  {} page, {} footer lines: {:6.2}% differ ({differs}/{footers}), {:6.2}% right ({right}/{footers}), alone {:6.2}%; the page's own short lines right {:6.2}% ({own_right}/{owns})",
             doc_lang.code(),
             foot_lang.code(),
             100.0 * differs as f64 / footers.max(1) as f64,
             100.0 * right as f64 / footers.max(1) as f64,
+            100.0 * alone_right as f64 / footers.max(1) as f64,
             100.0 * own_right as f64 / owns.max(1) as f64,
         );
         totals.0 += differs;

@@ -1,6 +1,7 @@
 //! Language and script of a paragraph: a script histogram first, then character n-gram tables
 //! per script group (whatlang for the scripts the tables do not cover).
 
+mod context;
 mod layout;
 pub mod ngram;
 pub(crate) mod scan;
@@ -385,7 +386,7 @@ pub const EARLY_LETTERS: u32 = 32;
 /// early.
 pub const EARLY_MARGIN: u32 = 600;
 /// Temperature of the confidence: costs sum four orders of 1/20-nat units.
-const TEMPERATURE: f32 = 4.0 * ngram::SCALE;
+pub(crate) const TEMPERATURE: f32 = 4.0 * ngram::SCALE;
 /// Confidence at or above which a guess is reliable.
 pub const RELIABLE: f32 = 0.9;
 /// Letters below which no guess is reliable.
@@ -395,8 +396,16 @@ pub const RELIABLE_LETTERS: u32 = 12;
 /// be in none of them (in between, the share is scaled down linearly). Chosen on the
 /// development lines of lingua's test files: nearly every sentence of a group's own languages
 /// stays under the first, while text in other languages of the script (Swahili, Basque,
-/// Kazakh…) often costs more. Arabic and Devanagari have no such lines to choose from.
-const FIT: &[(&str, f32, f32)] = &[("latin", 175.0, 260.0), ("cyrillic", 190.0, 320.0)];
+/// Kazakh…) often costs more. lingua has no other languages in the Arabic and Devanagari
+/// scripts: their limits are the 99th percentile of their own languages' sentences and a
+/// point above the costliest of them (the letters of these scripts cost more: vowel signs
+/// and combining marks count as letters).
+const FIT: &[(&str, f32, f32)] = &[
+    ("latin", 175.0, 260.0),
+    ("cyrillic", 190.0, 320.0),
+    ("arabic", 570.0, 900.0),
+    ("devanagari", 500.0, 900.0),
+];
 /// How much the document's language is favoured (table units) in [`detect_with`].
 pub const PRIOR_UNITS: u32 = 160;
 /// whatlang looks at most at this many bytes of a paragraph (cut at a character boundary).
@@ -502,7 +511,6 @@ impl Detection {
             Evidence::Fixed(g) => return *g,
             Evidence::Scored { group, scored, .. } => (*group, scored),
         };
-        let allowed = |l: Lang| opts.allow.is_none_or(|a| a.contains(&l));
         let langs = &model().groups[group].langs;
         let mut costs = s.costs;
         if let Some(prior) = opts.prior
@@ -510,10 +518,22 @@ impl Detection {
         {
             costs[i] = costs[i].saturating_sub(PRIOR_UNITS);
         }
+        self.decide_costs(&costs, opts.allow)
+    }
+
+    /// The decision on `costs`, the scored costs with what the context adds to or takes from
+    /// each language (the fit is still the text's own).
+    fn decide_costs(&self, costs: &[u32; ngram::MAX_GROUP], allow: Option<&[Lang]>) -> LangGuess {
+        let (group, s) = match &self.evidence {
+            Evidence::Fixed(g) => return *g,
+            Evidence::Scored { group, scored, .. } => (*group, scored),
+        };
+        let allowed = |l: Lang| allow.is_none_or(|a| a.contains(&l));
+        let langs = &model().groups[group].langs;
         let mut best = usize::MAX;
         let mut cost = u32::MAX;
         for (i, &c) in costs[..s.width].iter().enumerate() {
-            if c < cost && (opts.allow.is_none() || allowed(langs[i])) {
+            if c < cost && (allow.is_none() || allowed(langs[i])) {
                 best = i;
                 cost = c;
             }
@@ -619,8 +639,11 @@ pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Dete
     let Some(g) = m.groups.iter().position(|x| x.name == group) else {
         return fixed(detect_whatlang(sample(text), script, allow));
     };
-    let scored = m.score(g, text, MAX_LETTERS, EARLY_LETTERS, EARLY_MARGIN);
+    let mut scored = m.score(g, text, MAX_LETTERS, EARLY_LETTERS, EARLY_MARGIN);
     let langs = &m.groups[g].langs;
+    if let Some(&(_, margin, bonus)) = SECOND_OPINION.iter().find(|s| s.0 == group) {
+        second_opinion(text, &mut scored, langs, allow, margin, bonus);
+    }
     let best = (0..scored.width)
         .map(|i| scored.costs[i])
         .min()
@@ -637,6 +660,40 @@ pub fn score(text: &str, hist: &ScriptHistogram, allow: Option<&[Lang]>) -> Dete
             scored,
             outside,
         },
+    }
+}
+
+/// Where whatlang is asked too: per n-gram group, the lead (table units) under which the
+/// tables' decision between the two best languages is unsure, and how much whatlang's answer
+/// is then favoured. The Devanagari tables (Hindi and Marathi) confuse the two languages on
+/// sentences that lean on the words they share, where whatlang's trigrams tell them apart
+/// better; together they are right more often than either (lingua's development lines).
+const SECOND_OPINION: &[(&str, u32, u32)] = &[("devanagari", 400, 200)];
+
+/// Favours whatlang's answer by `bonus` units when the best two allowed languages of `scored`
+/// are less than `margin` units apart.
+fn second_opinion(
+    text: &str,
+    scored: &mut ngram::Scored,
+    langs: &[Lang],
+    allow: Option<&[Lang]>,
+    margin: u32,
+    bonus: u32,
+) {
+    let allowed: Vec<Lang> = langs
+        .iter()
+        .copied()
+        .filter(|l| allow.is_none_or(|a| a.contains(l)))
+        .collect();
+    let Some((_, best, second)) = scored.best_two(|i| allowed.contains(&langs[i])) else {
+        return;
+    };
+    if second.saturating_sub(best) >= margin || allowed.len() < 2 {
+        return;
+    }
+    let answer = whatlang::Detector::with_allowlist(allowed).detect_lang(sample(text));
+    if let Some(i) = answer.and_then(|l| langs.iter().position(|&x| x == l)) {
+        scored.costs[i] = scored.costs[i].saturating_sub(bonus);
     }
 }
 
@@ -676,14 +733,14 @@ impl DocumentLanguage {
 }
 
 /// Detects the language of every paragraph of a document, then of the document, then decides
-/// the unclear paragraphs again with the document's language as prior (unless `opts.prior`
+/// the unclear paragraphs again with the languages of the whole document as prior (unless `opts.prior`
 /// is already set, which then serves for every paragraph).
 pub fn detect_document<'t>(
     paragraphs: impl IntoIterator<Item = (&'t str, &'t ScriptHistogram)>,
     opts: &DetectOptions<'_>,
 ) -> DocumentLanguage {
     let mut guesses = Vec::new();
-    let mut unclear: Vec<(usize, Detection)> = Vec::new();
+    let mut detections = Vec::new();
     let mut letters = Vec::new();
     let mut votes: Vec<(Lang, u64)> = Vec::new();
     for (text, hist) in paragraphs {
@@ -701,29 +758,18 @@ pub fn detect_document<'t>(
                 None => votes.push((l, weight)),
             }
         }
-        if !guess.reliable && opts.prior.is_none() {
-            unclear.push((guesses.len(), detection));
-        }
         guesses.push(guess);
+        detections.push(detection);
         letters.push(n);
     }
     let lang = votes
         .iter()
         .max_by_key(|(l, c)| (*c, l.code()))
         .map(|&(l, _)| l);
-    // The document's language is the prior for paragraphs too short to tell: an unclear
-    // guess is made again with the document's language favoured, which wins only where the
-    // paragraph's letters fit it almost as well as the best language.
-    if let Some(doc_lang) = lang {
-        let with_prior = DetectOptions {
-            prior: Some(doc_lang),
-            ..*opts
-        };
-        for (i, detection) in &unclear {
-            if guesses[*i].lang.is_some() && guesses[*i].lang != Some(doc_lang) {
-                guesses[*i] = detection.decide(&with_prior);
-            }
-        }
+    // Paragraphs too short to tell are decided again with the shares of the document's
+    // languages as prior (see the `context` module).
+    if opts.prior.is_none() {
+        context::decide_in_mixture(&detections, &mut guesses, opts.allow);
     }
     let total: u64 = letters.iter().map(|&n| n as u64).sum();
     let in_lang: u64 = guesses
