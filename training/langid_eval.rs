@@ -381,19 +381,19 @@ fn run() -> Result<(), String> {
             let doc = Document::from_paragraphs("d", &texts);
             let a = DocAnalysis::new(&doc);
             let doc_l = a.lang;
-            for i in 5..5 + chunk.len() {
+            for (para, &text) in a.paras[5..].iter().zip(&texts[5..5 + chunk.len()]) {
                 footers += 1;
-                let l = a.paras[i].guess.and_then(|g| g.lang());
+                let l = para.guess.and_then(|g| g.lang());
                 differs += (l.is_some() && l != doc_l) as u32;
                 right += (l == Some(foot_lang)) as u32;
-                let alone = parasift_lang(texts[i]);
+                let alone = parasift_lang(text);
                 alone_right += (alone == Some(foot_lang)) as u32;
                 if l != Some(foot_lang) && shown < show_errors {
                     shown += 1;
                     let code = |l: Option<Lang>| l.map_or("null", |l| l.code());
                     println!(
                         "    footer {:?}: {} in the document, {} alone",
-                        texts[i],
+                        text,
                         code(l),
                         code(alone)
                     );
