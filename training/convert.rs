@@ -190,8 +190,8 @@ const LINGUA_LINES: usize = 500;
 /// Train pages given each language's content.
 const PAGES_PER_LANGUAGE: usize = 2;
 
-/// Train pages whose content paragraphs speak another language: for each lingua language but
-/// English, [`PAGES_PER_LANGUAGE`] fully labeled HTML train pages (deterministically spread over
+/// Train pages whose content paragraphs speak another language: for each lingua language not
+/// written in the Latin script, [`PAGES_PER_LANGUAGE`] fully labeled HTML train pages (deterministically spread over
 /// the train set) whose content paragraphs are replaced by that language's first
 /// [`LINGUA_LINES`] test sentences, about as long as the text they replace, while the
 /// boilerplate keeps its own language and all the markup stays. No training page would
@@ -215,8 +215,10 @@ fn relanguaged(docs: &[LabeledDoc]) -> Result<Vec<LabeledDoc>, String> {
     }
     let mut out = Vec::new();
     let mut k = 0usize;
-    for &(name, code, _) in lingua::LANGUAGES {
-        if code == "eng" {
+    for &(name, code, group) in lingua::LANGUAGES {
+        // Latin-script languages have content in the train pages already (English, German,
+        // French, Spanish and others); giving pages their sentences cost precision on them.
+        if group == Some("latin") {
             continue;
         }
         let Some((_, dir)) = dirs.iter().find(|(n, _)| n == name) else {
