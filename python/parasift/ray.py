@@ -181,6 +181,9 @@ def classify(dataset, output: str = "clean", column: str = "text", format: str =
             dataset = dataset.materialize()
         index_refs = _index_refs(dataset, column, format, memory, id_column, url_column,
                                  read_kw)
+        # The counts first: a classification task that waited for them in `ray.get` would give
+        # its CPU back, and Ray would start another worker process for the next task.
+        ray.wait(index_refs, num_returns=len(index_refs), fetch_local=False)
     else:
         index_refs = [ray.put(index)]
     refs = [ray.put(model), *index_refs]

@@ -13,9 +13,9 @@ use parasift::{
     ScriptHistogram, TextMode, html_document, text_document,
 };
 use pyo3::create_exception;
+use pyo3::exceptions::PyTypeError;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::exceptions::PyTypeError;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyType};
 use rayon::prelude::*;
 
@@ -89,7 +89,12 @@ fn raw_items(items: &Bound<'_, PyAny>) -> PyResult<Vec<Raw>> {
         } else if let Ok(b) = x.cast::<PyByteArray>() {
             Raw::Bytes(b.to_vec())
         } else if x.is_instance_of::<PyMemoryView>() {
-            Raw::Bytes(x.call_method0("tobytes")?.cast::<PyBytes>()?.as_bytes().to_vec())
+            Raw::Bytes(
+                x.call_method0("tobytes")?
+                    .cast::<PyBytes>()?
+                    .as_bytes()
+                    .to_vec(),
+            )
         } else {
             return Err(PyTypeError::new_err(format!(
                 "documents must be str or bytes, not {} (item {i})",
@@ -516,7 +521,10 @@ impl CorpusIndex {
                     .zip(sites.iter().map(Option::as_deref))
                     .collect();
                 let threads = rayon::current_num_threads();
-                inner.lock().expect("index lock").add_keys_all(docs, threads);
+                inner
+                    .lock()
+                    .expect("index lock")
+                    .add_keys_all(docs, threads);
                 rejects
             })
         })

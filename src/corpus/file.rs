@@ -269,7 +269,10 @@ mod tests {
         for (i, site) in [Some("a.com"), Some("b.com"), None].into_iter().enumerate() {
             let d = Document::from_paragraphs(
                 &i.to_string(),
-                &["A paragraph that the documents share, word for word.", "Their own."],
+                &[
+                    "A paragraph that the documents share, word for word.",
+                    "Their own.",
+                ],
             );
             ix.add_keys(&DocKeys::of(&d), site);
         }

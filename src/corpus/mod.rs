@@ -490,7 +490,9 @@ mod tests {
             // The public form, which shards the keys itself.
             let mut all = CorpusIndex::with_memory(budget);
             all.add_keys_all(
-                docs.iter().map(|(k, s)| (k.clone(), s.as_deref())).collect(),
+                docs.iter()
+                    .map(|(k, s)| (k.clone(), s.as_deref()))
+                    .collect(),
                 threads,
             );
             assert_eq!(saved(&one), saved(&all), "add_keys_all, {threads} threads");
