@@ -6,11 +6,16 @@
 Builds benches/make_corpus.py's text corpus (plain-text JSONL records), splits it into four
 shards and times, R times each (medians):
   cli:    parasift classify --output clean --threads 2 SHARDS  (first pass + classification)
-  python: the shards' lines read and given to Model.classify_lines(..., "jsonl", "clean",
-          threads=2): counted as one corpus, classified, rendered
+  python: the shards' lines read as bytes and given to Model.classify_lines(..., "jsonl",
+          "clean", threads=2): counted as one corpus, classified, rendered
+  python_str: the same, the lines read as text (str) first
   ray:    ray.init(num_cpus=2); parasift.ray.classify(read_text(SHARDS), output="clean") with
           the index counted by Ray, every output line pulled back to the driver
-and checks that the three give the same lines.
+  ray_noop: what Ray itself costs on this machine: read_text(SHARDS), a map_batches that
+          returns its batch, every line pulled back to the driver
+and checks that cli, python, python_str and ray give the same lines. The Ray job is also
+compared with the sum cli + ray_noop (the command's work plus Ray's own reading and moving of
+the rows), the bound a Ray job on this node can come near.
 """
 import argparse
 import os
@@ -53,6 +58,11 @@ def main():
     model = parasift.Model()
 
     def python():
+        ls = [l for p in shards for l in p.read_bytes().splitlines()]
+        got, _ = model.classify_lines(ls, "jsonl", "clean", threads=2)
+        return [b.decode("utf-8") for b in got if b is not None]
+
+    def python_str():
         ls = [l for p in shards for l in p.read_text(encoding="utf-8").splitlines()]
         got, _ = model.classify_lines(ls, "jsonl", "clean", threads=2)
         return [b.decode("utf-8") for b in got if b is not None]
@@ -67,7 +77,17 @@ def main():
             out.extend(b.column("text").to_pylist())
         return out
 
-    jobs = [("cli", cli), ("python", python)]
+    def ray_noop():
+        import ray
+
+        ds = ray.data.read_text([str(p) for p in shards]).map_batches(
+            lambda b: b, batch_format="pyarrow")
+        out = []
+        for b in ds.iter_batches(batch_format="pyarrow"):
+            out.extend(b.column("text").to_pylist())
+        return out
+
+    jobs = [("cli", cli), ("python", python), ("python_str", python_str)]
     if not a.no_ray:
         import ray
 
@@ -75,7 +95,8 @@ def main():
         ctx = ray.data.DataContext.get_current()
         ctx.enable_progress_bars = False
         ctx.execution_options.preserve_order = True
-        jobs.append(("ray", ray_job))
+        jobs += [("ray", ray_job), ("ray_noop", ray_noop)]
+        ray_noop()  # the workers started
     times = {name: [] for name, _ in jobs}
     outputs = {}
     for _ in range(a.runs):
@@ -86,9 +107,13 @@ def main():
     cli_s = statistics.median(times["cli"])
     for name, _ in jobs:
         s = statistics.median(times[name])
-        same = outputs[name] == outputs["cli"]
-        print(f"{name:7s} median {s:6.2f} s  {mb / s:6.2f} MB/s  {cli_s / s:5.2f}x cli  "
+        same = "-" if name == "ray_noop" else outputs[name] == outputs["cli"]
+        print(f"{name:10s} median {s:6.2f} s  {mb / s:6.2f} MB/s  {cli_s / s:5.2f}x cli  "
               f"same lines as cli: {same}  (runs: {', '.join(f'{x:.2f}' for x in times[name])})")
+    if "ray" in times:
+        bound = cli_s + statistics.median(times["ray_noop"])
+        print(f"ray against cli + ray_noop ({bound:.2f} s): "
+              f"{bound / statistics.median(times['ray']):.2f}x")
     print(f"cpus: {os.cpu_count()}, load average before: {os.getloadavg()}")
 
 

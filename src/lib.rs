@@ -92,7 +92,7 @@ pub mod model_file {
         FORMAT_VERSION, MAGIC, OLDEST_FORMAT_VERSION, decode, encode,
     };
 }
-pub use read::charset::decode_html;
+pub use read::charset::{decode_html, decode_text};
 pub use read::{
     DEFAULT_MAX_RECORD_BYTES, InputFormat, JsonlKeys, ReadOptions, check_regular_file, read_all,
     read_bytes, read_bytes_as, read_path, url_host,

@@ -37,15 +37,13 @@ class Rejected(ParasiftError):
         super().__init__(f"{len(rejects)} documents rejected: {first}{more}")
 
 
-def _strings(items: Iterable[Any]) -> list:
-    out = []
-    for x in items:
-        if isinstance(x, (bytes, bytearray, memoryview)):
-            x = bytes(x).decode("utf-8")
-        elif not isinstance(x, str):
-            raise TypeError(f"documents must be str or bytes, not {type(x).__name__}")
-        out.append(x)
-    return out
+def _items(items: Iterable[Any]):
+    """The documents of a call, as a list or tuple (their types are checked in Rust: ``str``,
+    ``bytes``, ``bytearray`` or ``memoryview``)."""
+    if isinstance(items, (str, bytes, bytearray, memoryview)):
+        raise TypeError("documents must be a sequence of str or bytes, not a single "
+                        f"{type(items).__name__}")
+    return items if isinstance(items, (list, tuple)) else list(items)
 
 
 def _opt_strings(v, n, what):
@@ -74,14 +72,20 @@ class CorpusIndex:
               name: str = "<batch>") -> list:
         """Counts ``docs`` (strings: text, HTML or JSONL records as ``format`` says) into the
         index. Returns the documents that could not be read, as ``(position, reason)``."""
-        docs = _strings(docs)
+        docs = _items(docs)
         return self._inner._count(docs, format, _opt_strings(ids, len(docs), "ids"),
                                   _opt_strings(urls, len(docs), "urls"), threads, blocks,
                                   id_key, text_key, html_key, url_key, name)
 
-    def merge(self, other: "CorpusIndex", threads: Optional[int] = None) -> "CorpusIndex":
-        """Adds the counts of ``other`` (an index of other documents) to this one; returns self."""
-        self._inner.merge(other._inner, threads)
+    def merge(self, other, threads: Optional[int] = None) -> "CorpusIndex":
+        """Adds the counts of ``other`` (an index of other documents, or the bytes of its file
+        as :meth:`to_bytes` gives them, read straight into the merge) to this one; returns
+        self."""
+        if isinstance(other, (bytes, bytearray, memoryview)):
+            self._inner._merge_bytes(bytes(other) if not isinstance(other, bytes) else other,
+                                     threads)
+        else:
+            self._inner.merge(other._inner, threads)
         return self
 
     @property
@@ -160,7 +164,7 @@ class Model:
         newline; ``None`` for a rejected document, or with ``output="attributes"`` the row that
         stands in its place) and the rejected documents as ``(position, reason)``: nothing is
         raised for bad records."""
-        docs = _strings(docs)
+        docs = _items(docs)
         lines, rejects = self._inner._classify(
             docs, format, output, _opt_strings(ids, len(docs), "ids"),
             _opt_strings(urls, len(docs), "urls"),

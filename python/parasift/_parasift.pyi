@@ -1,4 +1,4 @@
-from typing import Optional
+from typing import Optional, Sequence
 
 __version__: str
 
@@ -11,7 +11,7 @@ class Model:
     def to_bytes(self) -> bytes: ...
     @property
     def threshold(self) -> float: ...
-    def _classify(self, items: list[str], format: str, output: str,
+    def _classify(self, items: Sequence[str | bytes], format: str, output: str,
                   ids: Optional[list[Optional[str]]] = ..., urls: Optional[list[Optional[str]]] = ...,
                   index: Optional["CorpusIndex"] = ..., threads: Optional[int] = ...,
                   blocks: bool = ..., id_key: str = ..., text_key: str = ..., html_key: str = ...,
@@ -20,11 +20,12 @@ class Model:
 
 class CorpusIndex:
     def __init__(self, memory: Optional[int] = ...) -> None: ...
-    def _count(self, items: list[str], format: str, ids: Optional[list[Optional[str]]] = ...,
+    def _count(self, items: Sequence[str | bytes], format: str, ids: Optional[list[Optional[str]]] = ...,
                urls: Optional[list[Optional[str]]] = ..., threads: Optional[int] = ...,
                blocks: bool = ..., id_key: str = ..., text_key: str = ..., html_key: str = ...,
                url_key: str = ..., name: str = ...) -> list[tuple[int, str]]: ...
     def merge(self, other: "CorpusIndex", threads: Optional[int] = ...) -> None: ...
+    def _merge_bytes(self, data: bytes, threads: Optional[int] = ...) -> None: ...
     @property
     def docs(self) -> int: ...
     @property

@@ -13,10 +13,17 @@ use parasift::{
     ScriptHistogram, TextMode, html_document, text_document,
 };
 use pyo3::create_exception;
+use pyo3::exceptions::PyTypeError;
 use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyType};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString, PyType};
 use rayon::prelude::*;
+
+/// Documents come and go in short-lived buffers on several threads: mimalloc reuses their
+/// memory per thread, as in the command-line tool (whose allocator this is), where the system
+/// allocator maps and unmaps it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 create_exception!(
     _parasift,
@@ -56,6 +63,46 @@ fn on_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> 
         Some(n) => Ok(pool(n)?.install(f)),
         None => Ok(f()),
     }
+}
+
+/// An item of a call as Python gave it: text, or bytes that are decoded as the command decodes
+/// its inputs (a JSONL record must be UTF-8; text and HTML are sniffed).
+enum Raw {
+    Str(String),
+    Bytes(Vec<u8>),
+}
+
+/// The items of a call: `str`, `bytes`, `bytearray` or `memoryview` objects.
+fn raw_items(items: &Bound<'_, PyAny>) -> PyResult<Vec<Raw>> {
+    if items.is_instance_of::<PyString>() || items.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(
+            "documents must be a sequence of str or bytes, not a single str or bytes",
+        ));
+    }
+    let mut out = Vec::with_capacity(items.len().unwrap_or(0));
+    for (i, x) in items.try_iter()?.enumerate() {
+        let x = x?;
+        out.push(if let Ok(b) = x.cast::<PyBytes>() {
+            Raw::Bytes(b.as_bytes().to_vec())
+        } else if x.is_instance_of::<PyString>() {
+            Raw::Str(x.extract()?)
+        } else if let Ok(b) = x.cast::<PyByteArray>() {
+            Raw::Bytes(b.to_vec())
+        } else if x.is_instance_of::<PyMemoryView>() {
+            Raw::Bytes(
+                x.call_method0("tobytes")?
+                    .cast::<PyBytes>()?
+                    .as_bytes()
+                    .to_vec(),
+            )
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "documents must be str or bytes, not {} (item {i})",
+                x.get_type().name()?
+            )));
+        });
+    }
+    Ok(out)
 }
 
 /// How the items of a call are read.
@@ -120,11 +167,20 @@ impl Reading {
     fn parse(
         &self,
         i: usize,
-        item: String,
+        item: Raw,
         id: Option<String>,
         url: Option<String>,
     ) -> Result<Parsed, Error> {
         let source = || format!("{}:{}", self.name, i + 1);
+        let item = match (item, self.format) {
+            (Raw::Str(s), _) => s,
+            (Raw::Bytes(b), Format::Jsonl) => String::from_utf8(b).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                Error::input(source(), format!("invalid UTF-8 at byte {at}"))
+            })?,
+            (Raw::Bytes(b), Format::Html) => parasift::decode_html(&b).0,
+            (Raw::Bytes(b), Format::Text) => parasift::decode_text(&b).0,
+        };
         match self.format {
             Format::Jsonl => Parsed::from_jsonl(&self.name, i + 1, item, &self.opts),
             Format::Text | Format::Html => {
@@ -142,7 +198,7 @@ impl Reading {
 
     fn parse_all(
         &self,
-        items: Vec<String>,
+        items: Vec<Raw>,
         ids: Option<Vec<Option<String>>>,
         urls: Option<Vec<Option<String>>>,
     ) -> Vec<Result<Parsed, Error>> {
@@ -219,10 +275,13 @@ fn classify_batch(
     let index = match index {
         Some(i) => i,
         None => {
+            // Counted as the command's first pass counts, on the threads of the call.
             let mut i = Index::new();
-            for a in &analyses {
-                i.add(a);
-            }
+            let keys = analyses
+                .par_iter()
+                .map(|a| (DocKeys::from_analysis(a), a.doc.site.as_deref()))
+                .collect();
+            i.add_keys_all(keys, rayon::current_num_threads());
             own = i;
             &own
         }
@@ -232,16 +291,21 @@ fn classify_batch(
         .par_chunks(64)
         .flat_map_iter(|chunk| model.classify_analyses(chunk, Some(index)))
         .collect();
+    // Each document with its prediction, rendered in parallel.
     let mut preds = preds.into_iter();
-    parsed
+    let paired: Vec<_> = parsed
         .iter()
-        .map(|p| match p {
+        .map(|p| (p, if p.is_ok() { preds.next() } else { None }))
+        .collect();
+    paired
+        .into_par_iter()
+        .map(|(p, pred)| match p {
             Err(e) => Err((
                 e.to_string(),
                 (kind == OutputKind::Attributes).then(|| reject_row(e, keys.attribute_prefix)),
             )),
             Ok(p) => {
-                let pred = preds.next().expect("one prediction per document");
+                let pred = pred.expect("one prediction per document");
                 if kind == OutputKind::Attributes && p.id_json.as_deref() == Some("null") {
                     let e = Error::Record {
                         source_name: p.doc.source.clone(),
@@ -289,8 +353,7 @@ impl Model {
     /// The model from the bytes of a model file.
     #[classmethod]
     fn from_bytes(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &[u8]) -> PyResult<Model> {
-        let data = data.to_vec();
-        let model = py.detach(|| RustModel::from_bytes(&data)).map_err(py_err)?;
+        let model = py.detach(|| RustModel::from_bytes(data)).map_err(py_err)?;
         Ok(Model {
             inner: Arc::new(model),
         })
@@ -325,7 +388,7 @@ impl Model {
     fn _classify<'py>(
         &self,
         py: Python<'py>,
-        items: Vec<String>,
+        items: &Bound<'py, PyAny>,
         format: &str,
         output: &str,
         ids: Option<Vec<Option<String>>>,
@@ -344,6 +407,7 @@ impl Model {
         Vec<(usize, String, Option<Bound<'py, PyBytes>>)>,
     )> {
         let kind = output_kind(output)?;
+        let items = raw_items(items)?;
         check_lengths(items.len(), "ids", &ids)?;
         check_lengths(items.len(), "urls", &urls)?;
         let reading = Reading::new(format, blocks, id_key, text_key, html_key, url_key, name)?;
@@ -413,7 +477,7 @@ impl CorpusIndex {
     fn _count(
         &self,
         py: Python<'_>,
-        items: Vec<String>,
+        items: &Bound<'_, PyAny>,
         format: &str,
         ids: Option<Vec<Option<String>>>,
         urls: Option<Vec<Option<String>>>,
@@ -425,6 +489,7 @@ impl CorpusIndex {
         url_key: &str,
         name: &str,
     ) -> PyResult<Vec<(usize, String)>> {
+        let items = raw_items(items)?;
         check_lengths(items.len(), "ids", &ids)?;
         check_lengths(items.len(), "urls", &urls)?;
         let reading = Reading::new(format, blocks, id_key, text_key, html_key, url_key, name)?;
@@ -439,14 +504,27 @@ impl CorpusIndex {
                         Err(e) => Err(e.to_string()),
                     })
                     .collect();
-                let mut index = inner.lock().expect("index lock");
                 let mut rejects = Vec::new();
+                let mut docs = Vec::with_capacity(keys.len());
+                let mut sites = Vec::with_capacity(keys.len());
                 for (i, k) in keys.into_iter().enumerate() {
                     match k {
-                        Ok((keys, site)) => index.add_keys(&keys, site.as_deref()),
+                        Ok((keys, site)) => {
+                            docs.push(keys);
+                            sites.push(site);
+                        }
                         Err(reason) => rejects.push((i, reason)),
                     }
                 }
+                let docs = docs
+                    .into_iter()
+                    .zip(sites.iter().map(Option::as_deref))
+                    .collect();
+                let threads = rayon::current_num_threads();
+                inner
+                    .lock()
+                    .expect("index lock")
+                    .add_keys_all(docs, threads);
                 rejects
             })
         })
@@ -470,6 +548,21 @@ impl CorpusIndex {
         let n = threads.unwrap_or_else(rayon::current_num_threads);
         py.detach(|| {
             on_threads(threads, || {
+                inner.lock().expect("index lock").merge(theirs, n.max(1))
+            })
+        })?
+        .map_err(py_err)
+    }
+
+    /// Adds the counts of an index file's bytes (an index of other documents) to this one:
+    /// read and merged without the GIL and without a copy of the counts.
+    #[pyo3(signature = (data, threads=None))]
+    fn _merge_bytes(&self, py: Python<'_>, data: &[u8], threads: Option<usize>) -> PyResult<()> {
+        let inner = self.inner.clone();
+        let n = threads.unwrap_or_else(rayon::current_num_threads);
+        py.detach(|| {
+            on_threads(threads, || {
+                let theirs = Index::read_from(&mut &data[..], data.len() as u64, "<bytes>")?;
                 inner.lock().expect("index lock").merge(theirs, n.max(1))
             })
         })?
@@ -528,8 +621,7 @@ impl CorpusIndex {
     /// The index from the bytes of an index file.
     #[classmethod]
     fn from_bytes(_cls: &Bound<'_, PyType>, py: Python<'_>, data: &[u8]) -> PyResult<CorpusIndex> {
-        let data = data.to_vec();
-        py.detach(|| Index::read_from(&mut data.as_slice(), data.len() as u64, "<bytes>"))
+        py.detach(|| Index::read_from(&mut &data[..], data.len() as u64, "<bytes>"))
             .map(CorpusIndex::wrap)
             .map_err(py_err)
     }

@@ -37,6 +37,48 @@ def test_jsonl_lines_equal_the_cli(cli, shards, output):
     assert len(rejects) == (2 if output == "attributes" else 1)
 
 
+@pytest.mark.parametrize("output", ["clean", "attributes"])
+def test_bytes_lines_equal_the_cli(cli, shards, output):
+    # Lines as bytes, the way a file is read: the same rows as the command's.
+    want = cli("classify", "--url-key", "metadata.url", "--output", output, *shards).stdout
+    lines = [l for s in shards for l in s.read_bytes().splitlines()]
+    got, rejects = parasift.Model().classify_lines(lines, "jsonl", output, url_key="metadata.url",
+                                                   threads=2)
+    got = [b for b in got if b is not None and b'"<batch>:' not in b]
+    assert got == [l for l in want.splitlines() if b'.jsonl:' not in l]
+    assert len(rejects) == (2 if output == "attributes" else 1)
+
+
+def test_bytes_are_decoded_as_the_command_decodes_them():
+    m = parasift.Model()
+    page = ('<html><head><meta charset="iso-8859-1"></head><body><h1>Caf\u00e9 au lait</h1>'
+            '<p>Un caf\u00e9 tr\u00e8s fort, servi chaud avec du lait, dans une grande tasse '
+            'blanche, au comptoir.</p></body></html>')
+    as_text = m.classify([page], "html")
+    assert m.classify([page.encode("iso-8859-1")], "html") == as_text
+    assert m.classify([bytearray(page.encode("utf-8"))], "html") == as_text
+    # A JSONL record must be UTF-8: a line that is not is rejected, as the command rejects it.
+    lines, rejects = m.classify_lines([b'{"id":1,"text":"caf\xe9"}', b'{"id":2,"text":"ok"}'],
+                                      "jsonl", "clean")
+    assert lines[0] is None and lines[1] is not None
+    assert rejects == [(0, "<batch>:1: invalid UTF-8 at byte 19")]
+    with pytest.raises(TypeError, match="not int"):
+        m.classify(["text", 3])
+    with pytest.raises(TypeError, match="single str"):
+        m.classify("a text, not a list of them")
+
+
+def test_merge_reads_index_bytes():
+    docs = [p.read_text(encoding="utf-8") for p in SEEDS]
+    whole, a, b = parasift.CorpusIndex(), parasift.CorpusIndex(), parasift.CorpusIndex()
+    whole.count(docs)
+    a.count(docs[:2])
+    b.count(docs[2:])
+    assert a.merge(b.to_bytes()).to_bytes() == whole.to_bytes()
+    with pytest.raises(parasift.ParasiftError, match="magic"):
+        parasift.CorpusIndex().merge(b"not an index file at all, not at all")
+
+
 def test_ids_stay_as_written():
     text = "A strong storm hit the coast on Monday, cutting power to thousands of homes."
     lines = ['{"id":1e2,"text":"%s"}' % text, '{"id":123456789012345678901234567890,"text":"%s"}' % text]

@@ -17,11 +17,13 @@ def local_ray():
     ray.shutdown()
 
 
-def test_clean_output_equals_the_cli_record_for_record(local_ray, shards, cli):
+@pytest.mark.parametrize("materialize", [True, False])
+def test_clean_output_equals_the_cli_record_for_record(local_ray, shards, cli, materialize):
     import parasift.ray as pr
 
     ds = ray.data.read_text([str(s) for s in shards])
-    got = [r["text"] for r in pr.classify(ds, output="clean", url_key="metadata.url").take_all()]
+    got = [r["text"] for r in pr.classify(ds, output="clean", url_key="metadata.url",
+                                          materialize=materialize).take_all()]
     want = cli("classify", "--output", "clean", "--url-key", "metadata.url", *shards).stdout
     assert got == want.decode("utf-8").splitlines()
     assert len(got) > 15
@@ -35,6 +37,8 @@ def test_index_counted_across_blocks_equals_parasift_index(local_ray, shards, cl
     cli("index", "--url-key", "metadata.url", "--out", tmp_path / "cli.idx", "--quiet", *shards)
     want = parasift.CorpusIndex.load(tmp_path / "cli.idx")
     assert index.docs == want.docs
+    # The same counts, byte for byte in the index file.
+    assert index.to_bytes() == want.to_bytes()
     lines = [l for s in shards for l in s.read_text(encoding="utf-8").splitlines()]
     m = parasift.Model()
     a, _ = m.classify_lines(lines, "jsonl", "json", index=index, url_key="metadata.url")

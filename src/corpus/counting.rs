@@ -1,8 +1,10 @@
 //! Counting many documents at once, on several threads: the paragraphs on one, each shard of
 //! the shingles on another.
 
+use rayon::prelude::*;
+
 use super::exact::{count_paragraphs, count_shingle};
-use super::keys::{ShardedKeys, dedup_hashes};
+use super::keys::{DocKeys, ShardedKeys, dedup_hashes};
 use super::tasks::{Part, run_tasks};
 use super::{CorpusIndex, Repr};
 
@@ -11,6 +13,18 @@ use super::{CorpusIndex, Repr};
 pub(super) const MIN_SHARDED: usize = 1 << 13;
 
 impl CorpusIndex {
+    /// Adds documents by their keys and sites, in order, with the counts of
+    /// [`CorpusIndex::add_keys`] of each in turn, as the first pass of `parasift classify`
+    /// counts: their keys are grouped by shard on the current rayon pool, then counted on up
+    /// to `threads` threads (the paragraphs on one, each shard of the shingles on another).
+    pub fn add_keys_all(&mut self, docs: Vec<(DocKeys, Option<&str>)>, threads: usize) {
+        let sharded: Vec<ShardedKeys> = docs
+            .into_par_iter()
+            .map(|(keys, site)| ShardedKeys::new(keys, site))
+            .collect();
+        self.add_sharded(&sharded, threads.max(1));
+    }
+
     /// Adds `docs` in order, with the same result as [`CorpusIndex::add_keys`] of each in turn,
     /// on up to `threads` threads: the calling thread and `threads - 1` others, each counting
     /// the paragraphs or one shard's shingles of all of them. Documents that could turn exact

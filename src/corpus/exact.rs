@@ -104,21 +104,39 @@ impl Exact {
     /// Adds the counts of `other`, made from other documents: each count is the sum of the
     /// two. A paragraph's sites are this index's, then those of `other` in its order, while
     /// there is room for them (the rest counts as overflow, as when documents are added).
-    pub(super) fn add(&mut self, other: Exact) {
-        for (h, theirs) in other.paragraphs {
-            let e = self.paragraphs.entry(h).or_default();
-            e.docs = e.docs.saturating_add(theirs.docs);
-            e.overflow = e.overflow.saturating_add(theirs.overflow);
-            for (s, c) in theirs.sites {
-                add_site(e, &mut self.site_bytes, s, c);
+    pub(super) fn add(&mut self, other: Exact, threads: usize) {
+        // The paragraphs on one thread, each shard's shingles on one (the tables are apart,
+        // so the result does not depend on the threads).
+        let mut parts = vec![Part::Paragraphs((
+            &mut self.paragraphs,
+            &mut self.site_bytes,
+            other.paragraphs,
+        ))];
+        parts.extend(
+            self.shingles
+                .iter_mut()
+                .zip(other.shingles)
+                .enumerate()
+                .map(|(s, tables)| Part::Shingles(s, tables)),
+        );
+        run_tasks(parts, threads, |part| match part {
+            Part::Paragraphs((table, site_bytes, theirs)) => {
+                for (h, theirs) in theirs {
+                    let e = table.entry(h).or_default();
+                    e.docs = e.docs.saturating_add(theirs.docs);
+                    e.overflow = e.overflow.saturating_add(theirs.overflow);
+                    for (s, c) in theirs.sites {
+                        add_site(e, site_bytes, s, c);
+                    }
+                }
             }
-        }
-        for (table, theirs) in self.shingles.iter_mut().zip(other.shingles) {
-            for (k, seen) in theirs {
-                let e = table.entry(k).or_default();
-                e.docs = e.docs.saturating_add(seen.docs);
+            Part::Shingles(_, (table, theirs)) => {
+                for (k, seen) in theirs {
+                    let e = table.entry(k).or_default();
+                    e.docs = e.docs.saturating_add(seen.docs);
+                }
             }
-        }
+        });
     }
 
     /// The same counts in a new sketch of `budget` bytes (see [`Exact::fold_into`]).

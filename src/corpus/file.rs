@@ -108,8 +108,14 @@ impl CorpusIndex {
             other => bad(other.to_string()),
         })?;
         let body_len = body.payload_len();
-        let parsed = Self::read_body(&mut body, body_len);
-        let leftover = body.finish().map_err(|e| match e {
+        // The counts are read in pieces of 8 to 17 bytes: through a buffer, so that the
+        // checksum is taken over large blocks. What the buffer holds beyond the counts is left
+        // over, as what the parser never read is.
+        let mut buffered = std::io::BufReader::with_capacity(1 << 16, &mut body);
+        let parsed = Self::read_body(&mut buffered, body_len);
+        let unparsed = buffered.buffer().len() as u64;
+        drop(buffered);
+        let leftover = body.finish().map(|n| n + unparsed).map_err(|e| match e {
             ContainerError::Io(kind, message) => {
                 Error::io(name, std::io::Error::new(kind, message))
             }
@@ -249,5 +255,52 @@ impl CorpusIndex {
         let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
         let mut r = std::io::BufReader::with_capacity(1 << 20, f);
         CorpusIndex::read_from(&mut r, len, &path.display().to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::DocKeys;
+    use crate::document::Document;
+
+    fn index() -> CorpusIndex {
+        let mut ix = CorpusIndex::with_memory(1 << 20);
+        for (i, site) in [Some("a.com"), Some("b.com"), None].into_iter().enumerate() {
+            let d = Document::from_paragraphs(
+                &i.to_string(),
+                &[
+                    "A paragraph that the documents share, word for word.",
+                    "Their own.",
+                ],
+            );
+            ix.add_keys(&DocKeys::of(&d), site);
+        }
+        ix
+    }
+
+    /// Bytes after the counts, inside the checksummed payload, are an error naming how many,
+    /// whether the reader's buffer holds them or not.
+    #[test]
+    fn trailing_bytes_are_counted_and_refused() {
+        let ix = index();
+        let mut good = Vec::new();
+        ix.write_to(&mut good).unwrap();
+        let back = CorpusIndex::read_from(&mut good.as_slice(), good.len() as u64, "i").unwrap();
+        let mut again = Vec::new();
+        back.write_to(&mut again).unwrap();
+        assert_eq!(good, again);
+        for extra in [3usize, 200_000] {
+            let mut b = Vec::new();
+            let mut body = INDEX_FILE.writer(&mut b).unwrap();
+            ix.write_body(&mut body).unwrap();
+            body.write_all(&vec![7u8; extra]).unwrap();
+            body.finish().unwrap();
+            let e = CorpusIndex::read_from(&mut b.as_slice(), b.len() as u64, "i").unwrap_err();
+            assert!(
+                e.to_string().contains(&format!("{extra} trailing bytes")),
+                "{extra}: {e}"
+            );
+        }
     }
 }

@@ -34,7 +34,7 @@ impl CorpusIndex {
         let exact = std::mem::replace(&mut self.repr, Repr::Exact(Exact::default()));
         self.repr = match (exact, other.repr) {
             (Repr::Exact(mut a), Repr::Exact(b)) => {
-                a.add(b);
+                a.add(b, threads);
                 if a.bytes() > self.budget / 4 {
                     Repr::Sketch(Box::new(a.into_sketch(self.budget, threads)))
                 } else {

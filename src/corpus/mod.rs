@@ -487,6 +487,15 @@ mod tests {
             let mut runs = CorpusIndex::with_memory(budget);
             runs.add_sharded(&keys[..400], threads);
             assert!(runs.is_exact() && in_their_shards(&runs));
+            // The public form, which shards the keys itself.
+            let mut all = CorpusIndex::with_memory(budget);
+            all.add_keys_all(
+                docs.iter()
+                    .map(|(k, s)| (k.clone(), s.as_deref()))
+                    .collect(),
+                threads,
+            );
+            assert_eq!(saved(&one), saved(&all), "add_keys_all, {threads} threads");
         }
     }
 
