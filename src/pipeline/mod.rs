@@ -308,16 +308,24 @@ pub fn run_with<M: Borrow<Model>>(
     let incremental = stdin && matches!(opts.index, IndexSource::Build(_));
 
     let mut progress = Meter::new(Pass::Classifying, opts.progress, &files, &todo);
-    let mut writer = Writer::new(&files, dests.as_deref(), out, rejects, reporter);
+    let keys = RenderKeys {
+        text: &opts.read.keys.text,
+        attribute_prefix: &opts.attribute_prefix,
+    };
+    let mut writer = Writer::new(
+        &files,
+        dests.as_deref(),
+        out,
+        rejects,
+        reporter,
+        (opts.output, keys),
+    );
     let model = model()?;
     let ctx = Classify {
         files: &files,
         opts,
         model: model.borrow(),
-        keys: RenderKeys {
-            text: &opts.read.keys.text,
-            attribute_prefix: &opts.attribute_prefix,
-        },
+        keys,
         kind: opts.output,
     };
     let result = second_pass::classify(
