@@ -248,6 +248,68 @@ pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
     }
 }
 
+/// Distinct shingles counted at a time, at most, by [`shared_shingles`] (a map of about 12 MiB).
+const SHARED_KEYS: usize = 1 << 18;
+
+/// For each paragraph, how many of its distinct shingles occur in another paragraph of the
+/// document.
+///
+/// Only shingles that share a bucket of a small table with another can occur twice; in most
+/// documents they are few, and only they go into the map: per shingle, the first paragraph
+/// that has it, whether another has it too, and the last paragraph it was counted for (a
+/// paragraph counts each of its distinct shingles once). When they are many (a long document
+/// of short lines), they are counted a part of the hash range at a time, so that the map holds
+/// at most about [`SHARED_KEYS`] shingles whatever the document's size.
+fn shared_shingles(shingles: &[u64], paras: &[ParagraphStats]) -> Vec<u32> {
+    let bits = (shingles.len() * 8)
+        .next_power_of_two()
+        .clamp(1 << 10, 1 << 20);
+    let shift = 64 - bits.ilog2();
+    let mut buckets = vec![0u8; bits];
+    for &s in shingles {
+        let b = &mut buckets[(s >> shift) as usize];
+        *b = b.saturating_add(1);
+    }
+    let maybe_repeated = |s: u64| buckets[(s >> shift) as usize] > 1;
+    let candidates = shingles.iter().filter(|&&s| maybe_repeated(s)).count();
+    let parts = candidates.div_ceil(SHARED_KEYS).max(1) as u64;
+    // The part of the hash range a shingle is in: its top 32 bits scaled to `parts`.
+    let part = |s: u64| ((s >> 32) * parts) >> 32;
+    let mut shared = vec![0u32; paras.len()];
+    let mut seen: U64Map<(u32, bool, u32)> =
+        U64Map::with_capacity_and_hasher(candidates.min(SHARED_KEYS), Default::default());
+    for k in 0..parts {
+        seen.clear();
+        let ours = |s: u64| maybe_repeated(s) && part(s) == k;
+        for (idx, st) in paras.iter().enumerate() {
+            let idx = idx as u32;
+            for &s in &shingles[st.shingle_range.clone()] {
+                if ours(s) {
+                    let e = seen.entry(s).or_insert((idx, false, u32::MAX));
+                    e.1 |= e.0 != idx;
+                }
+            }
+        }
+        for (idx, st) in paras.iter().enumerate() {
+            for s in &shingles[st.shingle_range.clone()] {
+                if ours(*s)
+                    && let Some(e) = seen.get_mut(s)
+                    && e.1
+                    && e.2 != idx as u32
+                {
+                    e.2 = idx as u32;
+                    shared[idx] += 1;
+                }
+            }
+        }
+    }
+    shared
+}
+
+/// Word hashes (8 bytes each) [`DocAnalysis::new`] keeps between its passes, at most: 8 MiB.
+/// A larger document is scanned twice instead.
+const KEEP_WORDS: usize = 1 << 20;
+
 /// Most words of a paragraph in a run of short lines (a table's cells, a list's items).
 pub const SHORT_WORDS: u32 = 6;
 
@@ -268,9 +330,11 @@ impl<'a> DocAnalysis<'a> {
         let mut norm = Vec::new();
         let mut scanner = lang::scan::WordScanner::default();
         // Every paragraph's word hashes, back to back: stop words are counted from them once
-        // the languages are known.
-        let mut word_hashes: Vec<u64> = Vec::with_capacity(words_about);
-        let mut word_ranges: Vec<Range<usize>> = Vec::with_capacity(n);
+        // the languages are known. A document of more words than [`KEEP_WORDS`] keeps none:
+        // its paragraphs are scanned again for their stop words.
+        let keep_words = words_about <= KEEP_WORDS;
+        let mut word_hashes: Vec<u64> = Vec::with_capacity(words_about.min(KEEP_WORDS));
+        let mut word_ranges: Vec<Range<usize>> = Vec::with_capacity(if keep_words { n } else { 0 });
         let mut script_letters = [0u32; 6];
         let mut total_chars = 0u32;
         for p in &doc.paragraphs {
@@ -304,7 +368,11 @@ impl<'a> DocAnalysis<'a> {
             let start = shingles.len();
             push_shingles(&word_hashes[first_word..], &mut shingles);
             st.shingle_range = start..shingles.len();
-            word_ranges.push(first_word..word_hashes.len());
+            if keep_words {
+                word_ranges.push(first_word..word_hashes.len());
+            } else {
+                word_hashes.clear();
+            }
             paras.push(st);
         }
         // The paragraphs' languages and the document's.
@@ -322,14 +390,22 @@ impl<'a> DocAnalysis<'a> {
         };
         let script = doc_script.dominant();
         // Pass 2: stop words, on the list of each paragraph's language (or the document's).
-        for ((st, guess), range) in paras.iter_mut().zip(found.paragraphs).zip(word_ranges) {
+        for (i, (st, guess)) in paras.iter_mut().zip(found.paragraphs).enumerate() {
             st.guess = Some(guess);
             let plang = guess.lang.or(lang);
             if let Some(stops) = plang.and_then(stopwords::for_lang) {
-                st.stopwords = word_hashes[range]
-                    .iter()
-                    .filter(|h| stops.contains(h))
-                    .count() as u32;
+                let words = match word_ranges.get(i) {
+                    Some(range) => &word_hashes[range.clone()],
+                    None => {
+                        // The same scan as in pass 1, so the same hashes.
+                        word_hashes.clear();
+                        norm.clear();
+                        let text = doc.paragraphs[i].text.as_str();
+                        scanner.words_and_histogram(text, &mut norm, &mut word_hashes);
+                        &word_hashes[..]
+                    }
+                };
+                st.stopwords = words.iter().filter(|h| stops.contains(h)).count() as u32;
             }
         }
 
@@ -351,45 +427,7 @@ impl<'a> DocAnalysis<'a> {
             }
             i = j;
         }
-        // Shingles seen in more than one paragraph of the document: per shingle, the first
-        // paragraph that has it, whether another has it too, and the last paragraph it was
-        // counted for (a paragraph counts each of its distinct shingles once).
-        // Only shingles that share a bucket of a small table with another can occur twice;
-        // in most documents they are few, and only they go into the map.
-        let bits = (shingles.len() * 8)
-            .next_power_of_two()
-            .clamp(1 << 10, 1 << 20);
-        let shift = 64 - bits.ilog2();
-        let mut buckets = vec![0u8; bits];
-        for &s in &shingles {
-            let b = &mut buckets[(s >> shift) as usize];
-            *b = b.saturating_add(1);
-        }
-        let maybe_repeated = |s: u64| buckets[(s >> shift) as usize] > 1;
-        let candidates = shingles.iter().filter(|&&s| maybe_repeated(s)).count();
-        let mut seen: U64Map<(usize, bool, usize)> =
-            U64Map::with_capacity_and_hasher(candidates, Default::default());
-        for (idx, st) in paras.iter().enumerate() {
-            for &s in &shingles[st.shingle_range.clone()] {
-                if maybe_repeated(s) {
-                    let e = seen.entry(s).or_insert((idx, false, usize::MAX));
-                    e.1 |= e.0 != idx;
-                }
-            }
-        }
-        let mut shared = vec![0u32; n];
-        for (idx, st) in paras.iter().enumerate() {
-            for s in &shingles[st.shingle_range.clone()] {
-                if maybe_repeated(*s)
-                    && let Some(e) = seen.get_mut(s)
-                    && e.1
-                    && e.2 != idx
-                {
-                    e.2 = idx;
-                    shared[idx] += 1;
-                }
-            }
-        }
+        let shared = shared_shingles(&shingles, &paras);
         let repeated_shingles = paras
             .iter()
             .zip(&shared)
@@ -548,6 +586,77 @@ impl<'a> DocAnalysis<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`shared_shingles`] as a map of each shingle's paragraphs says it.
+    fn shared_by_map(shingles: &[u64], paras: &[ParagraphStats]) -> Vec<u32> {
+        let mut owners: std::collections::HashMap<u64, std::collections::BTreeSet<usize>> =
+            Default::default();
+        for (idx, st) in paras.iter().enumerate() {
+            for &s in &shingles[st.shingle_range.clone()] {
+                owners.entry(s).or_default().insert(idx);
+            }
+        }
+        paras
+            .iter()
+            .enumerate()
+            .map(|(idx, st)| {
+                let mine: std::collections::BTreeSet<u64> =
+                    shingles[st.shingle_range.clone()].iter().copied().collect();
+                mine.iter()
+                    .filter(|s| owners[s].iter().any(|&o| o != idx))
+                    .count() as u32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn shared_shingles_count_each_distinct_shingle_of_another_paragraph_once() {
+        // Few distinct values, so that most shingles repeat, within a paragraph and across;
+        // long enough for the pairs to be sorted in several parts.
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for (n, distinct) in [
+            (0, 1),
+            (1, 1),
+            (7, 3),
+            (500, 40),
+            (200_000, 5000),
+            (150_000, 1 << 40),
+        ] {
+            let values: Vec<u64> = (0..distinct.min(5000)).map(|_| next()).collect();
+            let mut shingles = Vec::new();
+            let paras: Vec<ParagraphStats> = (0..n)
+                .map(|_| {
+                    let start = shingles.len();
+                    for _ in 0..next() % 9 {
+                        let s = if distinct > 5000 {
+                            next()
+                        } else {
+                            values[(next() % distinct) as usize]
+                        };
+                        shingles.push(s);
+                    }
+                    ParagraphStats {
+                        shingle_range: start..shingles.len(),
+                        ..ParagraphStats::default()
+                    }
+                })
+                .collect();
+            if n >= 150_000 {
+                assert!(shingles.len() > SHARED_KEYS, "{}", shingles.len());
+            }
+            assert_eq!(
+                shared_shingles(&shingles, &paras),
+                shared_by_map(&shingles, &paras),
+                "{n}"
+            );
+        }
+    }
 
     #[test]
     fn token_kinds() {

@@ -8,7 +8,7 @@
 
 use super::analysis::{DocAnalysis, ParagraphStats};
 use super::ratio;
-use crate::document::{Document, Format};
+use crate::document::{BlockTag, Document, Format};
 
 /// Column names.
 pub const NAMES: &[&str] = &[
@@ -37,6 +37,10 @@ struct Group {
 pub struct Groups {
     /// Per paragraph, the index of its group in `groups`.
     of: Vec<u32>,
+    /// Per paragraph, the paragraphs of its group with its tag (itself included): counted once
+    /// here, not for each paragraph over the whole page (which a page of many paragraphs in
+    /// few containers made quadratic).
+    same_tag: Vec<u32>,
     groups: Vec<Group>,
     /// Index of the main group, and its first and last paragraph.
     main: Option<(usize, usize, usize)>,
@@ -79,6 +83,16 @@ impl Groups {
                 g.prose_chars = g.prose_chars.saturating_add(st.chars());
             }
         }
+        let mut same_tag = vec![0u32; doc.paragraphs.len()];
+        for run in ids.chunk_by(|a, b| a.0 == b.0) {
+            let mut tags = [0u32; BlockTag::ALL.len()];
+            for &(_, i) in run {
+                tags[doc.paragraphs[i].tag as usize] += 1;
+            }
+            for &(_, i) in run {
+                same_tag[i] = tags[doc.paragraphs[i].tag as usize];
+            }
+        }
         let total_chars = groups.iter().map(|g| g.chars).sum();
         let total_prose = groups.iter().map(|g| g.prose_chars).sum();
         let main = groups
@@ -94,6 +108,7 @@ impl Groups {
             });
         Groups {
             of,
+            same_tag,
             groups,
             main,
             total_chars,
@@ -112,14 +127,7 @@ pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     row[1] = ratio(g.chars as f32, gs.total_chars as f32);
     row[2] = ratio(g.prose_chars as f32, gs.total_prose as f32);
     row[3] = ratio(g.link_chars as f32, g.chars as f32).min(1.0);
-    let tag = a.doc.paragraphs[i].tag;
-    let same = gs
-        .of
-        .iter()
-        .zip(&a.doc.paragraphs)
-        .filter(|&(&o, p)| o == k && p.tag == tag)
-        .count();
-    row[4] = ratio(same as f32, g.paras as f32);
+    row[4] = ratio(gs.same_tag[i] as f32, g.paras as f32);
     if let Some((main, first, last)) = gs.main {
         row[5] = (main == k as usize) as u8 as f32;
         row[6] = (i < first) as u8 as f32;

@@ -308,16 +308,24 @@ pub fn run_with<M: Borrow<Model>>(
     let incremental = stdin && matches!(opts.index, IndexSource::Build(_));
 
     let mut progress = Meter::new(Pass::Classifying, opts.progress, &files, &todo);
-    let mut writer = Writer::new(&files, dests.as_deref(), out, rejects, reporter);
+    let keys = RenderKeys {
+        text: &opts.read.keys.text,
+        attribute_prefix: &opts.attribute_prefix,
+    };
+    let mut writer = Writer::new(
+        &files,
+        dests.as_deref(),
+        out,
+        rejects,
+        reporter,
+        (opts.output, keys),
+    );
     let model = model()?;
     let ctx = Classify {
         files: &files,
         opts,
         model: model.borrow(),
-        keys: RenderKeys {
-            text: &opts.read.keys.text,
-            attribute_prefix: &opts.attribute_prefix,
-        },
+        keys,
         kind: opts.output,
     };
     let result = second_pass::classify(
@@ -508,6 +516,93 @@ mod tests {
                 .count(),
             0
         );
+    }
+
+    #[test]
+    fn a_large_document_is_written_as_a_small_one_is() {
+        // Records of 1 MiB or more are rendered into the output by the writer, the others on
+        // the workers: the bytes are the same. The same paragraphs, once in a record of their
+        // own and once repeated past the threshold.
+        let dir = tempfile::tempdir().unwrap();
+        let lines: String = (0..40)
+            .map(|i| format!("Line {i} of a record with words enough for shingles.\\n"))
+            .collect();
+        let small = format!("{{\"id\":\"s\",\"meta\":[1,2],\"text\":\"{lines}\"}}");
+        let reps = (super::second_pass::RENDER_WHOLE_BYTES / lines.len()) + 1;
+        let big = format!(
+            "{{\"id\":7,\"text\":\"{}\",\"url\":\"https://example.com/a\"}}",
+            lines.repeat(reps)
+        );
+        assert!(big.len() > super::second_pass::RENDER_WHOLE_BYTES);
+        let path = dir.path().join("in.jsonl");
+        std::fs::write(&path, format!("{small}\n{big}\n{small}\n")).unwrap();
+        let model = Model::embedded().unwrap();
+        // With the default index the first pass keeps the parsed records for the second; with
+        // a small one they are read again.
+        let outputs = [
+            OutputKind::Paragraphs,
+            OutputKind::Clean,
+            OutputKind::Attributes,
+            OutputKind::Documents,
+        ];
+        for (output, memory) in outputs
+            .into_iter()
+            .flat_map(|o| [(o, crate::corpus::DEFAULT_INDEX_MEMORY), (o, 1 << 20)])
+        {
+            let opts = RunOptions {
+                output,
+                index: IndexSource::Build(memory),
+                batch_bytes: 1 << 16,
+                ..RunOptions::default()
+            };
+            let mut out = Vec::new();
+            let sum = run(
+                model,
+                std::slice::from_ref(&path),
+                &opts,
+                &mut out,
+                &mut Silent,
+            )
+            .unwrap();
+            assert_eq!((sum.docs_out, sum.rejected), (3, 0));
+            let text = String::from_utf8(out).unwrap();
+            // The rows of the small records differ only in their source (`in.jsonl:LINE`).
+            let rows: Vec<serde_json::Value> = text
+                .lines()
+                .map(|l| {
+                    let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                    if let Some(o) = v.as_object_mut() {
+                        o.remove("source");
+                    }
+                    v
+                })
+                .collect();
+            assert_eq!(rows.len(), 3, "{output:?}");
+            assert_eq!(rows[0], rows[2], "{output:?}");
+            assert_eq!(rows[1]["id"], 7, "{output:?}");
+            // The large record as the renderer writes it into a buffer of its own.
+            let name = path.display().to_string();
+            let parsed =
+                Parsed::from_jsonl(&name, 2, big.clone(), &ReadOptions::default()).unwrap();
+            let analysis = crate::features::DocAnalysis::new(&parsed.doc);
+            let (files, _) = select_inputs(std::slice::from_ref(&path), 0, 1);
+            let (index, _) = build_index(&files, &[0], &opts, memory, &mut Silent).unwrap();
+            let pred = model
+                .classify_analyses(&[&analysis], Some(&index))
+                .remove(0);
+            let mut want = Vec::new();
+            render(output, &parsed, &pred, RenderKeys::default(), &mut want).unwrap();
+            assert_eq!(
+                text.lines().nth(1).unwrap(),
+                String::from_utf8(want).unwrap().trim_end(),
+                "{output:?}"
+            );
+            match output {
+                OutputKind::Clean => assert_eq!(rows[1]["url"], "https://example.com/a"),
+                OutputKind::Documents => assert_eq!(text.lines().nth(1).unwrap(), big),
+                _ => {}
+            }
+        }
     }
 
     #[test]

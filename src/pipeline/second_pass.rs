@@ -17,7 +17,7 @@ use super::{RunOptions, Summary};
 use crate::corpus::CorpusIndex;
 use crate::error::{Error, Result};
 use crate::features::DocAnalysis;
-use crate::model::Model;
+use crate::model::{DocPrediction, Model};
 use crate::output::{OutputKind, RenderKeys, render};
 use crate::read::ReadOptions;
 use crate::read::stream::{Event, InputFile, Parsed, RawItem};
@@ -25,9 +25,18 @@ use crate::read::stream::{Event, InputFile, Parsed, RawItem};
 /// A record after the second pass.
 pub(super) enum Done {
     Written(Vec<u8>),
+    /// A large document with its prediction, rendered straight into the output when it is
+    /// written (see [`RENDER_WHOLE_BYTES`]).
+    Render(Box<(Parsed, DocPrediction)>),
     Rejected(Error, Option<usize>, Vec<u8>),
     FileEnd(usize),
 }
+
+/// Input bytes from which a document is not rendered into a buffer of its own on the workers
+/// but straight into the output, on the writing thread: its output (for `--output json`, five
+/// times the bytes of a document of short lines) is never held whole, and its analysis is gone
+/// by then. Smaller documents are rendered on the workers, in parallel.
+pub(super) const RENDER_WHOLE_BYTES: usize = 1 << 20;
 
 /// What classifying a record needs besides the record.
 pub(super) struct Classify<'a> {
@@ -66,9 +75,37 @@ impl Slot {
     }
 }
 
+/// Keeps of a record's JSONL line only what `kind` writes: nothing for the outputs made of the
+/// document alone, the bytes around the text value for `--output clean` (the text itself is
+/// replaced), the whole line for `--output documents` and HTML records.
+pub(super) fn trim_line(kind: OutputKind, p: &mut Parsed) {
+    match kind {
+        OutputKind::Paragraphs
+        | OutputKind::Extract
+        | OutputKind::Plain
+        | OutputKind::Attributes => p.line = None,
+        OutputKind::Clean => {
+            if let Some((line, Some(span))) = &mut p.line
+                && let (Some(head), Some(tail)) = (line.get(..span.start), line.get(span.end..))
+            {
+                let mut kept = String::with_capacity(head.len() + tail.len());
+                kept.push_str(head);
+                kept.push_str(tail);
+                *line = kept;
+                *span = span.start..span.start;
+            }
+        }
+        OutputKind::Documents => {}
+    }
+}
+
 impl Classify<'_> {
     pub(super) fn parse(&self, ev: Event) -> Slot {
-        Slot::parse(self.files, &self.opts.read, ev)
+        let mut slot = Slot::parse(self.files, &self.opts.read, ev);
+        if let Slot::Item(.., Ok(p)) = &mut slot {
+            trim_line(self.kind, p);
+        }
+        slot
     }
 
     pub(super) fn reject_row(&self, e: &Error, file: usize, line: Option<usize>) -> Vec<u8> {
@@ -87,61 +124,66 @@ impl Classify<'_> {
         b
     }
 
-    /// Classifies a group of analysed records together (`Model::classify_analyses`) and
-    /// renders them.
-    pub(super) fn finish(
+    /// Classifies a group of analysed records together (`Model::classify_analyses`): a
+    /// prediction for each analysed record.
+    pub(super) fn predict(
         &self,
-        slots: &[Slot],
         analyses: &[Option<DocAnalysis<'_>>],
         index: Option<&CorpusIndex>,
-    ) -> Vec<(usize, Done)> {
+    ) -> Vec<Option<DocPrediction>> {
         let docs: Vec<&DocAnalysis<'_>> = analyses.iter().flatten().collect();
         let mut preds = self.model.classify_analyses(&docs, index).into_iter();
-        slots
+        analyses
             .iter()
-            .zip(analyses)
-            .map(
-                |(slot, a)| match (slot, a, a.as_ref().and_then(|_| preds.next())) {
-                    (Slot::End(f), ..) => (*f, Done::FileEnd(*f)),
-                    (Slot::Item(file, line, _, Err(e)), ..) => (
-                        *file,
-                        Done::Rejected(e.clone(), *line, self.reject_row(e, *file, *line)),
-                    ),
-                    // An attribute row is joined to its document by the id: a record without
-                    // one is not given one.
-                    (Slot::Item(file, line, _, Ok(p)), _, Some(_))
-                        if self.kind == OutputKind::Attributes
-                            && p.id_json.as_deref() == Some("null") =>
-                    {
-                        let e = Error::Record {
-                            source_name: p.doc.source.clone(),
-                            id: "null".into(),
-                            message: format!("record has no \"{}\"", self.opts.read.keys.id),
-                        };
-                        let row = self.reject_row(&e, *file, *line);
-                        (*file, Done::Rejected(e, *line, row))
-                    }
-                    (Slot::Item(file, _, _, Ok(p)), _, Some(pred)) => {
-                        let mut b = Vec::new();
-                        // Writing to memory cannot fail.
-                        let _ = render(self.kind, p, &pred, self.keys, &mut b);
-                        (*file, Done::Written(b))
-                    }
-                    // A parsed document always has its analysis and prediction.
-                    (Slot::Item(file, line, _, Ok(p)), ..) => {
-                        let e = Error::Record {
-                            source_name: p.doc.source.clone(),
-                            id: p.id_json.clone().unwrap_or_else(|| {
-                                serde_json::to_string(&p.doc.id).unwrap_or_default()
-                            }),
-                            message: "document was not analysed".into(),
-                        };
-                        let row = self.reject_row(&e, *file, *line);
-                        (*file, Done::Rejected(e, *line, row))
-                    }
-                },
-            )
+            .map(|a| a.as_ref().and_then(|_| preds.next()))
             .collect()
+    }
+
+    /// What is written for one record and its prediction: rendered (a large document later,
+    /// into the output itself), or rejected.
+    pub(super) fn done(&self, slot: Slot, pred: Option<DocPrediction>) -> (usize, Done) {
+        match (slot, pred) {
+            (Slot::End(f), _) => (f, Done::FileEnd(f)),
+            (Slot::Item(file, line, _, Err(e)), _) => {
+                let row = self.reject_row(&e, file, line);
+                (file, Done::Rejected(e, line, row))
+            }
+            // An attribute row is joined to its document by the id: a record without one is
+            // not given one.
+            (Slot::Item(file, line, _, Ok(p)), Some(_))
+                if self.kind == OutputKind::Attributes && p.id_json.as_deref() == Some("null") =>
+            {
+                let e = Error::Record {
+                    source_name: p.doc.source.clone(),
+                    id: "null".into(),
+                    message: format!("record has no \"{}\"", self.opts.read.keys.id),
+                };
+                let row = self.reject_row(&e, file, line);
+                (file, Done::Rejected(e, line, row))
+            }
+            (Slot::Item(file, _, bytes, Ok(p)), Some(pred)) if bytes >= RENDER_WHOLE_BYTES => {
+                (file, Done::Render(Box::new((p, pred))))
+            }
+            (Slot::Item(file, _, _, Ok(p)), Some(pred)) => {
+                let mut b = Vec::new();
+                // Writing to memory cannot fail.
+                let _ = render(self.kind, &p, &pred, self.keys, &mut b);
+                (file, Done::Written(b))
+            }
+            // A parsed document always has its analysis and prediction.
+            (Slot::Item(file, line, _, Ok(p)), None) => {
+                let e = Error::Record {
+                    source_name: p.doc.source.clone(),
+                    id: p
+                        .id_json
+                        .clone()
+                        .unwrap_or_else(|| serde_json::to_string(&p.doc.id).unwrap_or_default()),
+                    message: "document was not analysed".into(),
+                };
+                let row = self.reject_row(&e, file, line);
+                (file, Done::Rejected(e, line, row))
+            }
+        }
     }
 
     /// Parses, analyses, classifies and renders one group of records, in input order.
@@ -154,14 +196,22 @@ impl Classify<'_> {
         self.parsed(slots, index)
     }
 
-    /// Analyses, classifies and renders one group of parsed records, in input order.
+    /// Analyses, classifies and renders one group of parsed records, in input order. The
+    /// analyses are dropped before anything is rendered.
     pub(super) fn parsed(
         &self,
         slots: Vec<Slot>,
         index: Option<&CorpusIndex>,
     ) -> Vec<(usize, Done)> {
-        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(Slot::analyse).collect();
-        self.finish(&slots, &analyses, index)
+        let preds = {
+            let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(Slot::analyse).collect();
+            self.predict(&analyses, index)
+        };
+        slots
+            .into_iter()
+            .zip(preds)
+            .map(|(slot, pred)| self.done(slot, pred))
+            .collect()
     }
 
     /// Parses and analyses one batch in parallel, adds it to `index`, then classifies and
@@ -172,17 +222,24 @@ impl Classify<'_> {
         index: &mut Option<CorpusIndex>,
     ) -> Vec<(usize, Done)> {
         let slots: Vec<Slot> = batch.into_par_iter().map(|ev| self.parse(ev)).collect();
-        let analyses: Vec<Option<DocAnalysis<'_>>> = slots.par_iter().map(Slot::analyse).collect();
-        if let Some(ix) = index.as_mut() {
-            for a in analyses.iter().flatten() {
-                ix.add(a);
+        let preds: Vec<Option<DocPrediction>> = {
+            let analyses: Vec<Option<DocAnalysis<'_>>> =
+                slots.par_iter().map(Slot::analyse).collect();
+            if let Some(ix) = index.as_mut() {
+                for a in analyses.iter().flatten() {
+                    ix.add(a);
+                }
             }
-        }
-        let index = index.as_ref();
+            let index = index.as_ref();
+            analyses
+                .par_chunks(GROUP)
+                .flat_map_iter(|a| self.predict(a, index))
+                .collect()
+        };
         slots
-            .par_chunks(GROUP)
-            .zip(analyses.par_chunks(GROUP))
-            .flat_map_iter(|(s, a)| self.finish(s, a, index))
+            .into_par_iter()
+            .zip(preds)
+            .map(|(slot, pred)| self.done(slot, pred))
             .collect()
     }
 }
@@ -204,6 +261,9 @@ pub(super) struct Writer<'a> {
     pub(super) out: &'a mut dyn Write,
     pub(super) rejects: Rejects,
     pub(super) reporter: &'a mut dyn Reporter,
+    /// What is written of each document, with what names.
+    kind: OutputKind,
+    keys: RenderKeys<'a>,
     /// The output file being written.
     pub(super) shard: Option<Shard>,
     /// The file being written could not be read to its end.
@@ -217,6 +277,7 @@ impl<'a> Writer<'a> {
         out: &'a mut dyn Write,
         rejects: Rejects,
         reporter: &'a mut dyn Reporter,
+        (kind, keys): (OutputKind, RenderKeys<'a>),
     ) -> Writer<'a> {
         Writer {
             files,
@@ -224,6 +285,8 @@ impl<'a> Writer<'a> {
             out,
             rejects,
             reporter,
+            kind,
+            keys,
             shard: None,
             unread: None,
         }
@@ -237,6 +300,21 @@ impl<'a> Writer<'a> {
                 Done::Written(b) => {
                     sum.docs_out += 1;
                     b
+                }
+                Done::Render(record) => {
+                    sum.docs_out += 1;
+                    let (p, pred) = &*record;
+                    let (kind, keys) = (self.kind, self.keys);
+                    match self.dests {
+                        None => render(kind, p, pred, keys, &mut self.out)
+                            .map_err(|e| Error::io("-", e))?,
+                        Some(dests) => {
+                            let s = self.shard_for(file, dests)?;
+                            render(kind, p, pred, keys, &mut s.enc.writer())
+                                .map_err(|e| Error::io(&s.tmp, e))?;
+                        }
+                    }
+                    continue;
                 }
                 Done::Rejected(e, line, b) => {
                     sum.rejected += 1;
@@ -272,19 +350,27 @@ impl<'a> Writer<'a> {
             match self.dests {
                 None => self.out.write_all(&bytes).map_err(|e| Error::io("-", e))?,
                 Some(dests) => {
-                    if self.shard.as_ref().is_none_or(|s| s.file != file) {
-                        self.shard = Some(Shard::create(file, dests[file].clone())?);
-                    }
-                    if let Some(s) = self.shard.as_mut() {
-                        s.enc
-                            .writer()
-                            .write_all(&bytes)
-                            .map_err(|e| Error::io(&s.tmp, e))?;
-                    }
+                    let s = self.shard_for(file, dests)?;
+                    s.enc
+                        .writer()
+                        .write_all(&bytes)
+                        .map_err(|e| Error::io(&s.tmp, e))?;
                 }
             }
         }
         self.rejects.flush()
+    }
+
+    /// The output file of input `file`, created when it is not the one being written.
+    fn shard_for(&mut self, file: usize, dests: &[PathBuf]) -> Result<&mut Shard> {
+        match &mut self.shard {
+            Some(s) if s.file == file => {}
+            shard => *shard = Some(Shard::create(file, dests[file].clone())?),
+        }
+        match self.shard.as_mut() {
+            Some(s) => Ok(s),
+            None => unreachable!("the shard was just made"),
+        }
     }
 }
 
