@@ -188,13 +188,13 @@ fn foreign_footers(docs: &[LabeledDoc]) -> Vec<LabeledDoc> {
 /// detection is measured on the lines after them).
 const LINGUA_LINES: usize = 500;
 /// Train pages given each language's content.
-const PAGES_PER_LANGUAGE: usize = 2;
+const PAGES_PER_LANGUAGE: usize = 4;
 
 /// Train pages whose content paragraphs speak another language: for each lingua language not
-/// written in the Latin script, [`PAGES_PER_LANGUAGE`] fully labeled HTML train pages (deterministically spread over
-/// the train set) whose content paragraphs are replaced by that language's first
-/// [`LINGUA_LINES`] test sentences, about as long as the text they replace, while the
-/// boilerplate keeps its own language and all the markup stays. No training page would
+/// written in the Latin script, [`PAGES_PER_LANGUAGE`] fully labeled HTML train pages
+/// (deterministically spread over the train set) whose content paragraphs are replaced by that
+/// language's first [`LINGUA_LINES`] test sentences, about as long as the text they replace,
+/// while the boilerplate keeps its own language and all the markup stays. No training page would
 /// otherwise have content in most of these languages and scripts; with them, neither a script
 /// nor a language marks boilerplate, only a difference from the document's (the article and
 /// its footer in two languages, both ways round with the seeds).
