@@ -205,8 +205,8 @@ fn relanguaged(docs: &[LabeledDoc]) -> Result<Vec<LabeledDoc>, String> {
         .filter(|d| {
             d.doc.format == parasift::Format::Html
                 && d.labels.iter().all(Option::is_some)
-                && d.labels.iter().any(|l| *l == Some(true))
-                && d.labels.iter().any(|l| *l == Some(false))
+                && d.labels.contains(&Some(true))
+                && d.labels.contains(&Some(false))
                 && (20..=400).contains(&d.doc.paragraphs.len())
         })
         .collect();
