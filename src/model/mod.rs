@@ -104,6 +104,8 @@ pub struct DocPrediction {
     pub(crate) title: Option<usize>,
     pub(crate) byline: Option<usize>,
     pub(crate) date: Option<String>,
+    /// The threshold the labels were given with.
+    pub(crate) threshold: f32,
 }
 
 impl DocPrediction {
@@ -455,6 +457,7 @@ impl Model {
         };
         let date = date_in(true).or_else(|| date_in(false));
         DocPrediction {
+            threshold: self.header.threshold,
             title: first(Role::Title),
             byline: first(Role::Byline),
             date,

@@ -66,19 +66,7 @@ pub fn training_set(
     docs: &[LabeledDoc],
     params: &TrainValidParams,
 ) -> (Array2<f32>, Array1<usize>) {
-    let html: Vec<&LabeledDoc> = docs
-        .iter()
-        .filter(|d| d.doc.format == crate::Format::Html)
-        .collect();
-    let text: Vec<&LabeledDoc> = docs
-        .iter()
-        .filter(|d| d.doc.format == crate::Format::Text)
-        .collect();
-    let html_times = if params.balance_sources {
-        source_weights(&html)
-    } else {
-        vec![1; html.len()]
-    };
+    let (html, text, html_times) = html_and_text(docs, params);
     let mut parts = vec![repeat_docs(matrix(&html), &html, &html_times)];
     if params.text_view {
         let views: Vec<LabeledDoc> = html.iter().map(|d| d.text_view()).collect();
@@ -92,6 +80,24 @@ pub fn training_set(
         concatenate(Axis(0), &xs).unwrap_or_else(|_| Array2::zeros((0, FeatureSchema::len()))),
         concatenate(Axis(0), &ys).unwrap_or_else(|_| Array1::zeros(0)),
     )
+}
+
+/// The HTML and the plain-text documents of `docs`, and how many times each HTML document's rows
+/// are repeated (more than once for smaller sources when `balance_sources`).
+fn html_and_text<'d>(
+    docs: &'d [LabeledDoc],
+    params: &TrainValidParams,
+) -> (Vec<&'d LabeledDoc>, Vec<&'d LabeledDoc>, Vec<usize>) {
+    let of = |format: crate::Format| -> Vec<&LabeledDoc> {
+        docs.iter().filter(|d| d.doc.format == format).collect()
+    };
+    let (html, text) = (of(crate::Format::Html), of(crate::Format::Text));
+    let html_times = if params.balance_sources {
+        source_weights(&html)
+    } else {
+        vec![1; html.len()]
+    };
+    (html, text, html_times)
 }
 
 /// Repeats each document's rows `times[i]` times.
@@ -441,19 +447,7 @@ fn fit_stacked(
     params: &TrainValidParams,
     progress: &(dyn Fn(TrainStep) + Sync),
 ) -> Result<Classifier> {
-    let html: Vec<&LabeledDoc> = docs
-        .iter()
-        .filter(|d| d.doc.format == crate::Format::Html)
-        .collect();
-    let text: Vec<&LabeledDoc> = docs
-        .iter()
-        .filter(|d| d.doc.format == crate::Format::Text)
-        .collect();
-    let html_times = if params.balance_sources {
-        source_weights(&html)
-    } else {
-        vec![1; html.len()]
-    };
+    let (html, text, html_times) = html_and_text(docs, params);
     let views: Vec<LabeledDoc> = if params.text_view {
         html.iter().map(|d| d.text_view()).collect()
     } else {
