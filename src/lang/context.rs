@@ -32,37 +32,56 @@ const ROUNDS: usize = 4;
 /// Added to every language's prior, which is negative for a share above one paragraph.
 const OFFSET: f32 = 1000.0;
 
-/// Decides again every unclear paragraph of `detections` (first decided alone as
-/// `guesses`), with the languages of the document.
+/// Whether the paragraph decided as `guess` from `detection` is unclear: unreliable and
+/// scored on n-gram tables that hold its language, so that [`decide_in_mixture`] decides it
+/// again. Only these keep their detection, which is large (a cost per language of the group).
+pub(super) fn is_unclear(detection: &Detection, guess: &LangGuess) -> bool {
+    let Some(lang) = guess.lang else { return false };
+    match &detection.evidence {
+        Evidence::Scored { group, .. } => {
+            !guess.reliable && model().groups[*group].langs.contains(&lang)
+        }
+        _ => false,
+    }
+}
+
+/// Decides again the unclear paragraphs (`(index, detection)`, see [`is_unclear`]) of a
+/// document whose paragraphs were first decided alone as `guesses`, with the languages of the
+/// document.
 pub(super) fn decide_in_mixture(
-    detections: &[Detection],
+    detections: &[(usize, Detection)],
     guesses: &mut [LangGuess],
     allow: Option<&[Lang]>,
 ) {
+    if detections.is_empty() {
+        return;
+    }
     let all = Lang::all().len();
     let m = model();
-    // Paragraphs per language, and the unclear paragraphs' own share in them.
+    // Paragraphs per language (the clear ones), and the unclear paragraphs' own share in them.
     let mut count = vec![0f32; all];
-    let mut unclear: Vec<(usize, usize, [f32; MAX_GROUP])> = Vec::new();
-    for (i, (d, g)) in detections.iter().zip(guesses.iter()).enumerate() {
-        let Some(lang) = g.lang else { continue };
-        match &d.evidence {
-            Evidence::Scored { group, .. }
-                if !g.reliable && m.groups[*group].langs.contains(&lang) =>
-            {
-                unclear.push((i, *group, [0.0; MAX_GROUP]));
-            }
-            _ => count[lang as usize] += 1.0,
+    let mut next = detections.iter().map(|(i, _)| *i).peekable();
+    for (i, g) in guesses.iter().enumerate() {
+        if next.peek() == Some(&i) {
+            next.next();
+            continue;
+        }
+        if let Some(lang) = g.lang {
+            count[lang as usize] += 1.0;
         }
     }
-    if unclear.is_empty() {
-        return;
+    let mut unclear: Vec<(usize, usize, [f32; MAX_GROUP])> = Vec::new();
+    for (k, (_, d)) in detections.iter().enumerate() {
+        if let Evidence::Scored { group, .. } = &d.evidence {
+            unclear.push((k, *group, [0.0; MAX_GROUP]));
+        }
     }
     let weights = behind_weights();
     let mut adjusted = [0u32; MAX_GROUP];
     for round in 0..=ROUNDS {
-        for (i, group, share) in unclear.iter_mut() {
-            let Evidence::Scored { scored, .. } = &detections[*i].evidence else {
+        for (k, group, share) in unclear.iter_mut() {
+            let (i, detection) = &detections[*k];
+            let Evidence::Scored { scored, .. } = &detection.evidence else {
                 continue;
             };
             let langs = &m.groups[*group].langs;
@@ -79,7 +98,7 @@ pub(super) fn decide_in_mixture(
                 adjusted[..w].copy_from_slice(&scored.costs[..w]);
             }
             if round == ROUNDS {
-                guesses[*i] = detections[*i].decide_costs(&adjusted, allow);
+                guesses[*i] = detection.decide_costs(&adjusted, allow);
                 continue;
             }
             let allowed = |l: usize| allow.is_none_or(|a| a.contains(&langs[l]));

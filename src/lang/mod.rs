@@ -740,7 +740,8 @@ pub fn detect_document<'t>(
     opts: &DetectOptions<'_>,
 ) -> DocumentLanguage {
     let mut guesses = Vec::new();
-    let mut detections = Vec::new();
+    // Only the unclear paragraphs' detections are kept: one costs a few hundred bytes.
+    let mut unclear = Vec::new();
     let mut letters = Vec::new();
     let mut votes: Vec<(Lang, u64)> = Vec::new();
     for (text, hist) in paragraphs {
@@ -758,8 +759,10 @@ pub fn detect_document<'t>(
                 None => votes.push((l, weight)),
             }
         }
+        if opts.prior.is_none() && context::is_unclear(&detection, &guess) {
+            unclear.push((guesses.len(), detection));
+        }
         guesses.push(guess);
-        detections.push(detection);
         letters.push(n);
     }
     let lang = votes
@@ -769,7 +772,7 @@ pub fn detect_document<'t>(
     // Paragraphs too short to tell are decided again with the shares of the document's
     // languages as prior (see the `context` module).
     if opts.prior.is_none() {
-        context::decide_in_mixture(&detections, &mut guesses, opts.allow);
+        context::decide_in_mixture(&unclear, &mut guesses, opts.allow);
     }
     let total: u64 = letters.iter().map(|&n| n as u64).sum();
     let in_lang: u64 = guesses
