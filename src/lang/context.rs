@@ -16,8 +16,8 @@
 
 use whatlang::Lang;
 
-use super::ngram::MAX_GROUP;
-use super::{Detection, Evidence, LangGuess, TEMPERATURE, behind_weights, model};
+use super::ngram::{MAX_GROUP, Scored};
+use super::{Detection, Evidence, LangGuess, ScriptClass, TEMPERATURE, behind_weights, model};
 
 /// The paragraphs a language is taken to have before any are counted (Dirichlet smoothing of
 /// the shares): how much a language no other paragraph of the document is in stays possible.
@@ -32,35 +32,119 @@ const ROUNDS: usize = 4;
 /// Added to every language's prior, which is negative for a share above one paragraph.
 const OFFSET: f32 = 1000.0;
 
-/// Whether the paragraph decided as `guess` from `detection` is unclear: unreliable and
-/// scored on n-gram tables that hold its language, so that [`decide_in_mixture`] decides it
-/// again. Only these keep their detection, which is large (a cost per language of the group).
-pub(super) fn is_unclear(detection: &Detection, guess: &LangGuess) -> bool {
-    let Some(lang) = guess.lang else { return false };
-    match &detection.evidence {
-        Evidence::Scored { group, .. } => {
-            !guess.reliable && model().groups[*group].langs.contains(&lang)
+/// The unclear paragraphs of a document: unreliable and scored on n-gram tables that hold
+/// their language, so that [`decide_in_mixture`] decides them again. A detection holds a cost
+/// for every language a group may have; these keep only their group's, as distances from the
+/// lowest cost of an allowed language, in 16 bits: a document of short lines has nearly as
+/// many of them as lines.
+#[derive(Debug, Default)]
+pub(super) struct Unclear {
+    items: Vec<Item>,
+    /// Each item's `width` costs less its `base`, back to back. A distance that does not fit
+    /// is stored as `u16::MAX`: more than 24 temperatures behind whatever the shares add, so
+    /// it weighs nothing in any decision, as the true one would not.
+    behind: Vec<u16>,
+}
+
+#[derive(Debug)]
+struct Item {
+    /// The paragraph.
+    index: usize,
+    group: usize,
+    /// Languages scored (the group's).
+    width: usize,
+    script: Option<ScriptClass>,
+    letters: u32,
+    /// The lowest cost of an allowed language.
+    base: u32,
+    outside: Option<LangGuess>,
+}
+
+impl Unclear {
+    /// Keeps paragraph `index`'s detection if its first decision `guess` is unclear.
+    pub(super) fn keep_if_unclear(
+        &mut self,
+        index: usize,
+        detection: &Detection,
+        guess: &LangGuess,
+        allow: Option<&[Lang]>,
+    ) {
+        let Some(lang) = guess.lang else { return };
+        let Evidence::Scored {
+            group,
+            scored,
+            outside,
+        } = &detection.evidence
+        else {
+            return;
+        };
+        let langs = &model().groups[*group].langs;
+        if guess.reliable || !langs.contains(&lang) {
+            return;
         }
-        _ => false,
+        let costs = &scored.costs[..scored.width];
+        let base = costs
+            .iter()
+            .zip(langs)
+            .filter(|(_, l)| allow.is_none_or(|a| a.contains(l)))
+            .map(|(&c, _)| c)
+            .min()
+            .unwrap_or(0);
+        // A language the allowlist excludes is never looked at: any distance will do.
+        self.behind.extend(
+            costs
+                .iter()
+                .map(|&c| u16::try_from(c.saturating_sub(base)).unwrap_or(u16::MAX)),
+        );
+        self.items.push(Item {
+            index,
+            group: *group,
+            width: scored.width,
+            script: detection.script,
+            letters: scored.letters,
+            base,
+            outside: *outside,
+        });
+    }
+
+    /// The detection of item `k` again, whose costs are its `start`th `width` distances.
+    fn detection(&self, k: usize, start: usize) -> Detection {
+        let item = &self.items[k];
+        let width = item.width;
+        let mut costs = [0u32; MAX_GROUP];
+        for (c, &d) in costs.iter_mut().zip(&self.behind[start..start + width]) {
+            *c = item.base + u32::from(d);
+        }
+        Detection {
+            script: item.script,
+            evidence: Evidence::Scored {
+                group: item.group,
+                scored: Scored {
+                    costs,
+                    width,
+                    letters: item.letters,
+                },
+                outside: item.outside,
+            },
+        }
     }
 }
 
-/// Decides again the unclear paragraphs (`(index, detection)`, see [`is_unclear`]) of a
-/// document whose paragraphs were first decided alone as `guesses`, with the languages of the
-/// document.
+/// Decides again the `unclear` paragraphs of a document whose paragraphs were first decided
+/// alone as `guesses`, with the languages of the document.
 pub(super) fn decide_in_mixture(
-    detections: &[(usize, Detection)],
+    unclear: &Unclear,
     guesses: &mut [LangGuess],
     allow: Option<&[Lang]>,
 ) {
-    if detections.is_empty() {
+    if unclear.items.is_empty() {
         return;
     }
     let all = Lang::all().len();
     let m = model();
-    // Paragraphs per language (the clear ones), and the unclear paragraphs' own share in them.
+    // Paragraphs per language (the clear ones).
     let mut count = vec![0f32; all];
-    let mut next = detections.iter().map(|(i, _)| *i).peekable();
+    let mut next = unclear.items.iter().map(|it| it.index).peekable();
     for (i, g) in guesses.iter().enumerate() {
         if next.peek() == Some(&i) {
             next.next();
@@ -70,22 +154,21 @@ pub(super) fn decide_in_mixture(
             count[lang as usize] += 1.0;
         }
     }
-    let mut unclear: Vec<(usize, usize, [f32; MAX_GROUP])> = Vec::new();
-    for (k, (_, d)) in detections.iter().enumerate() {
-        if let Evidence::Scored { group, .. } = &d.evidence {
-            unclear.push((k, *group, [0.0; MAX_GROUP]));
-        }
-    }
+    // The unclear paragraphs' own shares in the counts, laid out as their distances.
+    let mut shares = vec![0f32; unclear.behind.len()];
     let weights = behind_weights();
     let mut adjusted = [0u32; MAX_GROUP];
     for round in 0..=ROUNDS {
-        for (k, group, share) in unclear.iter_mut() {
-            let (i, detection) = &detections[*k];
+        let mut start = 0;
+        for (k, item) in unclear.items.iter().enumerate() {
+            let detection = unclear.detection(k, start);
             let Evidence::Scored { scored, .. } = &detection.evidence else {
-                continue;
+                unreachable!("an unclear paragraph is scored")
             };
-            let langs = &m.groups[*group].langs;
-            let w = langs.len();
+            let langs = &m.groups[item.group].langs;
+            let w = item.width;
+            let share = &mut shares[start..start + w];
+            start += w;
             // The first round: the paragraph alone (no shares yet).
             if round > 0 {
                 for (l, &lang) in langs.iter().enumerate() {
@@ -98,7 +181,7 @@ pub(super) fn decide_in_mixture(
                 adjusted[..w].copy_from_slice(&scored.costs[..w]);
             }
             if round == ROUNDS {
-                guesses[*i] = detection.decide_costs(&adjusted, allow);
+                guesses[item.index] = detection.decide_costs(&adjusted, allow);
                 continue;
             }
             let allowed = |l: usize| allow.is_none_or(|a| a.contains(&langs[l]));
@@ -143,6 +226,71 @@ mod tests {
             .iter()
             .map(|g| g.lang())
             .collect()
+    }
+
+    #[test]
+    fn unclear_detections_are_kept_as_they_were_scored() {
+        use super::super::{Evidence, score};
+        use super::Unclear;
+        let allow = [Lang::Eng, Lang::Deu, Lang::Nld];
+        for allow in [None, Some(&allow[..])] {
+            let mut unclear = Unclear::default();
+            let mut kept = Vec::new();
+            for (i, text) in [
+                "finance social",
+                "water parks",
+                "Kontakt",
+                "Die Bundesregierung hat am Mittwoch ein Gesetz beschlossen.",
+            ]
+            .iter()
+            .enumerate()
+            {
+                let hist = ScriptHistogram::of(text);
+                let detection = score(text, &hist, allow);
+                let guess = detection.decide(&DetectOptions { allow, prior: None });
+                let before = unclear.items.len();
+                unclear.keep_if_unclear(i, &detection, &guess, allow);
+                if unclear.items.len() > before {
+                    kept.push(detection);
+                }
+            }
+            // The short lines are unclear, the sentence is not.
+            assert!(kept.len() >= 2 && unclear.items.iter().all(|it| it.index < 3));
+            let mut start = 0;
+            for (k, original) in kept.iter().enumerate() {
+                let again = unclear.detection(k, start);
+                let (
+                    Evidence::Scored {
+                        scored: a,
+                        group: ga,
+                        ..
+                    },
+                    Evidence::Scored {
+                        scored: b,
+                        group: gb,
+                        ..
+                    },
+                ) = (&original.evidence, &again.evidence)
+                else {
+                    panic!("unclear paragraphs are scored");
+                };
+                assert_eq!((ga, a.width, a.letters), (gb, b.width, b.letters));
+                let base = unclear.items[k].base;
+                for (l, (&x, &y)) in a.costs[..a.width]
+                    .iter()
+                    .zip(&b.costs[..b.width])
+                    .enumerate()
+                {
+                    let lang = super::super::model().groups[*ga].langs[l];
+                    if allow.is_some_and(|a| !a.contains(&lang)) {
+                        continue;
+                    }
+                    // Exact, or saturated far behind.
+                    assert!(x == y || (x - base > u16::MAX as u32 && y == base + u16::MAX as u32));
+                }
+                start += a.width;
+            }
+        }
     }
 
     #[test]

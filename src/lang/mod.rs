@@ -740,8 +740,8 @@ pub fn detect_document<'t>(
     opts: &DetectOptions<'_>,
 ) -> DocumentLanguage {
     let mut guesses = Vec::new();
-    // Only the unclear paragraphs' detections are kept: one costs a few hundred bytes.
-    let mut unclear = Vec::new();
+    // Only the unclear paragraphs' detections are kept, and compactly.
+    let mut unclear = context::Unclear::default();
     let mut letters = Vec::new();
     let mut votes: Vec<(Lang, u64)> = Vec::new();
     for (text, hist) in paragraphs {
@@ -759,8 +759,8 @@ pub fn detect_document<'t>(
                 None => votes.push((l, weight)),
             }
         }
-        if opts.prior.is_none() && context::is_unclear(&detection, &guess) {
-            unclear.push((guesses.len(), detection));
+        if opts.prior.is_none() {
+            unclear.keep_if_unclear(guesses.len(), &detection, &guess, opts.allow);
         }
         guesses.push(guess);
         letters.push(n);
