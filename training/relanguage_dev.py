@@ -45,6 +45,10 @@ LANGUAGES = ("russian", "ukrainian", "bulgarian", "chinese", "japanese", "korean
              "persian", "hebrew", "hindi", "bengali", "tamil", "thai", "greek", "georgian",
              "armenian", "german", "french", "spanish", "polish", "turkish", "vietnamese")
 PAGES = 6
+# Characters of these languages' text for one of the replaced (English or German) text: the same
+# words take fewer characters in Han, kana and Hangul, and a menu of as many characters would
+# be two or three times as many words.
+LENGTH = {"chinese": 0.35, "japanese": 0.4, "korean": 0.5}
 
 
 def sentences(registry, language, kind="sentences"):
@@ -67,8 +71,9 @@ def replace(page, language, lines, words):
     r["id"] = f"{language}/{r['id']}"
     r.pop("gold", None)
     at = wat = 0
+    scale = LENGTH.get(language, 1.0)
     for p in r["paragraphs"]:
-        want, t = len(p["text"]), ""
+        want, t = round(len(p["text"]) * scale), ""
         if p["label"] == "content":
             while not t or len(t) + 20 < want:
                 if at == len(lines):
@@ -82,7 +87,7 @@ def replace(page, language, lines, words):
                 t = (t + " " if t else "") + words[wat % len(words)]
                 wat += 1
             if p.get("link_chars"):
-                share = min(1.0, p["link_chars"] / max(1, want))
+                share = min(1.0, p["link_chars"] / max(1, len(p["text"])))
                 p["link_chars"] = round(share * len(t))
         else:
             continue
