@@ -136,9 +136,13 @@ impl Hints {
     pub const BODY: u32 = 1 << 22;
     /// Inside an `<h1>`.
     pub const H1: u32 = 1 << 23;
+    /// Inside an interface control: a `<button>`, an element whose ARIA `role` is a widget
+    /// (`button`, `menuitem`, `slider`, `tab`, `timer`, …) or whose `class` / `id` names a
+    /// control (`vjs-control-bar`, `jw-controls`): what it says is a label, not text.
+    pub const CONTROL: u32 = 1 << 24;
 
     /// Number of defined hint bits (and of their feature columns).
-    pub const COUNT: usize = 24;
+    pub const COUNT: usize = 25;
 
     /// Whether `bit` is set.
     pub fn has(self, bit: u32) -> bool {

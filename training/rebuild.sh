@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuilds models/default.bin from the committed fixtures, byte for byte (fixed seeds), and
+# Rebuilds models/default.bin from the committed fixtures, byte for byte (fixed seeds: seed 18 was
+# chosen over the default 17 on the dev pages, see models/README.md), and
 # prints its scores on the train, seed and dev fixtures.
 #
 #   training/rebuild.sh                 # retrain from training/fixtures
@@ -14,5 +15,6 @@ fi
 cargo run --release -- train \
     training/fixtures/train.jsonl.zst training/fixtures/seeds.jsonl \
     --dev training/fixtures/dev.jsonl.zst \
+    --seed 18 \
     --out models/default.bin
 sha256sum models/default.bin

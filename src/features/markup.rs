@@ -43,6 +43,7 @@ pub const NAMES: &[&str] = &[
     "hidden",
     "body_hint",
     "in_h1",
+    "in_control",
 ];
 
 /// Writes paragraph `i`'s markup columns.
@@ -80,7 +81,7 @@ mod tests {
         doc.paragraphs[1].tag = BlockTag::P;
         doc.paragraphs[1].depth = 8;
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 37];
+        let mut row = [9f32; NAMES.len()];
         fill(&a, 0, &mut row);
         let on: Vec<&str> = NAMES
             .iter()
@@ -98,7 +99,7 @@ mod tests {
     fn plain_text_is_tag_none_only() {
         let doc = Document::from_paragraphs("d", &["Line."]);
         let a = DocAnalysis::new(&doc);
-        let mut row = [9f32; 37];
+        let mut row = [9f32; NAMES.len()];
         fill(&a, 0, &mut row);
         assert_eq!(row.iter().sum::<f32>(), 1.0);
         assert_eq!(row[1], 1.0);

@@ -131,6 +131,9 @@ impl ContentRoles {
 /// Most words a caption or a byline has.
 const SHORT_WORDS: u32 = 40;
 const BYLINE_WORDS: u32 = 16;
+/// Words at most in a control's label that is taken for a label (`Play`, `Current Time 0:00`):
+/// a longer text inside a control (an accordion's question, say) is judged by its score.
+const CONTROL_WORDS: u32 = 4;
 
 fn starts_with_any(text: &str, prefixes: &[&str]) -> bool {
     prefixes.iter().any(|p| {
@@ -260,7 +263,12 @@ pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static
                 "a copy of an earlier paragraph of the document",
             )
         } else if content_like[i] {
-            if h.has(Hints::CAPTION) && words <= SHORT_WORDS {
+            if h.has(Hints::CONTROL) && words <= CONTROL_WORDS && !st.terminal {
+                (
+                    Role::Other,
+                    "the label of a button, a player control or another widget",
+                )
+            } else if h.has(Hints::CAPTION) && words <= SHORT_WORDS {
                 (
                     Role::Caption,
                     "inside a figure caption or a caption/credit class",
@@ -450,6 +458,26 @@ mod tests {
         let set = ContentRoles::parse("body, caption").unwrap();
         assert_eq!(set.roles(), [Role::Caption, Role::Body]);
         assert_eq!(ContentRoles::default().roles(), [Role::Title, Role::Body]);
+    }
+
+    #[test]
+    fn control_labels_are_not_body() {
+        let mut doc = Document::from_paragraphs(
+            "d",
+            &[
+                "Play",
+                "Current Time 0:00",
+                "What does the council's new budget mean for the parks of the city?",
+                "The council voted on Tuesday to approve the budget for the parks.",
+            ],
+        );
+        doc.format = crate::document::Format::Html;
+        for p in &mut doc.paragraphs[..3] {
+            p.hints = Hints(Hints::CONTROL);
+        }
+        let a = DocAnalysis::new(&doc);
+        let roles: Vec<Role> = assign(&a, &[true; 4]).into_iter().map(|r| r.0).collect();
+        assert_eq!(roles, [Role::Other, Role::Other, Role::Body, Role::Body]);
     }
 
     #[test]

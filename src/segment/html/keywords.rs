@@ -49,6 +49,9 @@ pub(super) const KEYWORDS: &[Keyword] = &[
     kw(b"copyright", BP, true),
     kw(b"masthead", BP, true),
     kw(b"toolbar", BP, true),
+    // Media player controls (`vjs-control-bar`, `jw-controls`): button and time labels.
+    kw(b"control", Hints::CONTROL, true),
+    kw(b"player", FG, true),
     kw(b"pagination", BP, true),
     kw(b"tags", BP, true),
     kw(b"popular", RL, true),
@@ -125,6 +128,10 @@ pub(super) fn role_hints(value: &[u8]) -> u32 {
             b"main" | b"article" => Hints::ARTICLE,
             b"dialog" | b"alertdialog" => Hints::CONSENT,
             b"search" | b"form" => Hints::FORM,
+            // Widgets: what they say are the labels of controls, as in a `<button>`.
+            b"button" | b"menuitem" | b"menuitemcheckbox" | b"menuitemradio" | b"slider"
+            | b"progressbar" | b"timer" | b"tab" | b"tablist" | b"switch" | b"spinbutton"
+            | b"listbox" | b"option" | b"combobox" | b"toolbar" => Hints::CONTROL,
             _ => 0,
         };
     }
@@ -178,7 +185,26 @@ pub(super) fn class_hints(value: &[u8]) -> u32 {
         bits |= part_hints(part, prev);
         prev = part;
     }
-    bits
+    bits | hidden_class(value)
+}
+
+/// `Hints::HIDDEN` for a class that hides its element: a class `hidden`, or one ending in
+/// `-hidden` / `_hidden` (`is-hidden`, `vjs-hidden`, `visually-hidden`). Not `hidden-xs` (hidden
+/// on small screens only), and not in a value with responsive variants (`hidden md:block`).
+fn hidden_class(value: &[u8]) -> u32 {
+    let mut tokens = value
+        .split(u8::is_ascii_whitespace)
+        .filter(|t| !t.is_empty());
+    if value.contains(&b':') {
+        return 0;
+    }
+    let hides = |t: &[u8]| {
+        let n = t.len();
+        n >= 6
+            && t[n - 6..].eq_ignore_ascii_case(b"hidden")
+            && (n == 6 || matches!(t[n - 7], b'-' | b'_'))
+    };
+    if tokens.any(hides) { Hints::HIDDEN } else { 0 }
 }
 
 /// Whether `cur` continues the word part that `prev` is in.
@@ -189,13 +215,13 @@ pub(super) fn continues_part(prev: u8, cur: u8) -> bool {
 }
 
 /// For each letter, the keywords starting with it (bit `k` for `KEYWORDS[k]`).
-pub(super) const BY_FIRST: [u64; 26] = keyword_index(false);
+pub(super) const BY_FIRST: [u128; 26] = keyword_index(false);
 /// For each letter, the suffix-matching keywords ending with it.
-pub(super) const BY_LAST: [u64; 26] = keyword_index(true);
+pub(super) const BY_LAST: [u128; 26] = keyword_index(true);
 
-pub(super) const fn keyword_index(last: bool) -> [u64; 26] {
-    assert!(KEYWORDS.len() <= 64);
-    let mut index = [0u64; 26];
+pub(super) const fn keyword_index(last: bool) -> [u128; 26] {
+    assert!(KEYWORDS.len() <= 128);
+    let mut index = [0u128; 26];
     let mut k = 0;
     while k < KEYWORDS.len() {
         let word = KEYWORDS[k].word;
@@ -210,7 +236,7 @@ pub(super) const fn keyword_index(last: bool) -> [u64; 26] {
 }
 
 /// The keywords indexed for `letter`, if it is one.
-pub(super) fn keywords_for(index: &[u64; 26], letter: u8) -> u64 {
+pub(super) fn keywords_for(index: &[u128; 26], letter: u8) -> u128 {
     let i = letter.to_ascii_lowercase().wrapping_sub(b'a');
     index.get(usize::from(i)).copied().unwrap_or(0)
 }

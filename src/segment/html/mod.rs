@@ -29,7 +29,8 @@
 //!   lower-to-upper camel case and letter/digit changes), as a prefix or suffix of a part
 //!   (`navbar`, `topnav`, `sidebar-widget`, `mainContent`); the content words `text`, `main` and
 //!   `story` only as a prefix (to spare `context`, `domain`, `history`), `ad` / `ads` only as a
-//!   whole part.
+//!   whole part. A class `hidden` or `*-hidden` marks the element hidden (not `hidden-xs`, nor
+//!   next to responsive variants such as `md:block`).
 
 use std::convert::Infallible;
 
@@ -288,7 +289,10 @@ mod tests {
             ("<footer><p>(c) 2024</p></footer>", Hints::FOOTER),
             ("<header>Top</header>", Hints::HEADER),
             ("<aside>Side</aside>", Hints::ASIDE),
-            ("<form><button>Send</button></form>", Hints::FORM),
+            (
+                "<form><button>Send</button></form>",
+                Hints::FORM | Hints::CONTROL,
+            ),
             ("<article><main>Body</main></article>", Hints::ARTICLE),
             ("<table><tr><td>cell</td></tr></table>", Hints::TABLE),
             ("<menu><li>m</li></menu>", Hints::NAV),
@@ -329,6 +333,17 @@ mod tests {
                 Hints::PROMO | Hints::CLASS_BOILERPLATE | NB,
             ),
             ("<div hidden>x</div>", Hints::HIDDEN),
+            (
+                "<html class=\"has-overlay\"><body class=\"nav-open\">x</body></html>",
+                0,
+            ),
+            (
+                "<body class=\"post\"><div class=\"modal\">x</div></body>",
+                Hints::CONSENT | Hints::CLASS_BOILERPLATE | NB,
+            ),
+            ("<div role=\"button\">Play</div>", Hints::CONTROL),
+            ("<div role=\"slider\">0:00</div>", Hints::CONTROL),
+            ("<button>Play</button>", Hints::FORM | Hints::CONTROL),
             ("<div aria-hidden=\"true\">x</div>", Hints::HIDDEN),
             ("<div aria-hidden=\"false\">x</div>", 0),
             (
@@ -431,6 +446,16 @@ mod tests {
             ("", 0),
             ("--__  ", 0),
             ("\u{e9}nav", BP),
+            ("vjs-control-bar", Hints::CONTROL),
+            ("jw-controls", Hints::CONTROL),
+            ("video-player", FG),
+            ("hidden", Hints::HIDDEN),
+            ("vjs-menu vjs-hidden", BP | Hints::HIDDEN),
+            ("vjs-control-text", Hints::CONTROL | CT),
+            ("visually_hidden", Hints::HIDDEN),
+            ("hidden-xs", 0),
+            ("hidden md:block", 0),
+            ("unhidden", 0),
         ];
         for (value, want) in cases {
             assert_eq!(class_hints(value.as_bytes()), *want, "{value}");

@@ -328,7 +328,12 @@ impl<'a> Segmenter<'a> {
             return;
         }
         match self.cur_attr {
-            Attr::Class | Attr::Id if !self.pending_inert => {
+            // The classes of `<html>` and `<body>` name the page's state and features
+            // (`modal-open`, `apple_music_player--enabled`, `molads_banner_top_off`), not a
+            // region of it: as hints they would mark every paragraph of the page.
+            Attr::Class | Attr::Id
+                if !self.pending_inert && !matches!(self.pending, Tag::Html | Tag::Body) =>
+            {
                 self.pending_hints |= class_hints(value);
             }
             Attr::Role if !self.pending_inert => {

@@ -131,7 +131,7 @@ tags! {
     Fieldset: b"fieldset" => FORMTAG, CLOSES_P, 0;
     Legend: b"legend" => FORMTAG, 0, 0;
     Label: b"label" => FORMTAG, 0, 0;
-    Button: b"button" => FORMTAG, 0, FORM;
+    Button: b"button" => FORMTAG, 0, FORM | Hints::CONTROL;
     Option: b"option" => FORMTAG, 0, 0;
     Textarea: b"textarea" => FORMTAG, RAW, 0;
     Output: b"output" => OTHER, 0, 0;
