@@ -192,9 +192,6 @@ pub(super) fn class_hints(value: &[u8]) -> u32 {
 /// `-hidden` / `_hidden` (`is-hidden`, `vjs-hidden`, `visually-hidden`). Not `hidden-xs` (hidden
 /// on small screens only), and not in a value with responsive variants (`hidden md:block`).
 fn hidden_class(value: &[u8]) -> u32 {
-    let mut tokens = value
-        .split(u8::is_ascii_whitespace)
-        .filter(|t| !t.is_empty());
     if value.contains(&b':') {
         return 0;
     }
@@ -204,7 +201,11 @@ fn hidden_class(value: &[u8]) -> u32 {
             && t[n - 6..].eq_ignore_ascii_case(b"hidden")
             && (n == 6 || matches!(t[n - 7], b'-' | b'_'))
     };
-    if tokens.any(hides) { Hints::HIDDEN } else { 0 }
+    if value.split(u8::is_ascii_whitespace).any(hides) {
+        Hints::HIDDEN
+    } else {
+        0
+    }
 }
 
 /// Whether `cur` continues the word part that `prev` is in.
