@@ -248,8 +248,18 @@ pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
     }
 }
 
-/// Distinct shingles counted at a time, at most, by [`shared_shingles`] (a map of about 12 MiB).
-const SHARED_KEYS: usize = 1 << 18;
+/// Room for distinct shingles in the map of [`shared_shingles`]: as many as 2¹⁸ buckets hold
+/// (a map of about 4.5 MiB).
+const SHARED_KEYS: usize = (1 << 18) / 8 * 7;
+
+/// Shingles counted at a time by [`shared_shingles`]: fewer than [`SHARED_KEYS`], so that a
+/// part of the hash range seldom has more distinct shingles than the map has room for (it would
+/// grow to twice the size).
+const SHARED_PART: usize = 200_000;
+
+/// In an entry of [`shared_shingles`]'s map, the bit of the first paragraph's index that says
+/// another paragraph has the shingle too.
+const SHARED_BY_ANOTHER: u32 = 1 << 31;
 
 /// For each paragraph, how many of its distinct shingles occur in another paragraph of the
 /// document.
@@ -272,11 +282,14 @@ fn shared_shingles(shingles: &[u64], paras: &[ParagraphStats]) -> Vec<u32> {
     }
     let maybe_repeated = |s: u64| buckets[(s >> shift) as usize] > 1;
     let candidates = shingles.iter().filter(|&&s| maybe_repeated(s)).count();
-    let parts = candidates.div_ceil(SHARED_KEYS).max(1) as u64;
+    let parts = candidates.div_ceil(SHARED_PART).max(1) as u64;
     // The part of the hash range a shingle is in: its top 32 bits scaled to `parts`.
     let part = |s: u64| ((s >> 32) * parts) >> 32;
     let mut shared = vec![0u32; paras.len()];
-    let mut seen: U64Map<(u32, bool, u32)> =
+    // Per shingle: the first paragraph that has it (with [`SHARED_BY_ANOTHER`] set once
+    // another has it too) and the last paragraph it was counted for. A record holds fewer than
+    // 2³¹ paragraphs (its bytes are limited far below that).
+    let mut seen: U64Map<(u32, u32)> =
         U64Map::with_capacity_and_hasher(candidates.min(SHARED_KEYS), Default::default());
     for k in 0..parts {
         seen.clear();
@@ -285,8 +298,10 @@ fn shared_shingles(shingles: &[u64], paras: &[ParagraphStats]) -> Vec<u32> {
             let idx = idx as u32;
             for &s in &shingles[st.shingle_range.clone()] {
                 if ours(s) {
-                    let e = seen.entry(s).or_insert((idx, false, u32::MAX));
-                    e.1 |= e.0 != idx;
+                    let e = seen.entry(s).or_insert((idx, u32::MAX));
+                    if e.0 & !SHARED_BY_ANOTHER != idx {
+                        e.0 |= SHARED_BY_ANOTHER;
+                    }
                 }
             }
         }
@@ -294,10 +309,10 @@ fn shared_shingles(shingles: &[u64], paras: &[ParagraphStats]) -> Vec<u32> {
             for s in &shingles[st.shingle_range.clone()] {
                 if ours(*s)
                     && let Some(e) = seen.get_mut(s)
-                    && e.1
-                    && e.2 != idx as u32
+                    && e.0 & SHARED_BY_ANOTHER != 0
+                    && e.1 != idx as u32
                 {
-                    e.2 = idx as u32;
+                    e.1 = idx as u32;
                     shared[idx] += 1;
                 }
             }
@@ -375,6 +390,11 @@ impl<'a> DocAnalysis<'a> {
             }
             paras.push(st);
         }
+        // The estimate of the words leaves room to spare: a long document gives it back (a
+        // large block is shrunk in place).
+        if shingles.capacity() - shingles.len() > shingles.len() / 8 + 4096 {
+            shingles.shrink_to_fit();
+        }
         // The paragraphs' languages and the document's.
         let found = lang::detect_document(
             doc.paragraphs
@@ -408,6 +428,7 @@ impl<'a> DocAnalysis<'a> {
                 st.stopwords = words.iter().filter(|h| stops.contains(h)).count() as u32;
             }
         }
+        drop((word_hashes, word_ranges, norm));
 
         // In-document repetition.
         let mut copies = vec![1u32; n];
@@ -427,6 +448,7 @@ impl<'a> DocAnalysis<'a> {
             }
             i = j;
         }
+        drop(by_hash);
         let shared = shared_shingles(&shingles, &paras);
         let repeated_shingles = paras
             .iter()
@@ -531,9 +553,18 @@ impl<'a> DocAnalysis<'a> {
         }
     }
 
-    /// Shingles of paragraph `i`.
+    /// Shingles of paragraph `i` (none once [`DocAnalysis::release_shingles`] has run).
     pub fn shingles_of(&self, i: usize) -> &[u64] {
-        &self.shingles[self.paras[i].shingle_range.clone()]
+        self.shingles
+            .get(self.paras[i].shingle_range.clone())
+            .unwrap_or(&[])
+    }
+
+    /// Frees the shingle hashes once the features have been read: what follows (roles, the
+    /// output) needs none of them, and in a long document of short lines they are a fifth of
+    /// its analysis.
+    pub(crate) fn release_shingles(&mut self) {
+        self.shingles = Vec::new();
     }
 
     /// `ln(1 + characters)` of paragraph `i`.

@@ -335,7 +335,18 @@ impl Model {
         analyses: &[&DocAnalysis<'_>],
         corpus: Option<&CorpusIndex>,
     ) -> Vec<DocPrediction> {
-        let mut scores = self.scores(analyses, corpus).into_iter();
+        let scores = self.scores(analyses, corpus);
+        self.predictions(analyses, scores)
+    }
+
+    /// The predictions of `analyses` from the scores of all their paragraphs, document after
+    /// document (as [`Model::scores`] gives them).
+    pub(crate) fn predictions(
+        &self,
+        analyses: &[&DocAnalysis<'_>],
+        scores: Vec<f32>,
+    ) -> Vec<DocPrediction> {
+        let mut scores = scores.into_iter();
         analyses
             .iter()
             .map(|a| self.prediction(a, scores.by_ref().take(a.paras.len()).collect()))
@@ -369,7 +380,11 @@ impl Model {
     /// classifier's second stage sees the whole document's first-stage scores; the feature rows
     /// are made again for it rather than kept, so that a long document costs its scores, not
     /// its rows.
-    fn scores(&self, analyses: &[&DocAnalysis<'_>], corpus: Option<&CorpusIndex>) -> Vec<f32> {
+    pub(crate) fn scores(
+        &self,
+        analyses: &[&DocAnalysis<'_>],
+        corpus: Option<&CorpusIndex>,
+    ) -> Vec<f32> {
         match &self.classifier {
             Classifier::Stacked { first, second } => {
                 let first = score_rounds(first, analyses, corpus, None);
@@ -405,29 +420,20 @@ impl Model {
             })
             .collect();
         let content_like: Vec<bool> = scores.iter().map(|&s| s >= self.header.threshold).collect();
-        let mut roles = roles::assign(a, &content_like);
-        let mut kept: Vec<bool> = roles
-            .iter()
-            .map(|&(r, _)| self.content_roles.contains(r))
-            .collect();
-        for i in roles::best_block(a, &scores, &kept) {
-            roles[i] = (
-                Role::Body,
-                "the best block of a page that would keep nothing",
-            );
-            kept[i] = self.content_roles.contains(Role::Body);
-        }
-        let paragraphs: Vec<Prediction> = scores
-            .iter()
-            .zip(&a.paras)
-            .zip(roles.iter().zip(&kept))
-            .map(|((&score, st), (&(role, reason), &keep))| Prediction {
-                label: if keep {
+        // The predictions are made whole with each role as it is assigned, rather than from a
+        // vector of roles beside them: a long document of short lines holds 24 bytes a paragraph
+        // less at its peak.
+        let mut paragraphs: Vec<Prediction> = Vec::with_capacity(scores.len());
+        let mut at = 0;
+        roles::assign_each(a, &content_like, |(role, reason)| {
+            let st = &a.paras[at];
+            paragraphs.push(Prediction {
+                label: if self.content_roles.contains(role) {
                     Label::Content
                 } else {
                     Label::Boilerplate
                 },
-                score,
+                score: scores[at],
                 guess: st.guess.unwrap_or(LangGuess {
                     lang: None,
                     confidence: 0.0,
@@ -436,8 +442,24 @@ impl Model {
                 }),
                 role,
                 reason,
-            })
+            });
+            at += 1;
+        });
+        drop(content_like);
+        let kept: Vec<bool> = paragraphs
+            .iter()
+            .map(|p| p.label == Label::Content)
             .collect();
+        for i in roles::best_block(a, &scores, &kept) {
+            let p = &mut paragraphs[i];
+            p.role = Role::Body;
+            p.reason = "the best block of a page that would keep nothing";
+            p.label = if self.content_roles.contains(Role::Body) {
+                Label::Content
+            } else {
+                Label::Boilerplate
+            };
+        }
         let (lang, lang_share) = content_language(a, &paragraphs).unwrap_or((a.lang, a.lang_share));
         let first = |r: Role| paragraphs.iter().position(|p| p.role == r);
         // A date in a byline first, else in a short metadata line.

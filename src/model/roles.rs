@@ -245,13 +245,16 @@ fn promo_text(text: &str, words: u32) -> bool {
         )
 }
 
-/// Roles and their reasons for every paragraph of an analysed document, from whether each is
-/// content-like (`content_like[i]`).
-pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static str)> {
+/// Hands `f` the role and its reason of every paragraph of an analysed document, in order,
+/// from whether each is content-like (`content_like[i]`).
+pub(crate) fn assign_each(
+    a: &DocAnalysis<'_>,
+    content_like: &[bool],
+    mut f: impl FnMut((Role, &'static str)),
+) {
     let doc: &Document = a.doc;
     let first_body = (0..doc.paragraphs.len()).find(|&i| content_like[i] && a.paras[i].is_prose());
     let mut title_given = false;
-    let mut out = Vec::with_capacity(doc.paragraphs.len());
     for (i, p) in doc.paragraphs.iter().enumerate() {
         let st = &a.paras[i];
         let h = p.hints;
@@ -320,9 +323,8 @@ pub fn assign(a: &DocAnalysis<'_>, content_like: &[bool]) -> Vec<(Role, &'static
         } else {
             (Role::Other, "boilerplate-like")
         };
-        out.push(role);
+        f(role);
     }
-    out
 }
 
 /// For a page whose paragraphs all fell below the threshold although it has long prose: the
@@ -476,7 +478,8 @@ mod tests {
             p.hints = Hints(Hints::CONTROL);
         }
         let a = DocAnalysis::new(&doc);
-        let roles: Vec<Role> = assign(&a, &[true; 4]).into_iter().map(|r| r.0).collect();
+        let mut roles: Vec<Role> = Vec::new();
+        assign_each(&a, &[true; 4], |r| roles.push(r.0));
         assert_eq!(roles, [Role::Other, Role::Other, Role::Body, Role::Body]);
     }
 

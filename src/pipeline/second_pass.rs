@@ -125,14 +125,21 @@ impl Classify<'_> {
     }
 
     /// Classifies a group of analysed records together (`Model::classify_analyses`): a
-    /// prediction for each analysed record.
+    /// prediction for each analysed record. Their shingles are freed once they are scored.
     pub(super) fn predict(
         &self,
-        analyses: &[Option<DocAnalysis<'_>>],
+        analyses: &mut [Option<DocAnalysis<'_>>],
         index: Option<&CorpusIndex>,
     ) -> Vec<Option<DocPrediction>> {
+        let scores = {
+            let docs: Vec<&DocAnalysis<'_>> = analyses.iter().flatten().collect();
+            self.model.scores(&docs, index)
+        };
+        for a in analyses.iter_mut().flatten() {
+            a.release_shingles();
+        }
         let docs: Vec<&DocAnalysis<'_>> = analyses.iter().flatten().collect();
-        let mut preds = self.model.classify_analyses(&docs, index).into_iter();
+        let mut preds = self.model.predictions(&docs, scores).into_iter();
         analyses
             .iter()
             .map(|a| a.as_ref().and_then(|_| preds.next()))
@@ -204,8 +211,9 @@ impl Classify<'_> {
         index: Option<&CorpusIndex>,
     ) -> Vec<(usize, Done)> {
         let preds = {
-            let analyses: Vec<Option<DocAnalysis<'_>>> = slots.iter().map(Slot::analyse).collect();
-            self.predict(&analyses, index)
+            let mut analyses: Vec<Option<DocAnalysis<'_>>> =
+                slots.iter().map(Slot::analyse).collect();
+            self.predict(&mut analyses, index)
         };
         slots
             .into_iter()
@@ -223,7 +231,7 @@ impl Classify<'_> {
     ) -> Vec<(usize, Done)> {
         let slots: Vec<Slot> = batch.into_par_iter().map(|ev| self.parse(ev)).collect();
         let preds: Vec<Option<DocPrediction>> = {
-            let analyses: Vec<Option<DocAnalysis<'_>>> =
+            let mut analyses: Vec<Option<DocAnalysis<'_>>> =
                 slots.par_iter().map(Slot::analyse).collect();
             if let Some(ix) = index.as_mut() {
                 for a in analyses.iter().flatten() {
@@ -232,7 +240,7 @@ impl Classify<'_> {
             }
             let index = index.as_ref();
             analyses
-                .par_chunks(GROUP)
+                .par_chunks_mut(GROUP)
                 .flat_map_iter(|a| self.predict(a, index))
                 .collect()
         };

@@ -6,7 +6,16 @@ pub mod text;
 pub use html::{LabeledSegments, segment_html, segment_html_labeled};
 pub use text::{TextMode, segment_text};
 
-use crate::document::{Document, Format};
+use crate::document::{Document, Format, Paragraph};
+
+/// Gives back the room a vector of paragraphs grew into beyond its length, when that is much:
+/// a document of many paragraphs keeps up to twice their size otherwise. A large block is shrunk
+/// in place, a small vector is left alone.
+pub(crate) fn shrink(paragraphs: &mut Vec<Paragraph>) {
+    if paragraphs.capacity() - paragraphs.len() > paragraphs.len() / 8 + 1024 {
+        paragraphs.shrink_to_fit();
+    }
+}
 
 /// Segments plain text into a document named `id`, read from `source`.
 pub fn text_document(id: &str, source: &str, text: &str, mode: TextMode) -> Document {

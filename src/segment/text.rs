@@ -71,6 +71,7 @@ pub fn segment_text(text: &str, mode: TextMode) -> Vec<Paragraph> {
     if let Some(p) = block.take() {
         out.push(p);
     }
+    super::shrink(&mut out);
     out
 }
 

@@ -119,6 +119,7 @@ fn run<'a>(html: &str, label_attr: Option<&'a [u8]>) -> Segmenter<'a> {
     // Reading a `&str` cannot fail and the callback yields no tokens.
     let Ok(()) = Tokenizer::new_with_emitter(html, Quiet(emitter)).finish();
     seg.flush();
+    super::shrink(&mut seg.paragraphs);
     seg
 }
 
