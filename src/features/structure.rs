@@ -117,6 +117,31 @@ impl Groups {
     }
 }
 
+impl Groups {
+    /// The container holding the most of the page's characters, when it holds at least
+    /// `min_share` of them and `min_paras` paragraphs: its first and last paragraph. For a page
+    /// without prose, such as a listing, it is where the page's content is, if anywhere.
+    pub fn dominant(&self, min_share: f32, min_paras: u32) -> Option<(usize, usize)> {
+        let (k, g) = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.id != 0)
+            .max_by_key(|&(k, g)| (g.chars, std::cmp::Reverse(k)))?;
+        if g.paras < min_paras || (g.chars as f32) < min_share * self.total_chars as f32 {
+            return None;
+        }
+        let first = self.of.iter().position(|&x| x as usize == k)?;
+        let last = self.of.iter().rposition(|&x| x as usize == k)?;
+        Some((first, last))
+    }
+
+    /// Whether paragraphs `i` and `j` are in one container.
+    pub fn same(&self, i: usize, j: usize) -> bool {
+        matches!((self.of.get(i), self.of.get(j)), (Some(a), Some(b)) if a == b)
+    }
+}
+
 /// Writes paragraph `i`'s structure columns.
 pub fn fill(a: &DocAnalysis<'_>, i: usize, row: &mut [f32]) {
     row.fill(0.0);

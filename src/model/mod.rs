@@ -453,7 +453,11 @@ impl Model {
         for i in roles::best_block(a, &scores, &kept) {
             let p = &mut paragraphs[i];
             p.role = Role::Body;
-            p.reason = "the best block of a page that would keep nothing";
+            p.reason = if a.prose.is_empty() {
+                "the container of most of the text of a page without prose that would keep nothing"
+            } else {
+                "the best block of a page that would keep nothing"
+            };
             p.label = if self.content_roles.contains(Role::Body) {
                 Label::Content
             } else {

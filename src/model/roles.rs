@@ -327,9 +327,19 @@ pub(crate) fn assign_each(
     }
 }
 
-/// For a page whose paragraphs all fell below the threshold although it has long prose: the
-/// paragraphs to keep anyway, the best-scoring prose paragraph and the other prose paragraphs of
-/// its container. Empty when something is kept already or nothing looks like an article.
+/// Share of an HTML page's characters, at least, that the container of a page without prose
+/// holds for [`best_block`] to keep it.
+pub const LISTING_SHARE: f32 = 0.4;
+
+/// Paragraphs, at least, of that container.
+pub const LISTING_PARAS: u32 = 8;
+
+/// For a page whose paragraphs all fell below the threshold: the paragraphs to keep anyway.
+/// With long prose, the best-scoring prose paragraph and the other prose paragraphs of its
+/// container. Without (a listing, a table, a discography), the container holding most of the
+/// page's text ([`LISTING_SHARE`], [`LISTING_PARAS`]) and what lies between its paragraphs
+/// (the headings of its sections), but no menu, hidden, consent or promotion text. Empty when
+/// something is kept already or nothing looks like either.
 pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usize> {
     if kept.iter().any(|&k| k) {
         return Vec::new();
@@ -341,7 +351,7 @@ pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usi
         .filter(|&i| a.earlier_copies[i] == 0)
         .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
     else {
-        return Vec::new();
+        return listing(a);
     };
     let group = a.doc.paragraphs[best].group;
     a.prose
@@ -350,6 +360,21 @@ pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usi
         .filter(|&i| {
             a.earlier_copies[i] == 0
                 && (i == best || (group != 0 && a.doc.paragraphs[i].group == group))
+        })
+        .collect()
+}
+
+/// The container of a page without prose that holds most of its text, and what lies between
+/// its paragraphs that is not a menu, hidden, consent or promotion text: see [`best_block`].
+fn listing(a: &DocAnalysis<'_>) -> Vec<usize> {
+    let Some((first, last)) = a.groups.dominant(LISTING_SHARE, LISTING_PARAS) else {
+        return Vec::new();
+    };
+    let aside = Hints::NAV | Hints::FOOTER | Hints::HIDDEN | Hints::CONSENT | Hints::PROMO;
+    (first..=last)
+        .filter(|&i| {
+            a.groups.same(i, first)
+                || (a.doc.paragraphs[i].hints.0 & aside == 0 && a.earlier_copies[i] == 0)
         })
         .collect()
 }
@@ -492,5 +517,73 @@ mod tests {
         assert!(byline_text("By Jane Doe and John Roe", 6));
         assert!(!byline_text("Bystanders said the fire began at night.", 7));
         assert!(legal_text("© 2024 Example News. All rights reserved."));
+    }
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::*;
+    use crate::features::DocAnalysis;
+
+    /// A discography: a menu, then one container of linked song titles with the album
+    /// headings between its parts, then a footer. Nothing is long prose.
+    fn discography() -> Document {
+        let mut html = String::from(
+            "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/a>Artists</a></li>\
+             <li><a href=/s>Submit Lyrics</a></li></ul></nav><div id=listing>",
+        );
+        for album in 0..3 {
+            html.push_str(&format!(
+                "<div class=album>album: <b>\"Record {album}\"</b> (200{album})</div>"
+            ));
+            for song in 0..6 {
+                html.push_str(&format!(
+                    "<a href=/s{album}{song}>Song {album}{song} Title</a><br>"
+                ));
+            }
+        }
+        html.push_str(
+            "</div><footer><p>Privacy Policy</p><p>Contact Us</p></footer></body></html>",
+        );
+        Document::from_html("page", &html)
+    }
+
+    #[test]
+    fn a_page_without_prose_that_keeps_nothing_keeps_its_listing() {
+        let doc = discography();
+        let a = DocAnalysis::new(&doc);
+        let n = doc.paragraphs.len();
+        let kept: Vec<&str> = best_block(&a, &vec![0.0; n], &vec![false; n])
+            .into_iter()
+            .map(|i| doc.paragraphs[i].text.as_str())
+            .collect();
+        assert!(
+            kept.contains(&"Song 00 Title") && kept.contains(&"Song 25 Title"),
+            "{kept:?}"
+        );
+        // The headings between the container's parts, but not the heading before it.
+        assert!(kept.contains(&"album: \"Record 1\" (2001)"), "{kept:?}");
+        for menu in ["Home", "Submit Lyrics", "Privacy Policy", "Contact Us"] {
+            assert!(!kept.contains(&menu), "{menu} kept: {kept:?}");
+        }
+        // Nothing is added to a page that keeps something.
+        let mut some = vec![false; n];
+        some[0] = true;
+        assert!(best_block(&a, &vec![0.0; n], &some).is_empty());
+    }
+
+    #[test]
+    fn a_page_whose_text_is_spread_over_small_containers_keeps_nothing() {
+        let mut html = String::from("<html><body>");
+        for k in 0..10 {
+            html.push_str(&format!(
+                "<div><p><a href=/{k}>Link {k}</a></p><p>Item {k}</p></div>"
+            ));
+        }
+        html.push_str("</body></html>");
+        let doc = Document::from_html("page", &html);
+        let a = DocAnalysis::new(&doc);
+        let n = doc.paragraphs.len();
+        assert!(best_block(&a, &vec![0.0; n], &vec![false; n]).is_empty());
     }
 }
