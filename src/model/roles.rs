@@ -245,6 +245,153 @@ fn promo_text(text: &str, words: u32) -> bool {
         )
 }
 
+/// Most words of a content-like paragraph that [`prompt_text`] may take for a prompt.
+pub const PROMPT_WORDS: u32 = 40;
+
+/// Text that reads like one of the prompts and notices pages put inside or under an article,
+/// in the languages of the dev pages and their neighbours, whatever its markup: a "read also"
+/// link, a plea for donations or subscriptions, a follow-us or newsletter prompt, the consent
+/// placeholder of an embedded post or video, a list of tags, an advertising or medical
+/// disclaimer, a post's publication line. Its role, and why; `None` for anything else. Only
+/// phrases that article text does not open with (or, for the longer notices, does not contain)
+/// are listed, and only paragraphs of at most [`PROMPT_WORDS`] words are looked at.
+fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
+    if words > PROMPT_WORDS {
+        return None;
+    }
+    const READ_ALSO: &[&str] = &[
+        "Read also",
+        "Read more:",
+        "Also read",
+        "See also:",
+        "Lea también",
+        "Lea más:",
+        "Lea:",
+        "Lee también",
+        "Leia também",
+        "Leia mais:",
+        "Lesen Sie auch",
+        "Lesen Sie mehr",
+        "Mehr zum Thema:",
+        "Auch interessant:",
+        "Lire aussi",
+        "À lire aussi",
+        "A lire aussi",
+        "Leggi anche",
+        "Czytaj też",
+        "Czytaj także",
+        "Читайте также",
+        "Читайте также:",
+    ];
+    const FOLLOW: &[&str] = &[
+        "Follow us",
+        "Síguenos",
+        "Siga-nos",
+        "Nos siga",
+        "Suivez-nous",
+        "Folgen Sie uns",
+        "Folge uns",
+        "Seguici",
+        "Únete a nuestro canal",
+        "Join our Telegram",
+        "Join us on",
+    ];
+    const TAGS: &[&str] = &[
+        "Tags:",
+        "Etiquetas:",
+        "Schlagwörter:",
+        "Stichwörter:",
+        "Schlagworte:",
+        "Mots-clés:",
+        "Mots-clés :",
+        "Tag:",
+        "Tagged:",
+        "Tagged with:",
+    ];
+    const POSTED: &[&str] = &[
+        "Der Beitrag wurde am",
+        "Dieser Beitrag wurde am",
+        "This entry was posted",
+        "This post was published",
+        "Publicado el",
+        "Veröffentlicht am",
+    ];
+    // Longer notices: found anywhere in a short paragraph.
+    const APPEALS: &[&str] = &[
+        "Jetzt spenden",
+        "Jede Spende hilft",
+        "Jede kleine Spende",
+        "Spenden Sie jetzt",
+        "consider supporting",
+        "support our work",
+        "Support our journalism",
+        "Become a member",
+        "Unterstützen Sie unsere",
+        "Unterstütze uns",
+        "Apoya nuestro periodismo",
+        "Soutenez-nous",
+        "Gefällt dir unser",
+        "Gefällt Ihnen unser",
+        "Double-Opt-In",
+        "für unseren Newsletter",
+        "Newsletter abonnieren",
+        "sign up for our newsletter",
+        "Sign up for our newsletter",
+        "subscribe to our newsletter",
+        "Subscribe to our newsletter",
+        "Suscríbete a nuestro",
+        "Abonnez-vous à notre",
+    ];
+    const CONSENT: &[&str] = &[
+        "Externer Inhalt",
+        "externe Inhalte",
+        "Inhalte von Drittanbietern",
+        "Wir respektieren deine Privatsphäre",
+        "Wir respektieren Ihre Privatsphäre",
+        "persönlichen Daten zu schützen",
+        "freischalten",
+        "External content",
+        "third-party content",
+        "Third-party content",
+        "to load this content",
+        "Contenido externo",
+        "Contenu externe",
+    ];
+    const DISCLAIMERS: &[&str] = &[
+        "contains references to products from",
+        "contains affiliate links",
+        "may earn a commission",
+        "We may receive a commission",
+        "does not offer medical advice",
+        "does not provide medical advice",
+        "not intended as medical advice",
+        "Affiliate-Links",
+        "Provisions-Links",
+    ];
+    if starts_with_any(text, READ_ALSO) {
+        return Some((Role::Related, "reads like a \"read also\" link"));
+    }
+    if starts_with_any(text, TAGS) {
+        return Some((Role::Navigation, "a list of tags"));
+    }
+    if starts_with_any(text, POSTED) {
+        return Some((Role::Byline, "reads like a post's publication line"));
+    }
+    if starts_with_any(text, FOLLOW) || APPEALS.iter().any(|m| text.contains(m)) {
+        return Some((
+            Role::Promo,
+            "reads like a donation, subscription, newsletter or follow-us prompt",
+        ));
+    }
+    if CONSENT.iter().any(|m| text.contains(m)) || DISCLAIMERS.iter().any(|m| text.contains(m)) {
+        return Some((
+            Role::Legal,
+            "reads like the consent placeholder of embedded content or a disclaimer",
+        ));
+    }
+    None
+}
+
 /// Hands `f` the role and its reason of every paragraph of an analysed document, in order,
 /// from whether each is content-like (`content_like[i]`).
 pub(crate) fn assign_each(
@@ -271,6 +418,8 @@ pub(crate) fn assign_each(
                     Role::Other,
                     "the label of a button, a player control or another widget",
                 )
+            } else if let Some(role) = prompt_text(&p.text, words) {
+                role
             } else if h.has(Hints::CAPTION) && words <= SHORT_WORDS {
                 (
                     Role::Caption,
@@ -585,5 +734,75 @@ mod listing_tests {
         let a = DocAnalysis::new(&doc);
         let n = doc.paragraphs.len();
         assert!(best_block(&a, &vec![0.0; n], &vec![false; n]).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod prompt_tests {
+    use super::*;
+
+    fn role(text: &str) -> Option<Role> {
+        let words = text.split_whitespace().count() as u32;
+        prompt_text(text, words).map(|r| r.0)
+    }
+
+    #[test]
+    fn prompts_and_notices_inside_an_article_are_not_body() {
+        for (text, want) in [
+            (
+                "Lea también: Impiden ingreso a Nicaragua a reportero",
+                Role::Related,
+            ),
+            ("Lesen Sie auch: Die Wahl in Berlin", Role::Related),
+            ("Читайте также: Новости дня", Role::Related),
+            ("Tags: Politics, top news, World", Role::Navigation),
+            ("Etiquetas: Bebé, Karanday", Role::Navigation),
+            (
+                "Der Beitrag wurde am Mittwoch, den 27. November 2019 veröffentlicht.",
+                Role::Byline,
+            ),
+            (
+                "Helfen Sie mit! Jede kleine Spende hilft! Jetzt spenden!",
+                Role::Promo,
+            ),
+            (
+                "If you enjoyed reading this post – would you consider supporting our work?",
+                Role::Promo,
+            ),
+            (
+                "Nach Anmeldung geht mir eine E-Mail zur Zustimmung nach Double-Opt-In zu.",
+                Role::Promo,
+            ),
+            ("Síguenos en Telegram", Role::Promo),
+            (
+                "Twitter freischalten. Wir respektieren deine Privatsphäre.",
+                Role::Legal,
+            ),
+            (
+                "This post contains references to products from one or more of our advertisers.",
+                Role::Legal,
+            ),
+        ] {
+            assert_eq!(role(text), Some(want), "{text}");
+        }
+    }
+
+    #[test]
+    fn article_sentences_are_left_alone() {
+        for text in [
+            "Read the full report before the vote, the minister said on Tuesday.",
+            "The tags on the luggage showed that it had been checked in at Frankfurt.",
+            "Donations to the charity rose by a third last year, its director said.",
+            "Die Stadt hat die Spenden für das neue Dach gesammelt.",
+            "Lea Müller wurde in Köln geboren.",
+        ] {
+            assert_eq!(role(text), None, "{text}");
+        }
+        // A long paragraph is never taken for a prompt, whatever it contains.
+        let long = format!(
+            "{} Jetzt spenden.",
+            "Ein Satz über die Lage in der Stadt. ".repeat(8)
+        );
+        assert_eq!(role(&long), None);
     }
 }
