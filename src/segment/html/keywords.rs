@@ -169,6 +169,7 @@ pub(super) fn style_hides(value: &[u8]) -> bool {
 /// Hint bits named by a `class` or `id` value (see the module docs for the matching rules).
 pub(super) fn class_hints(value: &[u8]) -> u32 {
     let mut bits = 0;
+    let mut live = false;
     let mut prev: &[u8] = &[];
     let mut i = 0;
     while i < value.len() {
@@ -183,7 +184,16 @@ pub(super) fn class_hints(value: &[u8]) -> u32 {
         }
         let part = &value[start..i];
         bits |= part_hints(part, prev);
+        live |= part.eq_ignore_ascii_case(b"live")
+            || part
+                .get(..10)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"commentary"));
         prev = part;
+    }
+    // A live commentary (`live-match-comment`, `liveblog-commentary`) is the page's text, not
+    // its readers' comments.
+    if live {
+        bits &= !CM;
     }
     bits | hidden_class(value)
 }
