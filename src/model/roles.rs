@@ -356,6 +356,22 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "to load this content",
         "Contenido externo",
         "Contenu externe",
+        // Cookie banners, in the first person.
+        "We use cookies",
+        "we use cookies",
+        "This site uses cookies",
+        "This website uses cookies",
+        "Wir verwenden Cookies",
+        "wir verwenden Cookies",
+        "Diese Website verwendet Cookies",
+        "Wir nutzen Cookies",
+        "Utilizamos cookies",
+        "Usamos cookies",
+        "Nous utilisons des cookies",
+        "Utilizziamo i cookie",
+        "accept our privacy terms",
+        "ACCEPT AND CONTINUE",
+        "Accept and continue",
     ];
     const DISCLAIMERS: &[&str] = &[
         "contains references to products from",
@@ -377,7 +393,17 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
     if starts_with_any(text, POSTED) {
         return Some((Role::Byline, "reads like a post's publication line"));
     }
-    if starts_with_any(text, FOLLOW) || APPEALS.iter().any(|m| text.contains(m)) {
+    // Account prompts: "Sign in", "Register for a free account", "Log in with your … account".
+    let account = (words <= 3 && starts_with_any(text, &["Sign in", "Log in", "Register"]))
+        || starts_with_any(
+            text,
+            &[
+                "Register for a free",
+                "Sign up for a free",
+                "Log in with your",
+            ],
+        );
+    if account || starts_with_any(text, FOLLOW) || APPEALS.iter().any(|m| text.contains(m)) {
         return Some((
             Role::Promo,
             "reads like a donation, subscription, newsletter or follow-us prompt",
@@ -774,6 +800,12 @@ mod prompt_tests {
                 Role::Promo,
             ),
             ("Síguenos en Telegram", Role::Promo),
+            ("Sign in", Role::Promo),
+            ("Register for a free account", Role::Promo),
+            (
+                "We use cookies and similar technologies to improve your browsing experience.",
+                Role::Legal,
+            ),
             (
                 "Twitter freischalten. Wir respektieren deine Privatsphäre.",
                 Role::Legal,
@@ -795,6 +827,8 @@ mod prompt_tests {
             "Donations to the charity rose by a third last year, its director said.",
             "Die Stadt hat die Spenden für das neue Dach gesammelt.",
             "Lea Müller wurde in Köln geboren.",
+            "Sign in sheets were posted at the entrance of the hall.",
+            "Many sites that use cookies must now ask their readers first.",
         ] {
             assert_eq!(role(text), None, "{text}");
         }
