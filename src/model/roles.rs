@@ -432,7 +432,12 @@ pub(crate) fn assign_each(
         let st = &a.paras[i];
         let h = p.hints;
         let words = st.words;
-        let later_copy = a.earlier_copies[i] > 0 && words >= 5;
+        let later_copy = a.earlier_copies[i] > 0 && words >= 5 && {
+            // A copy of the article comes as a run of copies; one repeated paragraph alone is
+            // more often the text repeating itself.
+            let copy = |j: usize| a.earlier_copies[j] > 0 && a.paras[j].words >= 5;
+            (i > 0 && copy(i - 1)) || (i + 1 < doc.paragraphs.len() && copy(i + 1))
+        };
         let role = if later_copy {
             (
                 Role::Other,
@@ -838,5 +843,38 @@ mod prompt_tests {
             "Ein Satz über die Lage in der Stadt. ".repeat(8)
         );
         assert_eq!(role(&long), None);
+    }
+}
+
+#[cfg(test)]
+mod copy_tests {
+    use super::*;
+    use crate::features::DocAnalysis;
+
+    fn roles_of(texts: &[&str]) -> Vec<Role> {
+        let doc = Document::from_paragraphs("d", texts);
+        let a = DocAnalysis::new(&doc);
+        let mut roles = Vec::new();
+        assign_each(&a, &vec![true; texts.len()], |r| roles.push(r.0));
+        roles
+    }
+
+    const A: &str = "The storm reached the coast on Monday night, cutting power to many homes.";
+    const B: &str = "Crews worked through the night to clear the roads and restore electricity.";
+    const C: &str = "Officials said the schools would stay closed until the end of the week.";
+
+    #[test]
+    fn a_run_of_copies_is_not_body_but_one_repeated_paragraph_is() {
+        // A second copy of the article (print or AMP versions): a run of copies.
+        let roles = roles_of(&["Storm hits the coast", A, B, C, A, B, C]);
+        assert_eq!(
+            roles[4..],
+            [Role::Other, Role::Other, Role::Other],
+            "{roles:?}"
+        );
+        assert!(roles[1..4].iter().all(|&r| r == Role::Body), "{roles:?}");
+        // The text repeating one of its paragraphs further down.
+        let roles = roles_of(&["Storm hits the coast", A, B, C, A]);
+        assert_eq!(roles[4], Role::Body, "{roles:?}");
     }
 }
