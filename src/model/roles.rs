@@ -250,7 +250,8 @@ pub const PROMPT_WORDS: u32 = 40;
 
 /// Text that reads like one of the prompts and notices pages put inside or under an article,
 /// in the languages of the dev pages and their neighbours, whatever its markup: a "read also"
-/// link, a plea for donations or subscriptions, a follow-us or newsletter prompt, the consent
+/// link, a plea for donations or subscriptions, a follow-us or newsletter prompt, the heading of
+/// the comments, the consent
 /// placeholder of an embedded post or video, a list of tags, an advertising or medical
 /// disclaimer, a post's publication line. Its role, and why; `None` for anything else. Only
 /// phrases that article text does not open with (or, for the longer notices, does not contain)
@@ -393,6 +394,9 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
     if starts_with_any(text, POSTED) {
         return Some((Role::Byline, "reads like a post's publication line"));
     }
+    if comments_heading(text) {
+        return Some((Role::Comment, "reads like the heading of the comments"));
+    }
     // Account prompts: "Sign in", "Register for a free account", "Log in with your … account".
     let account = (words <= 3 && starts_with_any(text, &["Sign in", "Log in", "Register"]))
         || starts_with_any(
@@ -416,6 +420,47 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         ));
     }
     None
+}
+
+/// The heading or the prompt of a comment section: "Comments (35)", "12 Comments", "Leave a
+/// Reply", "Kommentare (3)", "Comment by Daniel", "200 Comments. Click to view comments".
+fn comments_heading(text: &str) -> bool {
+    const OPENINGS: &[&str] = &[
+        "Comments (",
+        "Comment by ",
+        "Leave a comment",
+        "Leave a Reply",
+        "Post a comment",
+        "Add a comment",
+        "Kommentare (",
+        "Kommentar schreiben",
+        "Kommentar verfassen",
+        "Schreibe einen Kommentar",
+        "Deja un comentario",
+        "Comentarios (",
+        "Commentaires (",
+        "Laisser un commentaire",
+        "Lascia un commento",
+        "Commenti (",
+    ];
+    if starts_with_any(text, OPENINGS) {
+        return true;
+    }
+    // "12 Comments", "200Comments. Click to view comments", "3 Kommentare".
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.len() < text.len()
+        && starts_with_any(
+            rest.trim_start(),
+            &[
+                "Comments",
+                "Comment",
+                "Kommentare",
+                "Kommentar",
+                "Comentarios",
+                "Commentaires",
+            ],
+        )
+        && text.split_whitespace().count() <= 6
 }
 
 /// Hands `f` the role and its reason of every paragraph of an analysed document, in order,
@@ -805,6 +850,10 @@ mod prompt_tests {
                 Role::Promo,
             ),
             ("Síguenos en Telegram", Role::Promo),
+            ("Comments (35)", Role::Comment),
+            ("200Comments. Click to view comments", Role::Comment),
+            ("3 Kommentare", Role::Comment),
+            ("Leave a Reply", Role::Comment),
             ("Sign in", Role::Promo),
             ("Register for a free account", Role::Promo),
             (
@@ -833,6 +882,8 @@ mod prompt_tests {
             "Die Stadt hat die Spenden für das neue Dach gesammelt.",
             "Lea Müller wurde in Köln geboren.",
             "Sign in sheets were posted at the entrance of the hall.",
+            "12 comments were sent to the committee before the deadline, it said.",
+            "Comments from the minister drew criticism on Tuesday.",
             "Many sites that use cookies must now ask their readers first.",
         ] {
             assert_eq!(role(text), None, "{text}");
