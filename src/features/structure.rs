@@ -121,7 +121,7 @@ impl Groups {
     /// The container holding the most of the page's characters, when it holds at least
     /// `min_share` of them and `min_paras` paragraphs: its first and last paragraph. For a page
     /// without prose, such as a listing, it is where the page's content is, if anywhere.
-    pub fn dominant(&self, min_share: f32, min_paras: u32) -> Option<(usize, usize)> {
+    pub(crate) fn dominant(&self, min_share: f32, min_paras: u32) -> Option<(usize, usize)> {
         let (k, g) = self
             .groups
             .iter()
@@ -137,7 +137,7 @@ impl Groups {
     }
 
     /// Whether paragraphs `i` and `j` are in one container.
-    pub fn same(&self, i: usize, j: usize) -> bool {
+    pub(crate) fn same(&self, i: usize, j: usize) -> bool {
         matches!((self.of.get(i), self.of.get(j)), (Some(a), Some(b)) if a == b)
     }
 }

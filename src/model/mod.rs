@@ -450,14 +450,11 @@ impl Model {
             .iter()
             .map(|p| p.label == Label::Content)
             .collect();
-        for i in roles::best_block(a, &scores, &kept) {
+        let (block, reason) = roles::best_block(a, &scores, &kept);
+        for i in block {
             let p = &mut paragraphs[i];
             p.role = Role::Body;
-            p.reason = if a.prose.is_empty() {
-                "the container of most of the text of a page without prose that would keep nothing"
-            } else {
-                "the best block of a page that would keep nothing"
-            };
+            p.reason = reason;
             p.label = if self.content_roles.contains(Role::Body) {
                 Label::Content
             } else {

@@ -251,9 +251,8 @@ pub const PROMPT_WORDS: u32 = 40;
 /// Text that reads like one of the prompts and notices pages put inside or under an article,
 /// in the languages of the dev pages and their neighbours, whatever its markup: a "read also"
 /// link, a plea for donations or subscriptions, a follow-us or newsletter prompt, the heading of
-/// the comments, the consent
-/// placeholder of an embedded post or video, a list of tags, an advertising or medical
-/// disclaimer, a post's publication line. Its role, and why; `None` for anything else. Only
+/// the comments, the consent placeholder of an embedded post or video, a list of tags, an
+/// advertising or medical disclaimer, a post's publication line. Its role, and why; `None` for anything else. Only
 /// phrases that article text does not open with (or, for the longer notices, does not contain)
 /// are listed, and only paragraphs of at most [`PROMPT_WORDS`] words are looked at.
 fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
@@ -282,7 +281,6 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "Czytaj też",
         "Czytaj także",
         "Читайте также",
-        "Читайте также:",
     ];
     const FOLLOW: &[&str] = &[
         "Follow us",
@@ -563,11 +561,16 @@ pub const LISTING_PARAS: u32 = 8;
 /// With long prose, the best-scoring prose paragraph and the other prose paragraphs of its
 /// container. Without (a listing, a table, a discography), the container holding most of the
 /// page's text ([`LISTING_SHARE`], [`LISTING_PARAS`]) and what lies between its paragraphs
-/// (the headings of its sections), but no menu, hidden, consent or promotion text. Empty when
-/// something is kept already or nothing looks like either.
-pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usize> {
+/// (the headings of its sections), but no menu, footer, hidden, consent or promotion text. The
+/// paragraphs and the reason they are kept; none when something is kept already or nothing looks
+/// like either.
+pub fn best_block(
+    a: &DocAnalysis<'_>,
+    scores: &[f32],
+    kept: &[bool],
+) -> (Vec<usize>, &'static str) {
     if kept.iter().any(|&k| k) {
-        return Vec::new();
+        return (Vec::new(), "");
     }
     let Some(best) = a
         .prose
@@ -576,21 +579,27 @@ pub fn best_block(a: &DocAnalysis<'_>, scores: &[f32], kept: &[bool]) -> Vec<usi
         .filter(|&i| a.earlier_copies[i] == 0)
         .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
     else {
-        return listing(a);
+        return (
+            listing(a),
+            "the container of most of the text of a page without prose that would keep nothing",
+        );
     };
     let group = a.doc.paragraphs[best].group;
-    a.prose
+    let block = a
+        .prose
         .iter()
         .copied()
         .filter(|&i| {
             a.earlier_copies[i] == 0
                 && (i == best || (group != 0 && a.doc.paragraphs[i].group == group))
         })
-        .collect()
+        .collect();
+    (block, "the best block of a page that would keep nothing")
 }
 
 /// The container of a page without prose that holds most of its text, and what lies between
-/// its paragraphs that is not a menu, hidden, consent or promotion text: see [`best_block`].
+/// its paragraphs that is not a menu, footer, hidden, consent or promotion text: see
+/// [`best_block`].
 fn listing(a: &DocAnalysis<'_>) -> Vec<usize> {
     let Some((first, last)) = a.groups.dominant(LISTING_SHARE, LISTING_PARAS) else {
         return Vec::new();
@@ -743,12 +752,6 @@ mod tests {
         assert!(!byline_text("Bystanders said the fire began at night.", 7));
         assert!(legal_text("© 2024 Example News. All rights reserved."));
     }
-}
-
-#[cfg(test)]
-mod listing_tests {
-    use super::*;
-    use crate::features::DocAnalysis;
 
     /// A discography: a menu, then one container of linked song titles with the album
     /// headings between its parts, then a footer. Nothing is long prose.
@@ -779,6 +782,7 @@ mod listing_tests {
         let a = DocAnalysis::new(&doc);
         let n = doc.paragraphs.len();
         let kept: Vec<&str> = best_block(&a, &vec![0.0; n], &vec![false; n])
+            .0
             .into_iter()
             .map(|i| doc.paragraphs[i].text.as_str())
             .collect();
@@ -794,7 +798,7 @@ mod listing_tests {
         // Nothing is added to a page that keeps something.
         let mut some = vec![false; n];
         some[0] = true;
-        assert!(best_block(&a, &vec![0.0; n], &some).is_empty());
+        assert!(best_block(&a, &vec![0.0; n], &some).0.is_empty());
     }
 
     #[test]
@@ -809,13 +813,8 @@ mod listing_tests {
         let doc = Document::from_html("page", &html);
         let a = DocAnalysis::new(&doc);
         let n = doc.paragraphs.len();
-        assert!(best_block(&a, &vec![0.0; n], &vec![false; n]).is_empty());
+        assert!(best_block(&a, &vec![0.0; n], &vec![false; n]).0.is_empty());
     }
-}
-
-#[cfg(test)]
-mod prompt_tests {
-    use super::*;
 
     fn role(text: &str) -> Option<Role> {
         let words = text.split_whitespace().count() as u32;
@@ -895,12 +894,6 @@ mod prompt_tests {
         );
         assert_eq!(role(&long), None);
     }
-}
-
-#[cfg(test)]
-mod copy_tests {
-    use super::*;
-    use crate::features::DocAnalysis;
 
     fn roles_of(texts: &[&str]) -> Vec<Role> {
         let doc = Document::from_paragraphs("d", texts);
