@@ -579,6 +579,13 @@ pub fn best_block(
         .filter(|&i| a.earlier_copies[i] == 0)
         .max_by(|&x, &y| scores[x].total_cmp(&scores[y]))
     else {
+        let body = body_sentences(a);
+        if !body.is_empty() {
+            return (
+                body,
+                "the article body's sentences of a page without long prose that would keep nothing",
+            );
+        }
         return (
             listing(a),
             "the container of most of the text of a page without prose that would keep nothing",
@@ -595,6 +602,26 @@ pub fn best_block(
         })
         .collect();
     (block, "the best block of a page that would keep nothing")
+}
+
+/// Words, at least, of a sentence in the article body that [`best_block`] keeps on a page
+/// without long prose.
+pub const BODY_SENTENCE_WORDS: u32 = 8;
+
+/// The sentences marked as the article body (`itemprop="articleBody"`, `article-body`, …) of a
+/// page without long prose: a paywalled or very short article says only a sentence or two.
+fn body_sentences(a: &DocAnalysis<'_>) -> Vec<usize> {
+    let aside = Hints::NAV | Hints::FOOTER | Hints::HIDDEN | Hints::CONSENT | Hints::PROMO;
+    (0..a.paras.len())
+        .filter(|&i| {
+            let (p, st) = (&a.doc.paragraphs[i], &a.paras[i]);
+            p.hints.has(Hints::BODY)
+                && p.hints.0 & aside == 0
+                && st.terminal
+                && st.words >= BODY_SENTENCE_WORDS
+                && a.earlier_copies[i] == 0
+        })
+        .collect()
 }
 
 /// The container of a page without prose that holds most of its text, and what lies between
@@ -799,6 +826,31 @@ mod tests {
         let mut some = vec![false; n];
         some[0] = true;
         assert!(best_block(&a, &vec![0.0; n], &some).0.is_empty());
+    }
+
+    #[test]
+    fn a_short_article_that_keeps_nothing_keeps_its_body_sentences() {
+        let html = "<html><body><nav><ul><li><a href=/>Home</a></li><li><a href=/n>News</a></li></ul></nav>\
+            <article><h1>Prison official: anyone could escape</h1>\
+            <div class=\"article-body\"><p>A senior prison official has said in a sworn affidavit that anyone \
+            with enough determination could escape.</p><p>Subscribe now</p></div>\
+            <p>You have 4 free articles left this month, so read them while you can.</p></article>\
+            <footer><p>Copyright 2022 The Compass. All rights reserved by the publisher.</p></footer></body></html>";
+        let doc = Document::from_html("page", html);
+        let a = DocAnalysis::new(&doc);
+        let n = doc.paragraphs.len();
+        assert!(a.prose.is_empty());
+        let (kept, _) = best_block(&a, &vec![0.0; n], &vec![false; n]);
+        let kept: Vec<&str> = kept
+            .into_iter()
+            .map(|i| doc.paragraphs[i].text.as_str())
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                "A senior prison official has said in a sworn affidavit that anyone with enough determination could escape."
+            ]
+        );
     }
 
     #[test]
