@@ -160,7 +160,14 @@ fn caption_text(text: &str, words: u32) -> bool {
         "Photo credit",
         "Image credit",
         "Bildquelle",
+        "Bildnachweis",
         "Foto:",
+        "© AFP",
+        "© dpa",
+        "© Reuters",
+        "© Getty",
+        "Crédits photos",
+        "Crédit photo",
     ];
     if starts_with_any(
         text,
@@ -172,6 +179,7 @@ fn caption_text(text: &str, words: u32) -> bool {
             "Photo by ",
             "Foto:",
             "Bild:",
+            "Beitragsbild",
         ],
     ) || MARKS.iter().any(|m| text.contains(m))
     {
@@ -281,6 +289,13 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "Czytaj też",
         "Czytaj także",
         "Читайте также",
+        "Le puede interesar",
+        "Te puede interesar",
+        "Puedes ver:",
+        "Explore further",
+        "Mehr zum Thema auf",
+        "Weitere Beiträge zu",
+        "Vorschau auf den nächsten Artikel",
     ];
     const FOLLOW: &[&str] = &[
         "Follow us",
@@ -294,6 +309,7 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "Únete a nuestro canal",
         "Join our Telegram",
         "Join us on",
+        "Siguenos en",
     ];
     const TAGS: &[&str] = &[
         "Tags:",
@@ -314,6 +330,9 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "This post was published",
         "Publicado el",
         "Veröffentlicht am",
+        "Dieser Eintrag wurde veröffentlicht",
+        "Letzte Aktualisierung am",
+        "opublikowano:",
     ];
     // Longer notices: found anywhere in a short paragraph.
     const APPEALS: &[&str] = &[
@@ -340,6 +359,16 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "Subscribe to our newsletter",
         "Suscríbete a nuestro",
         "Abonnez-vous à notre",
+        "Subscribe now",
+        "Join our newsletter",
+        "up to our newsletter",
+        "by email and never miss",
+        "Submit your letter to the editor",
+        "Submit a letter to the editor",
+        "We want to hear what you think about this article",
+        "do subskrypcji",
+        "Cancela cuando quieras",
+        "Instant access to the full article",
     ];
     const CONSENT: &[&str] = &[
         "Externer Inhalt",
@@ -369,6 +398,16 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "Nous utilisons des cookies",
         "Utilizziamo i cookie",
         "accept our privacy terms",
+        "korzystamy z cookies",
+        "Klicken Sie auf den unteren Button",
+        // Copyright notices.
+        "All rights reserved",
+        "all rights reserved",
+        "Alle Rechte vorbehalten",
+        "Todos los derechos reservados",
+        "Tous droits réservés",
+        "wszelkie prawa zastrzeżone",
+        "chroniony prawem autorskim",
         "ACCEPT AND CONTINUE",
         "Accept and continue",
     ];
@@ -382,9 +421,14 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         "not intended as medical advice",
         "Affiliate-Links",
         "Provisions-Links",
+        "Bei den Verlinkungen handelt es sich um",
+        "through an independent review process",
     ];
     if starts_with_any(text, READ_ALSO) {
         return Some((Role::Related, "reads like a \"read also\" link"));
+    }
+    if figure_label(text) {
+        return Some((Role::Caption, "reads like a numbered figure caption"));
     }
     if starts_with_any(text, TAGS) {
         return Some((Role::Navigation, "a list of tags"));
@@ -418,6 +462,18 @@ fn prompt_text(text: &str, words: u32) -> Option<(Role, &'static str)> {
         ));
     }
     None
+}
+
+/// A numbered figure caption: "Abbildung 4: …", "Figure 2. …", "Abb. 3: …" (but not "Figure 2
+/// shows …").
+fn figure_label(text: &str) -> bool {
+    ["Abbildung ", "Abb. ", "Figure ", "Fig. "].iter().any(|p| {
+        starts_with_any(text, &[p]) && {
+            let rest = &text[p.len()..];
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            (1..=3).contains(&digits) && matches!(rest.as_bytes().get(digits), Some(b':' | b'.'))
+        }
+    })
 }
 
 /// The heading or the prompt of a comment section: "Comments (35)", "12 Comments", "Leave a
@@ -883,6 +939,24 @@ mod tests {
             ("Lesen Sie auch: Die Wahl in Berlin", Role::Related),
             ("Читайте также: Новости дня", Role::Related),
             ("Tags: Politics, top news, World", Role::Navigation),
+            (
+                "Le puede interesar: JEP abrirá tres nuevos macrocasos",
+                Role::Related,
+            ),
+            (
+                "Abbildung 4: klassische Schwachschicht. Der Unterschied liegt in der Dicke.",
+                Role::Caption,
+            ),
+            ("Fig. 2. The station in 1910", Role::Caption),
+            (
+                "Copyright 2008 The Associated Press. All rights reserved. This material may not be published.",
+                Role::Legal,
+            ),
+            (
+                "Subscribe now to our eNATION edition for the full story.",
+                Role::Promo,
+            ),
+            ("opublikowano: 7 kwietnia 2021", Role::Byline),
             ("Etiquetas: Bebé, Karanday", Role::Navigation),
             (
                 "Der Beitrag wurde am Mittwoch, den 27. November 2019 veröffentlicht.",
@@ -936,6 +1010,8 @@ mod tests {
             "12 comments were sent to the committee before the deadline, it said.",
             "Comments from the minister drew criticism on Tuesday.",
             "Many sites that use cookies must now ask their readers first.",
+            "Figure 3 shows how prices rose after the war.",
+            "Figures released on Monday showed a fall in sales.",
         ] {
             assert_eq!(role(text), None, "{text}");
         }
