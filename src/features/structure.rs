@@ -1,6 +1,7 @@
 //! Structure columns: the container a paragraph sits in (its siblings, their share of the page's
 //! text and prose, their links and shape), and where the paragraph is relative to the page's main
-//! container, the one that holds most of its long prose. All zero for plain text.
+//! container, the one that holds most of its long prose. Plain text has no containers: its
+//! blocks of prose stand in for them.
 //!
 //! These tell a table or a list that is the page's content (a large share of its text, in the
 //! main container, many siblings of the same shape) from a list of links beside it, and teasers
@@ -48,18 +49,25 @@ pub struct Groups {
     total_prose: u32,
 }
 
+/// Lines, at most, between two long-prose lines of one block of plain text.
+pub const TEXT_BLOCK_GAP: usize = 3;
+
 impl Groups {
-    /// The containers of `doc`, whose paragraphs `paras` measured.
+    /// The containers of `doc`, whose paragraphs `paras` measured: its elements' containers for
+    /// HTML, its blocks of prose for plain text ([`Groups::text_blocks`]).
     pub fn new(doc: &Document, paras: &[ParagraphStats]) -> Groups {
-        if doc.format != Format::Html {
-            return Groups::default();
-        }
-        let mut ids: Vec<(u32, usize)> = doc
-            .paragraphs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.group, i))
-            .collect();
+        let mut ids: Vec<(u32, usize)> = if doc.format == Format::Html {
+            doc.paragraphs
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.group, i))
+                .collect()
+        } else {
+            match Groups::text_blocks(paras) {
+                Some(ids) => ids,
+                None => return Groups::default(),
+            }
+        };
         ids.sort_unstable();
         let mut groups: Vec<Group> = Vec::new();
         let mut of = vec![0u32; doc.paragraphs.len()];
@@ -118,6 +126,43 @@ impl Groups {
 }
 
 impl Groups {
+    /// Plain text has no containers; its blocks stand in for them. A block runs from a
+    /// long-prose line to the last one that follows with at most [`TEXT_BLOCK_GAP`] other lines
+    /// between each two; the lines between blocks are a group of their own. So the article is
+    /// one group, and the comments or teasers that a run of short lines (a name, a date, "12
+    /// comments") sets apart from it are another, as their containers would be in HTML. Numbered
+    /// from 1 in order, as `(group, paragraph)`; `None` without long prose.
+    fn text_blocks(paras: &[ParagraphStats]) -> Option<Vec<(u32, usize)>> {
+        let prose: Vec<usize> = (0..paras.len()).filter(|&i| paras[i].is_prose()).collect();
+        let &first = prose.first()?;
+        let mut ids = Vec::with_capacity(paras.len());
+        let mut id = 1u32;
+        // Lines before the first block.
+        if first > 0 {
+            ids.extend((0..first).map(|i| (id, i)));
+            id += 1;
+        }
+        let mut start = first;
+        for (k, &p) in prose.iter().enumerate() {
+            let next = prose.get(k + 1).copied();
+            if next.is_some_and(|q| q - p - 1 <= TEXT_BLOCK_GAP) {
+                continue;
+            }
+            // The block ends at `p`; then the gap up to the next block or the end.
+            ids.extend((start..=p).map(|i| (id, i)));
+            id += 1;
+            let end = next.unwrap_or(paras.len());
+            if end > p + 1 {
+                ids.extend((p + 1..end).map(|i| (id, i)));
+                id += 1;
+            }
+            if let Some(q) = next {
+                start = q;
+            }
+        }
+        Some(ids)
+    }
+
     /// The container holding the most of the page's characters, when it holds at least
     /// `min_share` of them and `min_paras` paragraphs: its first and last paragraph. For a page
     /// without prose, such as a listing, it is where the page's content is, if anywhere.
@@ -204,11 +249,48 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_has_no_structure() {
+    fn plain_text_without_prose_has_no_structure() {
         let doc = Document::from_paragraphs("d", &["One line.", "Another."]);
         let a = DocAnalysis::new(&doc);
         let mut row = [9f32; 8];
         fill(&a, 0, &mut row);
         assert!(row.iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn blocks_of_prose_stand_in_for_the_containers_of_plain_text() {
+        let long = "This sentence is long enough to be prose, and it goes on for a while so that the \
+                    line reaches the hundred and fifty characters that prose needs to count as such.";
+        let lines = [
+            "Home",
+            "News",
+            long,
+            "A short line inside the article.",
+            long,
+            long,
+            "12 comments",
+            "Anna said...",
+            "June 3, 2024",
+            "Reply",
+            long,
+            "Contact us",
+        ];
+        let doc = Document::from_paragraphs("d", &lines);
+        let a = DocAnalysis::new(&doc);
+        let mut row = [0f32; 8];
+        let at = |i: usize, row: &mut [f32; 8]| {
+            fill(&a, i, row);
+            (row[5], row[6], row[7])
+        };
+        // Before, in and after the main block; the comment after four other lines is a block
+        // of its own, after the main one.
+        assert_eq!(at(0, &mut row), (0.0, 1.0, 0.0));
+        for i in 2..=5 {
+            assert_eq!(at(i, &mut row), (1.0, 0.0, 0.0), "line {i}");
+        }
+        for i in 6..=11 {
+            assert_eq!(at(i, &mut row), (0.0, 0.0, 1.0), "line {i}");
+        }
+        assert!(!a.groups.same(5, 10) && a.groups.same(6, 9));
     }
 }

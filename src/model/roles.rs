@@ -684,6 +684,10 @@ fn body_sentences(a: &DocAnalysis<'_>) -> Vec<usize> {
 /// its paragraphs that is not a menu, footer, hidden, consent or promotion text: see
 /// [`best_block`].
 fn listing(a: &DocAnalysis<'_>) -> Vec<usize> {
+    // Plain text has no markup to tell the menus and footers apart from a listing.
+    if a.doc.format != crate::document::Format::Html {
+        return Vec::new();
+    }
     let Some((first, last)) = a.groups.dominant(LISTING_SHARE, LISTING_PARAS) else {
         return Vec::new();
     };
