@@ -34,7 +34,8 @@ pub enum Family {
     Markup,
     /// Position in the document and the neighbours' features.
     Context,
-    /// The paragraph's container and the page's main container (all zero for plain text).
+    /// The paragraph's container and the page's main container (for plain text, its block of
+    /// prose and the main block).
     Structure,
 }
 
