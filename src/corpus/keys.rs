@@ -4,7 +4,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::sketch::{SHARDS, shingle_shard};
 use crate::document::Document;
-use crate::features::analysis::{DocAnalysis, push_shingles};
+use crate::features::analysis::{DocAnalysis, push_shingles, shingle_room};
 use crate::hash::U64Set;
 
 /// What a document adds to a [`CorpusIndex`](crate::CorpusIndex): its normalized-paragraph hashes and word-shingle
@@ -32,11 +32,16 @@ impl DocKeys {
     /// [`CorpusIndex::add_keys`] takes, which counts each shingle once per document anyway,
     /// for less work on the thread that makes the keys.
     pub(crate) fn with_repeated_shingles(doc: &Document) -> DocKeys {
-        // (The shingles are not sized up front from the text's length: the keys wait in the
-        // window to be counted, and short paragraphs have no shingles.)
+        // (The shingles of a short document are not sized up front from the text's length: the
+        // keys wait in the window to be counted, and short paragraphs have no shingles. A long
+        // one gets the room it can need, and gives back what it did not use.)
+        let bytes: usize = doc.paragraphs.iter().map(|p| p.text.len()).sum();
         let mut keys = DocKeys {
             paragraphs: Vec::with_capacity(doc.paragraphs.len()),
-            shingles: Vec::new(),
+            shingles: Vec::with_capacity(match shingle_room(doc, bytes / 6) {
+                room if room > bytes / 6 => room,
+                _ => 0,
+            }),
         };
         let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
@@ -47,6 +52,9 @@ impl DocKeys {
             scanner.words(&p.text, &mut norm, &mut word_hashes);
             keys.paragraphs.push(xxh3_64(&norm));
             push_shingles(&word_hashes, &mut keys.shingles);
+        }
+        if keys.shingles.capacity() - keys.shingles.len() > keys.shingles.len() / 8 + 4096 {
+            keys.shingles.shrink_to_fit();
         }
         dedup_hashes(&mut keys.paragraphs);
         keys
@@ -83,6 +91,9 @@ pub(super) fn site_hash(site: Option<&str>) -> Option<u64> {
         .map(|s| xxh3_64(s.as_bytes()))
 }
 
+/// Shingles moved between two times the keys' vector gives back its memory (1 MiB of them).
+const SHRINK_EVERY: usize = 1 << 17;
+
 /// A document's keys as [`CorpusIndex::add_sharded`] takes them: its shingles grouped by
 /// [`shingle_shard`] (in the document's order within a shard), and its site's hash.
 #[derive(Debug, Clone)]
@@ -95,24 +106,29 @@ pub(crate) struct ShardedKeys {
 }
 
 impl ShardedKeys {
-    pub(crate) fn new(keys: DocKeys, site: Option<&str>) -> ShardedKeys {
-        let shards: Vec<u8> = keys
-            .shingles
-            .iter()
-            .map(|&k| shingle_shard(k) as u8)
-            .collect();
+    pub(crate) fn new(mut keys: DocKeys, site: Option<&str>) -> ShardedKeys {
         let mut bounds = [0; SHARDS + 1];
-        for &s in &shards {
-            bounds[usize::from(s) + 1] += 1;
+        for &k in &keys.shingles {
+            bounds[shingle_shard(k) + 1] += 1;
         }
         for s in 0..SHARDS {
             bounds[s + 1] += bounds[s];
         }
+        // Each shard is filled from its end, taking the shingles from the back, so that the
+        // order within a shard is the document's and the keys' vector can give back its memory
+        // as the sharded one fills: a long document's shingles are not held twice. (The new
+        // vector's pages take memory only as they are written.)
         let mut next = bounds;
         let mut shingles = vec![0; keys.shingles.len()];
-        for (&k, &s) in keys.shingles.iter().zip(&shards) {
-            shingles[next[usize::from(s)]] = k;
-            next[usize::from(s)] += 1;
+        let mut taken = 0;
+        while let Some(k) = keys.shingles.pop() {
+            let s = shingle_shard(k);
+            next[s + 1] -= 1;
+            shingles[next[s + 1]] = k;
+            taken += 1;
+            if taken % SHRINK_EVERY == 0 {
+                keys.shingles.shrink_to_fit();
+            }
         }
         ShardedKeys {
             paragraphs: keys.paragraphs,
@@ -129,5 +145,32 @@ impl ShardedKeys {
 
     pub(super) fn shard(&self, s: usize) -> &[u64] {
         &self.shingles[self.bounds[s]..self.bounds[s + 1]]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sharded_keys_keep_the_documents_order_within_each_shard() {
+        // More shingles than the keys' vector gives back at a time, some repeated.
+        let shingles: Vec<u64> = (0..3 * SHRINK_EVERY as u64 + 77)
+            .map(|i| xxh3_64(&(i % 100_003).to_le_bytes()))
+            .collect();
+        let keys = DocKeys {
+            paragraphs: vec![1, 2],
+            shingles: shingles.clone(),
+        };
+        let sharded = ShardedKeys::new(keys, Some("example.com"));
+        assert_eq!(sharded.shingles(), shingles.len());
+        for s in 0..SHARDS {
+            let want: Vec<u64> = shingles
+                .iter()
+                .copied()
+                .filter(|&k| shingle_shard(k) == s)
+                .collect();
+            assert_eq!(sharded.shard(s), &want[..], "shard {s}");
+        }
     }
 }

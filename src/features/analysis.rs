@@ -238,6 +238,24 @@ fn mix(h: u64, w: u64) -> u64 {
 /// Appends the shingle hashes of a paragraph's word hashes to `out`: one per run of
 /// [`SHINGLE_WORDS`] words (none for a shorter paragraph). Stable across versions: saved
 /// indexes hold them.
+/// Shingles, at least, that room is made for at once when a document may have this many:
+/// the vector is then a block of its own, whose pages take memory only once written.
+const SHINGLE_ROOM_AT_ONCE: usize = 1 << 17;
+
+/// Room for the shingles of `doc`, whose estimate is `about`. A long document gets room for
+/// as many as it can have (a word takes two bytes at least), and gives back what it did not
+/// use: a vector that outgrew its estimate would be copied into one twice its size, which for
+/// a long document of prose held the shingles nearly three times at the peak.
+pub(crate) fn shingle_room(doc: &Document, about: usize) -> usize {
+    if about < SHINGLE_ROOM_AT_ONCE {
+        return about;
+    }
+    doc.paragraphs
+        .iter()
+        .map(|p| (p.text.len() / 2 + 1).saturating_sub(SHINGLE_WORDS - 1))
+        .sum()
+}
+
 pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
     if word_hashes.len() >= SHINGLE_WORDS {
         out.extend(
@@ -341,7 +359,7 @@ impl<'a> DocAnalysis<'a> {
         // About one word in every six bytes of prose: room for that many words and shingles,
         // so the vectors seldom grow.
         let words_about = doc.paragraphs.iter().map(|p| p.text.len()).sum::<usize>() / 6 + 16;
-        let mut shingles = Vec::with_capacity(words_about);
+        let mut shingles = Vec::with_capacity(shingle_room(doc, words_about));
         let mut norm = Vec::new();
         let mut scanner = lang::scan::WordScanner::default();
         // Every paragraph's word hashes, back to back: stop words are counted from them once
