@@ -4,7 +4,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::sketch::{SHARDS, shingle_shard};
 use crate::document::Document;
-use crate::features::analysis::{DocAnalysis, push_shingles, shingle_room};
+use crate::features::analysis::{DocAnalysis, give_back_room, push_shingles, shingle_room};
 use crate::hash::U64Set;
 
 /// What a document adds to a [`CorpusIndex`](crate::CorpusIndex): its normalized-paragraph hashes and word-shingle
@@ -35,13 +35,11 @@ impl DocKeys {
         // (The shingles of a short document are not sized up front from the text's length: the
         // keys wait in the window to be counted, and short paragraphs have no shingles. A long
         // one gets the room it can need, and gives back what it did not use.)
-        let bytes: usize = doc.paragraphs.iter().map(|p| p.text.len()).sum();
+        let about = doc.paragraphs.iter().map(|p| p.text.len()).sum::<usize>() / 6;
+        let room = shingle_room(doc, about);
         let mut keys = DocKeys {
             paragraphs: Vec::with_capacity(doc.paragraphs.len()),
-            shingles: Vec::with_capacity(match shingle_room(doc, bytes / 6) {
-                room if room > bytes / 6 => room,
-                _ => 0,
-            }),
+            shingles: Vec::with_capacity(if room > about { room } else { 0 }),
         };
         let mut norm = Vec::new();
         let mut word_hashes: Vec<u64> = Vec::new();
@@ -53,9 +51,7 @@ impl DocKeys {
             keys.paragraphs.push(xxh3_64(&norm));
             push_shingles(&word_hashes, &mut keys.shingles);
         }
-        if keys.shingles.capacity() - keys.shingles.len() > keys.shingles.len() / 8 + 4096 {
-            keys.shingles.shrink_to_fit();
-        }
+        give_back_room(&mut keys.shingles);
         dedup_hashes(&mut keys.paragraphs);
         keys
     }

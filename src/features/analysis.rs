@@ -256,6 +256,14 @@ pub(crate) fn shingle_room(doc: &Document, about: usize) -> usize {
         .sum()
 }
 
+/// Gives back the room a vector of shingles did not use, when that is more than an eighth of
+/// it: a long document's estimate leaves room to spare (a large block is shrunk in place).
+pub(crate) fn give_back_room(shingles: &mut Vec<u64>) {
+    if shingles.capacity() - shingles.len() > shingles.len() / 8 + 4096 {
+        shingles.shrink_to_fit();
+    }
+}
+
 pub(crate) fn push_shingles(word_hashes: &[u64], out: &mut Vec<u64>) {
     if word_hashes.len() >= SHINGLE_WORDS {
         out.extend(
@@ -408,11 +416,7 @@ impl<'a> DocAnalysis<'a> {
             }
             paras.push(st);
         }
-        // The estimate of the words leaves room to spare: a long document gives it back (a
-        // large block is shrunk in place).
-        if shingles.capacity() - shingles.len() > shingles.len() / 8 + 4096 {
-            shingles.shrink_to_fit();
-        }
+        give_back_room(&mut shingles);
         // The paragraphs' languages and the document's.
         let found = lang::detect_document(
             doc.paragraphs
