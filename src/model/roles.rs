@@ -660,6 +660,10 @@ pub fn best_block(
     (block, "the best block of a page that would keep nothing")
 }
 
+/// Hints of text beside the content, which [`best_block`] never keeps: menus, footers, hidden
+/// text, consent panels and promotions.
+const ASIDE: u32 = Hints::NAV | Hints::FOOTER | Hints::HIDDEN | Hints::CONSENT | Hints::PROMO;
+
 /// Words, at least, of a sentence in the article body that [`best_block`] keeps on a page
 /// without long prose.
 pub const BODY_SENTENCE_WORDS: u32 = 8;
@@ -667,12 +671,11 @@ pub const BODY_SENTENCE_WORDS: u32 = 8;
 /// The sentences marked as the article body (`itemprop="articleBody"`, `article-body`, …) of a
 /// page without long prose: a paywalled or very short article says only a sentence or two.
 fn body_sentences(a: &DocAnalysis<'_>) -> Vec<usize> {
-    let aside = Hints::NAV | Hints::FOOTER | Hints::HIDDEN | Hints::CONSENT | Hints::PROMO;
     (0..a.paras.len())
         .filter(|&i| {
             let (p, st) = (&a.doc.paragraphs[i], &a.paras[i]);
             p.hints.has(Hints::BODY)
-                && p.hints.0 & aside == 0
+                && p.hints.0 & ASIDE == 0
                 && st.terminal
                 && st.words >= BODY_SENTENCE_WORDS
                 && a.earlier_copies[i] == 0
@@ -691,11 +694,10 @@ fn listing(a: &DocAnalysis<'_>) -> Vec<usize> {
     let Some((first, last)) = a.groups.dominant(LISTING_SHARE, LISTING_PARAS) else {
         return Vec::new();
     };
-    let aside = Hints::NAV | Hints::FOOTER | Hints::HIDDEN | Hints::CONSENT | Hints::PROMO;
     (first..=last)
         .filter(|&i| {
             a.groups.same(i, first)
-                || (a.doc.paragraphs[i].hints.0 & aside == 0 && a.earlier_copies[i] == 0)
+                || (a.doc.paragraphs[i].hints.0 & ASIDE == 0 && a.earlier_copies[i] == 0)
         })
         .collect()
 }
